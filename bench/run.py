@@ -1,0 +1,63 @@
+"""Benchmarks for `make bench`: time per format for extraction, and a whole run on a generated corpus.
+
+Speed and memory are measured here, never in tests (the test machine is noisy).
+Prints one table; exits 0.
+"""
+
+from __future__ import annotations
+
+import random
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline.config import load  # noqa: E402
+from pipeline.extract import RawFile, Unreadable, extract_file  # noqa: E402
+from pipeline.runner import run  # noqa: E402
+
+WORDS = ("réseau collectivités économie sociale solidaire territoire projet alimentation rurale "
+         "coopération tiers-lieux insertion emploi transition écologique commune région acteurs").split()
+
+
+def extract_bench(config) -> None:
+    print(f"{'file':<45} {'format':<7} {'chars':>7} {'seconds':>8}")
+    for path in sorted((ROOT / "raw").rglob("*")):
+        if not path.is_file():
+            continue
+        started = time.perf_counter()
+        try:
+            record = extract_file(RawFile(path.name, path.read_bytes()), config)
+            chars, fmt = len(record.text), record.source.format
+        except Unreadable:
+            chars, fmt = 0, "broken"
+        print(f"{path.relative_to(ROOT / 'raw').as_posix():<45} {fmt:<7} {chars:>7} {time.perf_counter() - started:>8.3f}")
+
+
+def corpus_bench(config, files: int) -> None:
+    rng = random.Random(0)
+    work = Path(tempfile.mkdtemp(prefix="glaneur-bench-"))
+    try:
+        raw = work / "raw"
+        raw.mkdir()
+        for i in range(files):
+            paragraphs = [" ".join(rng.choice(WORDS) for _ in range(60)).capitalize() + "." for _ in range(5)]
+            (raw / f"doc-{i:05d}.txt").write_text("\n\n".join(paragraphs), "utf-8")
+        started = time.perf_counter()
+        run(raw, work / "clean", config, use_cache=False, progress=False, log=None)
+        seconds = time.perf_counter() - started
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"whole run, {files} text files: {seconds:.2f}s ({files / seconds:.1f} files/s), peak RSS {peak:.0f} MB")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    config = load(ROOT / "config" / "pipeline.toml")
+    extract_bench(config)
+    corpus_bench(config, 200)

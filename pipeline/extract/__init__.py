@@ -1,0 +1,142 @@
+"""Extract stage: one input file in, one record holding its whole text out.
+
+Entry point: `run(files, config) -> records`.  It is the one stage that takes
+files rather than records; every other stage takes and gives records.  A file
+that cannot be read raises `Unreadable` with a one-line reason, which the
+runner turns into a quarantine entry in the manifest.
+
+Pages of a paged document are separated by a form feed (`\\f`) on its own
+line, so that later stages can tell page furniture from body text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..config import Config
+from ..record import Change, Record, Source, record_id
+from .errors import Unreadable
+
+NAME = "extract"
+VERSION = "1"
+SCOPE = "file"
+SECTIONS = ("extract",)
+
+FORMATS = {
+    ".txt": "txt", ".md": "md", ".html": "html", ".htm": "html", ".pdf": "pdf",
+    ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image", ".tiff": "image",
+    ".docx": "docx",
+}
+PAGE_BREAK = "\n\f\n"
+
+__all__ = ["NAME", "VERSION", "RawFile", "Unreadable", "detect_format", "run", "extract_file"]
+
+
+@dataclass(frozen=True)
+class RawFile:
+    path: str  # relative to RAW_DIR, '/'-separated
+    data: bytes
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+    @classmethod
+    def read(cls, raw_dir: Path, file: Path) -> "RawFile":
+        return cls(file.relative_to(raw_dir).as_posix(), file.read_bytes())
+
+
+def detect_format(path: str) -> str | None:
+    return FORMATS.get(Path(path).suffix.lower())
+
+
+def _image_pages(data: bytes) -> list[Any]:
+    from PIL import Image, ImageSequence, UnidentifiedImageError
+
+    try:
+        image = Image.open(io.BytesIO(data))
+        frames = [frame.copy() for frame in ImageSequence.Iterator(image)]
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise Unreadable(f"corrupt or unsupported image ({exc.__class__.__name__})") from None
+    return frames
+
+
+def extract_file(file: RawFile, config: Config) -> Record:
+    """Extract one file into one record (whole text, span over all of it)."""
+    cfg = config.section("extract")
+    fmt = detect_format(file.path)
+    if fmt is None:
+        known = " ".join(sorted(FORMATS))
+        raise Unreadable(f"unknown extension '{Path(file.path).suffix or '(none)'}' (supported: {known})")
+    if len(file.data) > cfg["max_file_mb"] * 1024 * 1024:
+        raise Unreadable(f"larger than max_file_mb={cfg['max_file_mb']:g} (config [extract])")
+    if not file.data.strip():
+        raise Unreadable("empty file")
+
+    changes: list[Change] = []
+    title = None
+    pages = None
+    ocr_pages = None
+    confidence = None
+    encoding = None
+    if fmt in ("txt", "md"):
+        from .text import decode, strip_markdown
+
+        text, encoding = decode(file.data, cfg["text_encodings"])
+        if fmt == "md" or cfg["strip_markdown_in_txt"]:
+            text, changes = strip_markdown(text, file.path, full=fmt == "md")
+        extraction = "text"
+    elif fmt == "html":
+        from .html import extract_html
+
+        text, title, encoding = extract_html(file.data, cfg["text_encodings"])
+        extraction = "html"
+    elif fmt == "pdf":
+        from .pdf import extract_pdf
+
+        page_texts, ocr_pages, confidence = extract_pdf(file.data, cfg)
+        text = PAGE_BREAK.join(page_texts)
+        pages = list(range(1, len(page_texts) + 1))
+        extraction = "ocr" if len(ocr_pages) == len(page_texts) else "pdf-text"
+    elif fmt == "image":
+        from .ocr import ocr_image
+
+        frames = _image_pages(file.data)
+        texts, confidences = [], []
+        for frame in frames:
+            page_text, page_conf = ocr_image(frame, cfg)
+            texts.append(page_text)
+            if page_conf is not None:
+                confidences.append(page_conf)
+        if not any(t.strip() for t in texts):
+            raise Unreadable("no text found by OCR")
+        text = PAGE_BREAK.join(texts)
+        pages = list(range(1, len(frames) + 1))
+        ocr_pages = pages
+        confidence = round(sum(confidences) / len(confidences), 2) if confidences else None
+        extraction = "ocr"
+    else:  # docx
+        from .docx import extract_docx
+
+        text, title = extract_docx(file.data)
+        extraction = "text"
+
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise Unreadable("no text in file")
+    span = [0, len(text)]
+    source = Source(
+        path=file.path, sha256=file.sha256, format=fmt, extraction=extraction, pages=pages,
+        span=span, encoding=encoding, ocr_pages=ocr_pages, ocr_confidence=confidence,
+    )
+    return Record(id=record_id(file.sha256, span), source=source, text=text, title=title,
+                  changes=tuple(changes))
+
+
+def run(files: list[RawFile], config: Config) -> list[Record]:
+    """Extract each file; raises `Unreadable` for the first file that cannot be read."""
+    return [extract_file(f, config) for f in files]

@@ -1,0 +1,100 @@
+"""Write CLEAN_DIR: records.jsonl, records.parquet, entities.parquet, changes.jsonl, manifest.json.
+
+Everything is written in a fixed order with fixed formatting, so the same
+records give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from .record import Record
+
+OUTPUT_FILES = ("records.jsonl", "records.parquet", "entities.parquet", "changes.jsonl", "manifest.json")
+KNOWN_METADATA = ("resource_type", "private", "category")
+
+
+def _jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
+    with path.open("w", encoding="utf-8", newline="\n") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+
+def record_schema() -> Any:
+    import pyarrow as pa
+
+    return pa.schema([
+        ("id", pa.string()),
+        ("source", pa.struct([
+            ("path", pa.string()), ("sha256", pa.string()), ("format", pa.string()),
+            ("extraction", pa.string()), ("pages", pa.list_(pa.int32())), ("span", pa.list_(pa.int64())),
+            ("encoding", pa.string()), ("ocr_pages", pa.list_(pa.int32())), ("ocr_confidence", pa.float64()),
+        ])),
+        ("title", pa.string()),
+        ("text", pa.string()),
+        ("language", pa.string()),
+        ("doc_type", pa.string()),
+        ("published", pa.string()),
+        ("updated", pa.string()),
+        ("metadata", pa.struct([
+            ("resource_type", pa.string()), ("private", pa.bool_()), ("category", pa.string()),
+            ("other", pa.string()),  # any further source fields, as a JSON object
+        ])),
+        ("entities", pa.list_(pa.struct([
+            ("text", pa.string()), ("label", pa.string()), ("start", pa.int64()), ("end", pa.int64()),
+            ("canonical", pa.string()),
+        ]))),
+        ("organisations", pa.list_(pa.string())),
+        ("places", pa.list_(pa.string())),
+        ("people", pa.list_(pa.string())),
+        ("dates", pa.list_(pa.struct([
+            ("text", pa.string()), ("start", pa.string()), ("end", pa.string()), ("precision", pa.string()),
+        ]))),
+        ("themes", pa.list_(pa.string())),
+        ("duplicates", pa.list_(pa.struct([
+            ("path", pa.string()), ("span", pa.list_(pa.int64())), ("kind", pa.string()),
+            ("similarity", pa.float64()),
+        ]))),
+    ])
+
+
+def _parquet_row(record: Record) -> dict[str, Any]:
+    row = record.to_json()
+    meta = row["metadata"]
+    other = {k: v for k, v in sorted(meta.items()) if k not in KNOWN_METADATA}
+    row["metadata"] = {**{k: meta.get(k) for k in KNOWN_METADATA},
+                       "other": json.dumps(other, ensure_ascii=False, sort_keys=True) if other else None}
+    return row
+
+
+def write_parquet(path: Path, rows: list[dict[str, Any]], schema: Any) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pylist(rows, schema=schema)
+    pq.write_table(table, path, compression="zstd")
+
+
+def entity_rows(records: list[Record]) -> list[dict[str, Any]]:
+    return [{"record_id": r.id, "label": e["label"], "text": e["text"], "canonical": e["canonical"],
+             "start": e["start"], "end": e["end"]} for r in records for e in r.entities]
+
+
+def entity_schema() -> Any:
+    import pyarrow as pa
+
+    return pa.schema([("record_id", pa.string()), ("label", pa.string()), ("text", pa.string()),
+                      ("canonical", pa.string()), ("start", pa.int64()), ("end", pa.int64())])
+
+
+def write_outputs(out: Path, records: list[Record], manifest: dict[str, Any]) -> None:
+    records = sorted(records, key=lambda r: r.id)
+    _jsonl(out / "records.jsonl", [r.to_json() for r in records])
+    _jsonl(out / "changes.jsonl",
+           [replace(c, record=r.id).to_json() for r in records for c in r.changes])
+    write_parquet(out / "records.parquet", [_parquet_row(r) for r in records], record_schema())
+    write_parquet(out / "entities.parquet", entity_rows(records), entity_schema())
+    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", "utf-8")

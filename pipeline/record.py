@@ -1,0 +1,125 @@
+"""The one record type that flows through every stage, and the change log entry.
+
+A `Record` is what ends up as one line of `clean/records.jsonl` (see
+../shared/CONTRACT.md for the meaning of each public field).  Stages never
+mutate a record in place: they build a new one with `dataclasses.replace`, so
+a stage is a pure function of its input records and its configuration.
+
+Two fields are internal and never written to `records.jsonl`:
+`changes` (collected into `changes.jsonl`) and `blocks`, reserved for
+structure that later stages may want to carry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Change:
+    """One explained change to text, in the spirit of ftfy's `fix_and_explain`.
+
+    `record` is the id of the record the change belongs to, or None for a
+    change made to a whole file before it was split into records (then
+    `path` says which file).
+    """
+
+    stage: str
+    operation: str
+    before: str
+    after: str
+    path: str
+    record: str | None = None
+    reason: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "record": self.record,
+            "path": self.path,
+            "stage": self.stage,
+            "operation": self.operation,
+            "before": self.before,
+            "after": self.after,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class Source:
+    path: str  # relative to RAW_DIR, '/'-separated
+    sha256: str
+    format: str  # txt, md, html, pdf, image, docx
+    extraction: str  # text, html, pdf-text, ocr
+    pages: list[int] | None = None
+    span: list[int] | None = None  # [start, end] in the extracted text
+    # Added fields (the contract allows additions, never renames):
+    encoding: str | None = None  # how a text file was decoded
+    ocr_pages: list[int] | None = None  # pages (1-based) that went through OCR
+    ocr_confidence: float | None = None  # mean Tesseract word confidence, 0-100
+
+
+@dataclass(frozen=True)
+class Record:
+    id: str
+    source: Source
+    text: str
+    title: str | None = None
+    language: str | None = None
+    doc_type: str = "document"
+    published: str | None = None
+    updated: str | None = None
+    metadata: dict[str, Any] = field(
+        default_factory=lambda: {"resource_type": None, "private": None, "category": None}
+    )
+    entities: list[dict[str, Any]] = field(default_factory=list)
+    organisations: list[str] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)
+    people: list[str] = field(default_factory=list)
+    dates: list[dict[str, Any]] = field(default_factory=list)
+    themes: list[str] = field(default_factory=list)
+    duplicates: list[dict[str, Any]] = field(default_factory=list)
+    # internal, not part of records.jsonl
+    changes: tuple[Change, ...] = ()
+
+    def with_changes(self, *changes: Change, **fields: Any) -> "Record":
+        """A copy with `fields` replaced and `changes` appended to the log."""
+        return replace(self, changes=self.changes + tuple(changes), **fields)
+
+    def to_json(self) -> dict[str, Any]:
+        """The public form: exactly the contract's fields, in its order."""
+        data = asdict(self)
+        data.pop("changes")
+        order = [
+            "id", "source", "title", "text", "language", "doc_type", "published",
+            "updated", "metadata", "entities", "organisations", "places", "people",
+            "dates", "themes", "duplicates",
+        ]
+        return {key: data[key] for key in order}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], changes: tuple[Change, ...] = ()) -> "Record":
+        data = dict(data)
+        data["source"] = Source(**data["source"])
+        return cls(**data, changes=changes)
+
+
+def record_id(file_sha256: str, span: list[int] | None) -> str:
+    """Stable id: the same file content and the same place in it give the same id."""
+    where = "" if span is None else f"{span[0]}-{span[1]}"
+    digest = hashlib.sha256(f"{file_sha256}:{where}".encode()).hexdigest()
+    return "r" + digest[:15]
+
+
+def dump(record: Record) -> dict[str, Any]:
+    """Full form, changes included, for the cache and for passing between processes."""
+    data = record.to_json()
+    data["_changes"] = [asdict(c) for c in record.changes]
+    return data
+
+
+def load(data: dict[str, Any]) -> Record:
+    data = dict(data)
+    changes = tuple(Change(**c) for c in data.pop("_changes", []))
+    return Record.from_json(data, changes)

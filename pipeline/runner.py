@@ -1,0 +1,337 @@
+"""Run the pipeline over a RAW_DIR and write CLEAN_DIR: the I/O edge of glaneur.
+
+* Files are found recursively and sorted; names matching `[extract] skip`
+  are listed as `skipped`.
+* File-scoped stages run per file, each result cached under a key chained from
+  the file's bytes and path, the stage version and its config; a file that
+  cannot be read is `quarantined` with its reason and the run goes on.
+  With `[run] executor = "dask"` files are spread over Dask distributed
+  workers (a local cluster, or `dask_scheduler` for an existing one).
+* The corpus stage (deduplicate) runs on everything, record stages (classify)
+  per record with a cache.
+* Outputs are written to a temporary folder beside CLEAN_DIR and swapped in at
+  the end, so an interrupted run leaves the previous CLEAN_DIR whole.  When the
+  inputs, config and code are those of the existing CLEAN_DIR, nothing is
+  rewritten.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, TextIO
+
+from . import __version__
+from .cache import Cache, key
+from .config import Config
+from .extract import RawFile, Unreadable, detect_format
+from .outputs import OUTPUT_FILES, write_outputs
+from .record import Record, dump, load
+from .stages import STAGES
+
+
+class FatalError(Exception):
+    """A problem that stops the run; its message is one actionable line."""
+
+
+@dataclass
+class StageStats:
+    name: str
+    files: int = 0
+    records_in: int = 0
+    records_out: int = 0
+    computed: int = 0
+    cached: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class RunResult:
+    out_dir: Path
+    up_to_date: bool
+    manifest: dict[str, Any]
+    stats: list[StageStats] = field(default_factory=list)
+
+
+def file_stages() -> list[Any]:
+    return [s for s in STAGES if s.SCOPE == "file"]
+
+
+def discover(raw_dir: Path, skip: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """Relative paths to process, and (path, reason) of those skipped by config."""
+    found: list[str] = []
+    skipped: list[tuple[str, str]] = []
+    for root, dirs, files in os.walk(raw_dir):
+        dirs[:] = sorted(d for d in dirs if not any(fnmatch.fnmatch(d, p) for p in skip))
+        for name in sorted(files):
+            rel = (Path(root) / name).relative_to(raw_dir).as_posix()
+            pattern = next((p for p in skip if fnmatch.fnmatch(name, p)), None)
+            if pattern:
+                skipped.append((rel, f"name matches '{pattern}' in [extract] skip"))
+            else:
+                found.append(rel)
+    return sorted(found), sorted(skipped)
+
+
+def process_file(raw_dir: str, rel: str, config: Config, cache_root: str | None) -> dict[str, Any]:
+    """All file-scoped stages on one file.  Top-level so that Dask workers can run it."""
+    cache = Cache(Path(cache_root) if cache_root else None)
+    result: dict[str, Any] = {"path": rel, "sha256": None, "format": detect_format(rel), "status": "ok",
+                              "reason": None, "records": [], "stages": {}, "extracted": None}
+    try:
+        data = (Path(raw_dir) / rel).read_bytes()
+    except OSError as exc:
+        result.update(status="quarantined", reason=f"cannot read file: {exc.strerror or exc}")
+        return result
+    raw = RawFile(rel, data)
+    result["sha256"] = raw.sha256
+    chain = key(raw.sha256, rel)
+    records: list[Record] | None = None
+    for stage in file_stages():
+        started = time.perf_counter()
+        chain = key(chain, stage.NAME, stage.VERSION, config.fingerprint(*stage.SECTIONS))
+        hit = cache.get(stage.NAME, chain)
+        if hit is not None and "reason" in hit:
+            result.update(status="quarantined", reason=hit["reason"])
+            result["stages"][stage.NAME] = {"cached": True, "seconds": time.perf_counter() - started}
+            return result
+        if hit is not None:
+            records = [load(r) for r in hit["records"]]
+        else:
+            try:
+                records = stage.run([raw], config) if records is None else stage.run(records, config)
+            except Unreadable as exc:
+                cache.put(stage.NAME, chain, {"reason": str(exc)})
+                result.update(status="quarantined", reason=str(exc))
+                result["stages"][stage.NAME] = {"cached": False, "seconds": time.perf_counter() - started}
+                return result
+            cache.put(stage.NAME, chain, {"records": [dump(r) for r in records]})
+        if result["extracted"] is None and records:
+            source = records[0].source
+            result["extracted"] = {"extraction": source.extraction, "encoding": source.encoding,
+                                   "pages": source.pages, "ocr_pages": source.ocr_pages,
+                                   "ocr_confidence": source.ocr_confidence}
+        result["stages"][stage.NAME] = {"cached": hit is not None, "seconds": time.perf_counter() - started,
+                                        "records": len(records or [])}
+    result["records"] = [dump(r) for r in records or []]
+    return result
+
+
+def _run_files(raw_dir: Path, rels: list[str], config: Config, cache_root: str | None,
+               progress: bool) -> list[dict[str, Any]]:
+    run_cfg = config.section("run")
+    show = progress and len(rels) >= run_cfg["progress_min_files"]
+    if run_cfg["executor"] == "dask" and rels:
+        from dask.distributed import Client, LocalCluster, as_completed
+
+        if run_cfg["dask_scheduler"]:
+            client = Client(run_cfg["dask_scheduler"])
+        else:
+            client = Client(LocalCluster(n_workers=run_cfg["dask_workers"], threads_per_worker=1,
+                                         processes=True, dashboard_address=None))
+        with client:
+            futures = [client.submit(process_file, str(raw_dir), rel, config, cache_root, pure=False)
+                       for rel in rels]
+            results = []
+            iterator = as_completed(futures)
+            if show:
+                from tqdm import tqdm
+
+                iterator = tqdm(iterator, total=len(futures), desc="files", unit="file", file=sys.stderr, disable=None)
+            for future in iterator:
+                results.append(future.result())
+        return sorted(results, key=lambda r: r["path"])
+    iterable: Any = rels
+    if show:
+        from tqdm import tqdm
+
+        iterable = tqdm(rels, desc="files", unit="file", file=sys.stderr, disable=None)
+    return [process_file(str(raw_dir), rel, config, cache_root) for rel in iterable]
+
+
+def _unique_ids(records: list[Record]) -> list[Record]:
+    """Identical files at two paths give identical ids; keep ids unique (path order decides)."""
+    seen: set[str] = set()
+    out = []
+    for record in sorted(records, key=lambda r: (r.source.path, (r.source.span or [0])[0])):
+        if record.id in seen:
+            suffix = hashlib.sha256(record.source.path.encode()).hexdigest()[:6]
+            record = replace(record, id=f"{record.id}-{suffix}")
+        seen.add(record.id)
+        out.append(record)
+    return out
+
+
+def _run_records(stage: Any, records: list[Record], config: Config, cache: Cache, stats: StageStats) -> list[Record]:
+    fingerprint = config.fingerprint(*stage.SECTIONS)
+    keys = [key(json.dumps(dump(r), sort_keys=True, ensure_ascii=False), stage.NAME, stage.VERSION, fingerprint)
+            for r in records]
+    out: list[Record | None] = []
+    todo: list[int] = []
+    for i, k in enumerate(keys):
+        hit = cache.get(stage.NAME, k)
+        out.append(load(hit) if hit is not None else None)
+        if hit is None:
+            todo.append(i)
+    if todo:
+        fresh = stage.run([records[i] for i in todo], config)
+        for i, record in zip(todo, fresh):
+            cache.put(stage.NAME, keys[i], dump(record))
+            out[i] = record
+    stats.computed, stats.cached = len(todo), len(records) - len(todo)
+    return [r for r in out if r is not None]
+
+
+def fingerprint(files: list[tuple[str, str | None]], skipped: list[tuple[str, str]], config: Config) -> str:
+    payload = {
+        "version": __version__,
+        "stages": [(s.NAME, s.VERSION) for s in STAGES],
+        "config": config.fingerprint(*config.sections),
+        "files": files,
+        "skipped": skipped,
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def _check_dirs(raw_dir: Path, out_dir: Path) -> None:
+    if not raw_dir.is_dir():
+        raise FatalError(f"RAW_DIR {raw_dir} is not a readable folder")
+    if not os.access(raw_dir, os.R_OK | os.X_OK):
+        raise FatalError(f"RAW_DIR {raw_dir} is not readable")
+    parent = out_dir.resolve().parent
+    if out_dir.exists() and not out_dir.is_dir():
+        raise FatalError(f"CLEAN_DIR {out_dir} exists and is not a folder")
+    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+        raise FatalError(f"CLEAN_DIR {out_dir} cannot be written (its parent {parent} is not a writable folder)")
+
+
+def _quick_hash(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def run(raw_dir: Path, out_dir: Path, config: Config, *, use_cache: bool = True, progress: bool = True,
+        log: TextIO | None = sys.stderr, force: bool = False) -> RunResult:
+    raw_dir, out_dir = Path(raw_dir), Path(out_dir)
+    _check_dirs(raw_dir, out_dir)
+    rels, skipped = discover(raw_dir, config.section("extract")["skip"])
+    hashes = [(rel, _quick_hash(raw_dir / rel)) for rel in rels]
+    run_id = fingerprint(hashes, skipped, config)
+    manifest_path = out_dir / "manifest.json"
+    if not force and manifest_path.exists() and all((out_dir / name).exists() for name in OUTPUT_FILES):
+        try:
+            previous = json.loads(manifest_path.read_text("utf-8"))
+        except ValueError:
+            previous = {}
+        if previous.get("fingerprint") == run_id:
+            if log:
+                print(f"glaneur: {out_dir} is up to date ({len(rels)} files unchanged)", file=log)
+            return RunResult(out_dir, True, previous)
+
+    cache_root = None
+    if use_cache:
+        cache_root = str(Path(config.section("run")["cache_dir"]).resolve())
+    cache = Cache(Path(cache_root) if cache_root else None)
+
+    started = time.perf_counter()
+    results = _run_files(raw_dir, rels, config, cache_root, progress)
+    stats = {s.NAME: StageStats(s.NAME) for s in STAGES}
+    for result in results:
+        for name, info in result["stages"].items():
+            st = stats[name]
+            st.files += 1
+            st.seconds += info["seconds"]
+            st.records_out += info.get("records", 0)
+            if info["cached"]:
+                st.cached += 1
+            else:
+                st.computed += 1
+    records = _unique_ids([load(r) for res in results for r in res["records"]])
+
+    for stage in STAGES:
+        if stage.SCOPE == "file":
+            continue
+        st = stats[stage.NAME]
+        st.records_in = len(records)
+        t0 = time.perf_counter()
+        if stage.SCOPE == "record":
+            records = _run_records(stage, records, config, cache, st)
+        else:
+            records = stage.run(records, config)
+            st.computed = 1
+        st.seconds = time.perf_counter() - t0
+        st.records_out = len(records)
+    records.sort(key=lambda r: r.id)
+
+    manifest = build_manifest(results, skipped, records, run_id)
+    tmp = out_dir.parent / f".{out_dir.name}.tmp-{os.getpid()}"
+    try:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+        tmp.mkdir(parents=True)
+        write_outputs(tmp, records, manifest)
+        _swap(tmp, out_dir)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise FatalError(f"cannot write CLEAN_DIR {out_dir}: {exc.strerror or exc}") from None
+    result = RunResult(out_dir, False, manifest, list(stats.values()))
+    if log:
+        print_summary(result, time.perf_counter() - started, log)
+    return result
+
+
+def _swap(tmp: Path, out_dir: Path) -> None:
+    """Put the new outputs in place; the old folder is removed only once the new one is there."""
+    old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
+    if out_dir.exists():
+        os.replace(out_dir, old)
+    os.replace(tmp, out_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def build_manifest(results: list[dict[str, Any]], skipped: list[tuple[str, str]], records: list[Record],
+                   run_id: str) -> dict[str, Any]:
+    ids_by_path: dict[str, set[str]] = defaultdict(set)
+    for record in records:
+        ids_by_path[record.source.path].add(record.id)
+        for dup in record.duplicates:
+            ids_by_path[dup["path"]].add(record.id)
+    files = []
+    for res in results:
+        entry = {"path": res["path"], "sha256": res["sha256"], "format": res["format"], "status": res["status"],
+                 "reason": res["reason"], "records": sorted(ids_by_path.get(res["path"], ()))}
+        entry.update(res["extracted"] or {"extraction": None, "encoding": None, "pages": None,
+                                          "ocr_pages": None, "ocr_confidence": None})
+        files.append(entry)
+    for rel, reason in skipped:
+        files.append({"path": rel, "sha256": None, "format": detect_format(rel), "status": "skipped",
+                      "reason": reason, "records": [], "extraction": None, "encoding": None, "pages": None,
+                      "ocr_pages": None, "ocr_confidence": None})
+    files.sort(key=lambda f: f["path"])
+    counts = {status: sum(f["status"] == status for f in files) for status in ("ok", "quarantined", "skipped")}
+    return {"glaneur": __version__, "fingerprint": run_id, "summary": {"files": len(files), **counts,
+            "records": len(records)}, "files": files}
+
+
+def print_summary(result: RunResult, seconds: float, log: TextIO) -> None:
+    summary = result.manifest["summary"]
+    print(f"{'stage':<12} {'files':>6} {'in':>6} {'out':>6} {'computed':>9} {'cached':>7} {'seconds':>8}", file=log)
+    for st in result.stats:
+        print(f"{st.name:<12} {st.files or '-':>6} {st.records_in or '-':>6} {st.records_out:>6} "
+              f"{st.computed:>9} {st.cached:>7} {st.seconds:>8.2f}", file=log)
+    print(f"glaneur: {summary['files']} files ({summary['ok']} ok, {summary['quarantined']} quarantined, "
+          f"{summary['skipped']} skipped), {summary['records']} records -> {result.out_dir} in {seconds:.1f}s",
+          file=log)
+    for f in result.manifest["files"]:
+        if f["status"] == "quarantined":
+            print(f"  quarantined {f['path']}: {f['reason']}", file=log)

@@ -1,0 +1,74 @@
+"""Shared fixtures: paths, the built-in config, and one pipeline run over raw/."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import load
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW = ROOT / "raw"
+TRUTH = ROOT / "samples" / "truth"
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+HAS_TESSERACT = shutil.which("tesseract") is not None
+needs_tesseract = pytest.mark.skipif(not HAS_TESSERACT, reason="tesseract-ocr is not installed")
+needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not present")
+
+
+@pytest.fixture(scope="session")
+def config():
+    return load(ROOT / "config" / "pipeline.toml")
+
+
+def normalise(text: str) -> str:
+    """For comparing OCR output with truth: NFC, one apostrophe and quote form, blanks folded."""
+    text = unicodedata.normalize("NFC", text)
+    text = re.sub(r"[’‘`´]", "'", text)
+    text = re.sub(r"[“”«»]", '"', text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def cer(hypothesis: str, reference: str) -> float:
+    """Character error rate: edit distance / reference length, after `normalise`."""
+    a, b = normalise(hypothesis), normalise(reference)
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i]
+        for j, cb in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1] / max(1, len(b))
+
+
+@pytest.fixture(scope="session")
+def sample_run(tmp_path_factory, config):
+    """The pipeline over the project's raw/ corpus, once per session (OCR and spaCy are slow)."""
+    from pipeline.runner import run
+
+    base = tmp_path_factory.mktemp("sample-run")
+    out = base / "clean"
+    result = run(RAW, out, config, use_cache=False, progress=False, log=None)
+    return out, result
+
+
+@pytest.fixture(scope="session")
+def samples():
+    """samples/make_samples.py as a module, to build variants of the sample documents."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_samples", ROOT / "samples" / "make_samples.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def extract_path(path: Path, config, name: str | None = None):
+    from pipeline.extract import RawFile, extract_file
+
+    return extract_file(RawFile(name or path.name, path.read_bytes()), config)

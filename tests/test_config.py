@@ -1,0 +1,109 @@
+"""config/pipeline.toml: every key documented, wrong keys and types stopped with one line."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+from pipeline.config import SCHEMA, ConfigError, load
+
+SHIPPED = ROOT / "config" / "pipeline.toml"
+
+
+def write(tmp_path, text):
+    path = tmp_path / "pipeline.toml"
+    path.write_text(text, "utf-8")
+    (tmp_path / "title_skip.txt").write_text("", "utf-8")
+    return path
+
+
+def test_shipped_config_sets_every_key_to_its_default():
+    import tomllib
+
+    raw = tomllib.loads(SHIPPED.read_text("utf-8"))
+    for section, keys in SCHEMA.items():
+        for key, spec in keys.items():
+            assert key in raw[section], f"[{section}] {key} is not in config/pipeline.toml"
+            assert raw[section][key] == spec.default, f"[{section}] {key} differs from the code's default"
+
+
+def test_every_key_has_a_comment_just_above_it():
+    lines = SHIPPED.read_text("utf-8").splitlines()
+    table = None
+    for i, line in enumerate(lines):
+        if line.startswith("["):
+            table = line
+            if "." in line:  # a table of values: the reason stands above its header
+                assert lines[i - 1].startswith("#"), f"no reason given above {line}"
+            continue
+        if re.match(r"^\w+\s*=", line) and "." not in (table or ""):
+            assert lines[i - 1].startswith("#"), f"no reason given above: {line}"
+
+
+def test_unknown_key_names_section_and_key(tmp_path):
+    with pytest.raises(ConfigError) as err:
+        load(write(tmp_path, "[extract]\nocr_langage = 'fra'\n"))
+    message = str(err.value)
+    assert "[extract]" in message and "ocr_langage" in message and "\n" not in message
+
+
+def test_unknown_section(tmp_path):
+    with pytest.raises(ConfigError, match=r"unknown section \[extracts\]"):
+        load(write(tmp_path, "[extracts]\n"))
+
+
+def test_wrong_type(tmp_path):
+    with pytest.raises(ConfigError, match=r"\[extract\] ocr_dpi must be a whole number, got 'high'"):
+        load(write(tmp_path, "[extract]\nocr_dpi = 'high'\n"))
+
+
+def test_bool_is_not_a_number(tmp_path):
+    with pytest.raises(ConfigError, match="column_gap must be a number"):
+        load(write(tmp_path, "[extract]\ncolumn_gap = true\n"))
+
+
+def test_value_out_of_range_and_choices(tmp_path):
+    with pytest.raises(ConfigError, match="ocr_dpi must be at least 72"):
+        load(write(tmp_path, "[extract]\nocr_dpi = 10\n"))
+    with pytest.raises(ConfigError, match="executor must be one of 'serial', 'dask'"):
+        load(write(tmp_path, "[run]\nexecutor = 'ray'\n"))
+
+
+def test_invalid_toml_gives_position(tmp_path):
+    with pytest.raises(ConfigError, match=r"invalid TOML: .*line 2"):
+        load(write(tmp_path, "[run]\nexecutor = \n"))
+
+
+def test_missing_data_file(tmp_path):
+    path = tmp_path / "pipeline.toml"
+    path.write_text("[segment]\ntitle_skip_file = 'nope.txt'\n", "utf-8")
+    with pytest.raises(ConfigError, match="title_skip_file: file not found"):
+        load(path)
+
+
+def test_partial_config_takes_defaults_for_the_rest(tmp_path):
+    config = load(write(tmp_path, "[extract]\nocr_dpi = 200\n"))
+    assert config.section("extract")["ocr_dpi"] == 200
+    assert config.section("extract")["ocr_language"] == "fra"
+
+
+def test_fingerprint_follows_the_section_only(tmp_path):
+    a = load(write(tmp_path, "[extract]\nocr_dpi = 200\n"))
+    b = load(write(tmp_path, "[extract]\nocr_dpi = 300\n"))
+    assert a.fingerprint("extract") != b.fingerprint("extract")
+    assert a.fingerprint("repair") == b.fingerprint("repair")
+
+
+def test_cli_bad_config_exits_2_with_one_line(tmp_path):
+    path = write(tmp_path, "[repair]\nftfy = 'yes'\n")
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "run", str(ROOT / "raw"), "--out",
+                           str(tmp_path / "out"), "--config", str(path)],
+                          capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "[repair] ftfy must be true or false" in lines[0]
+    assert not (tmp_path / "out").exists()

@@ -1,0 +1,192 @@
+"""`glaneur run`: manifest, quarantine, cache, byte-identical output, atomic swap, fatal errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import RAW, ROOT, needs_tesseract
+from pipeline import runner
+from pipeline.outputs import OUTPUT_FILES
+from pipeline.runner import FatalError, run
+
+
+def tiny_raw(tmp_path: Path) -> Path:
+    raw = tmp_path / "raw"
+    (raw / "sous-dossier").mkdir(parents=True)
+    (raw / "a.txt").write_text("Le RTES publie un guide sur la commande publique responsable à Lyon.\n", "utf-8")
+    (raw / "sous-dossier" / "b.txt").write_bytes(
+        "Économie sociale et solidaire : le réseau accompagne les collectivités de Bretagne.".encode("cp1252"))
+    (raw / "vide.txt").write_bytes(b"")
+    (raw / "binaire.txt").write_bytes(b"\x00\x01\x02\x03" * 10)
+    (raw / "inconnu.xyz").write_text("???")
+    (raw / ".DS_Store").write_bytes(b"\x00")
+    return raw
+
+
+def manifest(out: Path) -> dict:
+    return json.loads((out / "manifest.json").read_text("utf-8"))
+
+
+def by_path(out: Path) -> dict:
+    return {f["path"]: f for f in manifest(out)["files"]}
+
+
+def test_every_file_has_a_manifest_entry_with_status(tmp_path, config):
+    raw = tiny_raw(tmp_path)
+    run(raw, tmp_path / "clean", config, use_cache=False, progress=False, log=None)
+    files = by_path(tmp_path / "clean")
+    assert set(files) == {"a.txt", "sous-dossier/b.txt", "vide.txt", "binaire.txt", "inconnu.xyz", ".DS_Store"}
+    assert files["a.txt"]["status"] == "ok" and files["a.txt"]["records"]
+    assert files["sous-dossier/b.txt"]["encoding"] == "cp1252"
+    assert files["vide.txt"] == {**files["vide.txt"], "status": "quarantined", "reason": "empty file"}
+    assert files["binaire.txt"]["status"] == "quarantined" and "binary" in files["binaire.txt"]["reason"]
+    assert files["inconnu.xyz"]["status"] == "quarantined" and "unknown extension" in files["inconnu.xyz"]["reason"]
+    assert files[".DS_Store"]["status"] == "skipped" and "skip" in files[".DS_Store"]["reason"]
+    for name in OUTPUT_FILES:
+        assert (tmp_path / "clean" / name).exists()
+
+
+def test_records_point_back_to_their_file(tmp_path, config):
+    raw = tiny_raw(tmp_path)
+    run(raw, tmp_path / "clean", config, use_cache=False, progress=False, log=None)
+    records = [json.loads(line) for line in (tmp_path / "clean" / "records.jsonl").read_text("utf-8").splitlines()]
+    assert [r["id"] for r in records] == sorted(r["id"] for r in records)
+    files = by_path(tmp_path / "clean")
+    for record in records:
+        assert record["id"] in files[record["source"]["path"]]["records"]
+        assert record["source"]["sha256"] == files[record["source"]["path"]]["sha256"]
+
+
+def test_unchanged_input_is_up_to_date_and_byte_identical(tmp_path, config):
+    raw = tiny_raw(tmp_path)
+    out = tmp_path / "clean"
+    first = run(raw, out, config, use_cache=False, progress=False, log=None)
+    before = {n: (out / n).read_bytes() for n in OUTPUT_FILES}
+    again = run(raw, out, config, use_cache=False, progress=False, log=None)
+    assert again.up_to_date and not first.up_to_date
+    forced = run(raw, out, config, use_cache=False, progress=False, log=None, force=True)
+    assert not forced.up_to_date
+    assert {n: (out / n).read_bytes() for n in OUTPUT_FILES} == before
+
+
+
+def test_changed_input_is_not_up_to_date(tmp_path, config):
+    raw = tiny_raw(tmp_path)
+    out = tmp_path / "clean"
+    run(raw, out, config, use_cache=False, progress=False, log=None)
+    (raw / "a.txt").write_text("Un autre texte, assez long pour que la langue soit reconnue sans doute.", "utf-8")
+    again = run(raw, out, config, use_cache=False, progress=False, log=None)
+    assert not again.up_to_date
+    assert "Un autre texte" in (out / "records.jsonl").read_text("utf-8")
+
+
+def test_cache_means_unchanged_files_are_not_reextracted(tmp_path, config, monkeypatch):
+    raw = tiny_raw(tmp_path)
+    monkeypatch.chdir(tmp_path)  # cache_dir is relative to where glaneur runs
+    run(raw, tmp_path / "one", config, progress=False, log=None)
+    calls = []
+    from pipeline import extract
+
+    real = extract.extract_file
+    monkeypatch.setattr(extract, "extract_file", lambda f, c: calls.append(f.path) or real(f, c))
+    (raw / "nouveau.txt").write_text("Un nouveau document sur les tiers-lieux en milieu rural, à Figeac.", "utf-8")
+    result = run(raw, tmp_path / "two", config, progress=False, log=None)
+    assert calls == ["nouveau.txt"]
+    stats = {s.name: s for s in result.stats}
+    assert stats["extract"].computed == 1 and stats["extract"].cached == 5
+    assert stats["classify"].computed == 1 and stats["classify"].cached == 2
+    assert (tmp_path / ".cache" / "glaneur").is_dir()
+
+
+def test_interrupted_run_leaves_previous_outputs_whole(tmp_path, config, monkeypatch):
+    raw = tiny_raw(tmp_path)
+    out = tmp_path / "clean"
+    run(raw, out, config, use_cache=False, progress=False, log=None)
+    before = {n: (out / n).read_bytes() for n in OUTPUT_FILES}
+    (raw / "a.txt").write_text("Texte modifié pour forcer une nouvelle écriture des sorties du pipeline.", "utf-8")
+
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(runner, "write_outputs", crash)
+    with pytest.raises(KeyboardInterrupt):
+        run(raw, out, config, use_cache=False, progress=False, log=None)
+    assert {n: (out / n).read_bytes() for n in OUTPUT_FILES} == before
+
+
+def test_missing_raw_dir_is_fatal(tmp_path, config):
+    with pytest.raises(FatalError, match="is not a readable folder"):
+        run(tmp_path / "absent", tmp_path / "clean", config, progress=False, log=None)
+
+
+def test_unwritable_clean_dir_is_fatal(tmp_path, config):
+    raw = tiny_raw(tmp_path)
+    (tmp_path / "fichier").write_text("x")
+    with pytest.raises(FatalError, match="cannot be written"):
+        run(raw, tmp_path / "fichier" / "clean", config, progress=False, log=None)
+
+
+def test_cli_run_exit_codes_and_one_line_errors(tmp_path):
+    raw = tiny_raw(tmp_path)
+    cli = [sys.executable, "-m", "pipeline", "run"]
+    ok = subprocess.run(cli + [str(raw), "--out", str(tmp_path / "clean"), "--no-cache"],
+                        capture_output=True, text=True, cwd=ROOT)
+    assert ok.returncode == 0, ok.stderr
+    assert "quarantined vide.txt: empty file" in ok.stderr
+    assert "extract" in ok.stderr and "classify" in ok.stderr  # the per-stage summary
+    bad = subprocess.run(cli + [str(tmp_path / "absent"), "--out", str(tmp_path / "c2")],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
+    assert bad.stderr.startswith("glaneur: error: RAW_DIR")
+
+
+def test_identical_files_at_two_paths_merge_into_one_record(tmp_path, config):
+    raw = tmp_path / "raw"
+    (raw / "copie").mkdir(parents=True)
+    text = "Le réseau publie son rapport annuel sur l'économie sociale et solidaire en Occitanie."
+    (raw / "original.txt").write_text(text, "utf-8")
+    (raw / "copie" / "original.txt").write_text(text, "utf-8")
+    run(raw, tmp_path / "clean", config, use_cache=False, progress=False, log=None)
+    lines = (tmp_path / "clean" / "records.jsonl").read_text("utf-8").splitlines()
+    assert len(lines) == 1
+    record = json.loads(lines[0])
+    assert record["source"]["path"] == "copie/original.txt"  # earliest path wins among equals
+    assert record["duplicates"] == [{"path": "original.txt", "span": [0, len(text)], "kind": "exact",
+                                     "similarity": 1.0}]
+    files = by_path(tmp_path / "clean")
+    assert files["original.txt"]["records"] == [record["id"]]
+
+
+def test_dask_executor_gives_the_same_records(tmp_path, config):
+    pytest.importorskip("dask.distributed")
+    raw = tiny_raw(tmp_path)
+    (tmp_path / "pipeline.toml").write_text(
+        (ROOT / "config" / "pipeline.toml").read_text("utf-8").replace('executor = "serial"', 'executor = "dask"')
+        .replace("dask_workers = 2", "dask_workers = 1"), "utf-8")
+    (tmp_path / "title_skip.txt").write_text((ROOT / "config" / "title_skip.txt").read_text("utf-8"), "utf-8")
+    from pipeline.config import load
+
+    run(raw, tmp_path / "serial", config, use_cache=False, progress=False, log=None)
+    run(raw, tmp_path / "dask", load(tmp_path / "pipeline.toml"), use_cache=False, progress=False, log=None)
+    assert (tmp_path / "serial" / "records.jsonl").read_bytes() == (tmp_path / "dask" / "records.jsonl").read_bytes()
+
+
+@needs_tesseract
+def test_sample_corpus(sample_run):
+    out, result = sample_run
+    files = by_path(out)
+    raw_files = sorted(p.relative_to(RAW).as_posix() for p in RAW.rglob("*") if p.is_file())
+    assert sorted(files) == raw_files
+    assert files["broken/export-tronque.pdf"]["status"] == "quarantined"
+    assert files["broken/export-tronque.pdf"]["reason"].startswith("corrupt PDF")
+    ok = [f for f in files.values() if f["status"] == "ok"]
+    assert len(ok) == len(raw_files) - 1 and all(f["records"] for f in ok)
+    assert files["affiches/affiche-alimentation.png"]["ocr_pages"] == [1]
+    assert files["rapports/compte-rendu-scanne.pdf"]["extraction"] == "ocr"
+    assert files["archives/lettre-info-2019.txt"]["encoding"] == "cp1252"
