@@ -57,7 +57,31 @@ def corpus_bench(config, files: int) -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
+def repair_bench(config, chars: int = 2_000_000) -> None:
+    """Repair throughput on a large generated text, with OCR damage sprinkled in."""
+    from pipeline.repair import context, repair_text
+
+    rng = random.Random(1)
+    damaged = ["quelgues", "I'objet", "publigue", "systémes", "¢a", "déebut", "surles", "Aif,é#@@%’;)/"]
+    lines, size = [], 0
+    while size < chars:
+        words = [rng.choice(WORDS) if rng.random() > 0.05 else rng.choice(damaged) for _ in range(rng.randint(8, 16))]
+        line = " ".join(words) + rng.choice([".", ",", "", " :"])
+        lines.append(line)
+        size += len(line) + 1
+        if rng.random() < 0.2:
+            lines.append("")
+    text = "\n".join(lines)
+    ctx = context(config)
+    repair_text(text[:20_000], ctx, "warm-up")  # load wordfreq once
+    started = time.perf_counter()
+    out, changes = repair_text(text, ctx, "bench.txt")
+    seconds = time.perf_counter() - started
+    print(f"repair: {len(text):,} chars in {seconds:.2f}s = {len(text) / seconds:,.0f} chars/s, {len(changes):,} changes")
+
+
 if __name__ == "__main__":
     config = load(ROOT / "config" / "pipeline.toml")
     extract_bench(config)
+    repair_bench(config)
     corpus_bench(config, 200)

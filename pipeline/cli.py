@@ -87,9 +87,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"glaneur: error: {args.file}: {exc.strerror or exc}", file=sys.stderr)
             return 1
         if args.command == "repair":
-            from .repair import repair_text
+            from .repair import context, repair_text
 
-            repaired, _ = repair_text(text, config.section("repair"), args.file)
+            repaired, _ = repair_text(text, context(config), args.file)
             sys.stdout.write(repaired + "\n")
         else:
             from .classify import annotate

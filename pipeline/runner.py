@@ -2,13 +2,13 @@
 
 * Files are found recursively and sorted; names matching `[extract] skip`
   are listed as `skipped`.
-* File-scoped stages run per file, each result cached under a key chained from
+* File-scoped stages (extract) run per file, each result cached under a key from
   the file's bytes and path, the stage version and its config; a file that
   cannot be read is `quarantined` with its reason and the run goes on.
   With `[run] executor = "dask"` files are spread over Dask distributed
   workers (a local cluster, or `dask_scheduler` for an existing one).
-* The corpus stage (deduplicate) runs on everything, record stages (classify)
-  per record with a cache.
+* Corpus stages (repair, deduplicate) run on everything; record stages
+  (segment, classify) per record, cached.
 * Outputs are written to a temporary folder beside CLEAN_DIR and swapped in at
   the end, so an interrupted run leaves the previous CLEAN_DIR whole.  When the
   inputs, config and code are those of the existing CLEAN_DIR, nothing is
@@ -36,6 +36,10 @@ from .extract import RawFile, Unreadable, detect_format
 from .outputs import OUTPUT_FILES, write_outputs
 from .record import Record, dump, load
 from .stages import STAGES
+
+
+# Bumped whenever what the cache stores changes shape, so old entries are never read.
+CACHE_FORMAT = "2"
 
 
 class FatalError(Exception):
@@ -93,7 +97,7 @@ def process_file(raw_dir: str, rel: str, config: Config, cache_root: str | None)
         return result
     raw = RawFile(rel, data)
     result["sha256"] = raw.sha256
-    chain = key(raw.sha256, rel)
+    chain = key(CACHE_FORMAT, raw.sha256, rel)
     records: list[Record] | None = None
     for stage in file_stages():
         started = time.perf_counter()
@@ -104,8 +108,11 @@ def process_file(raw_dir: str, rel: str, config: Config, cache_root: str | None)
             result["stages"][stage.NAME] = {"cached": True, "seconds": time.perf_counter() - started}
             return result
         if hit is not None:
-            records = [load(r) for r in hit["records"]]
-        else:
+            try:
+                records = [load(r) for r in hit["records"]]
+            except (TypeError, ValueError, KeyError):
+                hit = None  # unreadable entry: recompute
+        if hit is None:
             try:
                 records = stage.run([raw], config) if records is None else stage.run(records, config)
             except Unreadable as exc:
@@ -171,28 +178,42 @@ def _unique_ids(records: list[Record]) -> list[Record]:
 
 
 def _run_records(stage: Any, records: list[Record], config: Config, cache: Cache, stats: StageStats) -> list[Record]:
+    """A record-scoped stage, cached per input record.
+
+    A stage that `SPLITS` (one record in, several out) is called record by
+    record; the others get all cache misses in one batch (spaCy wants batches).
+    """
     fingerprint = config.fingerprint(*stage.SECTIONS)
-    keys = [key(json.dumps(dump(r), sort_keys=True, ensure_ascii=False), stage.NAME, stage.VERSION, fingerprint)
-            for r in records]
-    out: list[Record | None] = []
+    keys = [key(CACHE_FORMAT, json.dumps(dump(r), sort_keys=True, ensure_ascii=False), stage.NAME, stage.VERSION,
+                fingerprint) for r in records]
+    out: list[list[Record] | None] = []
     todo: list[int] = []
     for i, k in enumerate(keys):
         hit = cache.get(stage.NAME, k)
-        out.append(load(hit) if hit is not None else None)
-        if hit is None:
+        try:
+            out.append([load(r) for r in hit] if hit is not None else None)
+        except (TypeError, ValueError, KeyError):
+            out.append(None)  # an entry we cannot read is a miss, never an error
+        if out[-1] is None:
             todo.append(i)
     if todo:
-        fresh = stage.run([records[i] for i in todo], config)
-        for i, record in zip(todo, fresh):
-            cache.put(stage.NAME, keys[i], dump(record))
-            out[i] = record
+        if getattr(stage, "SPLITS", False):
+            fresh = [stage.run([records[i]], config) for i in todo]
+        else:
+            batch = stage.run([records[i] for i in todo], config)
+            assert len(batch) == len(todo), f"{stage.NAME} must give one record per record"
+            fresh = [[r] for r in batch]
+        for i, produced in zip(todo, fresh):
+            cache.put(stage.NAME, keys[i], [dump(r) for r in produced])
+            out[i] = produced
     stats.computed, stats.cached = len(todo), len(records) - len(todo)
-    return [r for r in out if r is not None]
+    return [r for group in out if group is not None for r in group]
 
 
 def fingerprint(files: list[tuple[str, str | None]], skipped: list[tuple[str, str]], config: Config) -> str:
     payload = {
         "version": __version__,
+        "cache_format": CACHE_FORMAT,
         "stages": [(s.NAME, s.VERSION) for s in STAGES],
         "config": config.fingerprint(*config.sections),
         "files": files,

@@ -20,7 +20,8 @@ from .record import Record
 
 NAME = "segment"
 VERSION = "1"
-SCOPE = "file"
+SCOPE = "record"
+SPLITS = True  # one record in, one or more out
 SECTIONS = ("segment",)
 
 

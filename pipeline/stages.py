@@ -4,10 +4,12 @@ Every stage module has `NAME`, `VERSION` (bump it when its output changes,
 so cached results are recomputed), `SECTIONS` (the config sections it reads),
 `SCOPE` and one entry point `run(...)`:
 
-* `file` scope: run on the records of one input file at a time, cached per
-  file (extract, which takes the file itself, repair, segment);
-* `corpus` scope: run once on all records (deduplicate);
-* `record` scope: run on records, cached per record (classify).
+* `file` scope: run on one input file at a time, cached per file (extract,
+  which takes the file itself); file stages come first;
+* `corpus` scope: run once on all records, because they learn from the whole
+  corpus (repair learns site chrome, deduplicate compares records);
+* `record` scope: run on records, cached per record (segment, which may split
+  one record into several and says so with `SPLITS = True`, and classify).
 """
 
 from . import classify, deduplicate, extract, repair, segment

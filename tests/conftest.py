@@ -72,3 +72,13 @@ def extract_path(path: Path, config, name: str | None = None):
     from pipeline.extract import RawFile, extract_file
 
     return extract_file(RawFile(name or path.name, path.read_bytes()), config)
+
+
+def write_config(folder: Path, text: str) -> Path:
+    """A config file in `folder`, with the project's word lists copied beside it."""
+    for data in (ROOT / "config").iterdir():
+        if data.suffix in (".txt", ".tsv"):
+            shutil.copy(data, folder / data.name)
+    path = folder / "pipeline.toml"
+    path.write_text(text, "utf-8")
+    return path

@@ -8,17 +8,14 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, write_config
 from pipeline.config import SCHEMA, ConfigError, load
 
 SHIPPED = ROOT / "config" / "pipeline.toml"
 
 
 def write(tmp_path, text):
-    path = tmp_path / "pipeline.toml"
-    path.write_text(text, "utf-8")
-    (tmp_path / "title_skip.txt").write_text("", "utf-8")
-    return path
+    return write_config(tmp_path, text)
 
 
 def test_shipped_config_sets_every_key_to_its_default():
@@ -79,8 +76,7 @@ def test_invalid_toml_gives_position(tmp_path):
 
 
 def test_missing_data_file(tmp_path):
-    path = tmp_path / "pipeline.toml"
-    path.write_text("[segment]\ntitle_skip_file = 'nope.txt'\n", "utf-8")
+    path = write(tmp_path, "[segment]\ntitle_skip_file = 'nope.txt'\n")
     with pytest.raises(ConfigError, match="title_skip_file: file not found"):
         load(path)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import RAW, ROOT, needs_tesseract
+from conftest import RAW, ROOT, needs_tesseract, write_config
 from pipeline import runner
 from pipeline.outputs import OUTPUT_FILES
 from pipeline.runner import FatalError, run
@@ -166,14 +166,12 @@ def test_identical_files_at_two_paths_merge_into_one_record(tmp_path, config):
 def test_dask_executor_gives_the_same_records(tmp_path, config):
     pytest.importorskip("dask.distributed")
     raw = tiny_raw(tmp_path)
-    (tmp_path / "pipeline.toml").write_text(
-        (ROOT / "config" / "pipeline.toml").read_text("utf-8").replace('executor = "serial"', 'executor = "dask"')
-        .replace("dask_workers = 2", "dask_workers = 1"), "utf-8")
-    (tmp_path / "title_skip.txt").write_text((ROOT / "config" / "title_skip.txt").read_text("utf-8"), "utf-8")
+    path = write_config(tmp_path, (ROOT / "config" / "pipeline.toml").read_text("utf-8")
+                        .replace('executor = "serial"', 'executor = "dask"').replace("dask_workers = 2", "dask_workers = 1"))
     from pipeline.config import load
 
     run(raw, tmp_path / "serial", config, use_cache=False, progress=False, log=None)
-    run(raw, tmp_path / "dask", load(tmp_path / "pipeline.toml"), use_cache=False, progress=False, log=None)
+    run(raw, tmp_path / "dask", load(path), use_cache=False, progress=False, log=None)
     assert (tmp_path / "serial" / "records.jsonl").read_bytes() == (tmp_path / "dask" / "records.jsonl").read_bytes()
 
 

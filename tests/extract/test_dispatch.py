@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import RAW, TRUTH, extract_path
+from conftest import RAW, TRUTH, extract_path, write_config
 from pipeline.config import load
 from pipeline.extract import RawFile, Unreadable, detect_format, extract_file
 
@@ -42,10 +42,9 @@ def test_unreadable_files_have_reasons(config, name, data, reason):
 
 
 def test_too_large_file(tmp_path):
-    (tmp_path / "pipeline.toml").write_text("[extract]\nmax_file_mb = 0.001\n")
-    (tmp_path / "title_skip.txt").write_text("")
+    path = write_config(tmp_path, "[extract]\nmax_file_mb = 0.001\n")
     with pytest.raises(Unreadable, match="larger than max_file_mb"):
-        extract_file(RawFile("gros.txt", b"a" * 5000), load(tmp_path / "pipeline.toml"))
+        extract_file(RawFile("gros.txt", b"a" * 5000), load(path))
 
 
 def test_span_covers_the_whole_text(config):

@@ -1,0 +1,185 @@
+"""Repair stage: text that reads as its author wrote it, every change explained.
+
+Entry point: `run(records, config) -> records`.  It sees the whole corpus so
+that it can learn the site chrome that repeats at the top or bottom of many
+documents of one folder; every other fix is a pure function of one text:
+
+1. encoding (ftfy, explained) and Unicode form, line by line;
+2. typography: apostrophes, quotes, French spacing (typography.py);
+3. page furniture of paged documents, then site chrome (chrome.py);
+4. debris lines, then damaged words, elisions, glued words and debris tokens
+   (words.py, driven by config/ocr_confusions.tsv, lexicon.txt and wordfreq);
+5. list markers, hyphenation at line ends, lines broken inside a sentence
+   (layout.py);
+6. blanks: runs of spaces, blank lines.
+
+The steps are repeated until the text no longer changes (at most four
+rounds), so repair is idempotent by construction.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from ..config import Config
+from ..record import Change, Record
+from .chrome import ChromePatterns, drop_chrome, drop_page_furniture, learn_chrome
+from .layout import join_lines, list_markers
+from .lexicon import Lexicon
+from .typography import fix_typography
+from .words import is_debris_line, repair_words
+
+NAME = "repair"
+VERSION = "2"
+SCOPE = "corpus"
+SECTIONS = ("repair",)
+
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u3000]{2,}|\t")
+
+
+@dataclass(frozen=True)
+class Context:
+    cfg: dict[str, Any]
+    lexicon: Lexicon
+    chrome: ChromePatterns
+    learned: frozenset[str] = frozenset()
+
+
+def context(config: Config, learned: frozenset[str] = frozenset()) -> Context:
+    cfg = config.section(NAME)
+    return Context(cfg, Lexicon.load(config.base_dir, cfg), ChromePatterns.load(config.data_file(cfg["chrome_file"])),
+                   learned)
+
+
+def fix_encoding(line: str) -> tuple[str, str | None]:
+    """ftfy on one line; returns (fixed, explanation or None when unchanged)."""
+    import ftfy
+
+    fixed, explanation = ftfy.fix_and_explain(
+        line, normalization=None, uncurl_quotes=False, fix_line_breaks=False,
+        fix_latin_ligatures=True, fix_character_width=False, remove_control_chars=True,
+        explain=True,
+    )
+    if fixed == line:
+        return line, None
+    steps = ", ".join(step if not param else f"{step}({param})" for step, param in explanation or [])
+    return fixed, steps or "ftfy"
+
+
+def collapse_spaces(line: str) -> str:
+    """Runs of blanks inside a line become one space (a no-break space is kept if the run had one)."""
+
+    def one(match: re.Match[str]) -> str:
+        run = match.group(0)
+        return "\u00a0" if "\u00a0" in run or "\u202f" in run else " "
+
+    return _SPACES.sub(one, line).strip(" \t")
+
+
+def _per_line(text: str, cfg: dict[str, Any], path: str) -> tuple[str, list[Change]]:
+    changes: list[Change] = []
+    out = []
+    for line in text.split("\n"):
+        current = line
+        if cfg["ftfy"]:
+            fixed, why = fix_encoding(current)
+            if why:
+                changes.append(Change(NAME, "fix_encoding", current, fixed, path, reason=why))
+                current = fixed
+        normal = unicodedata.normalize(cfg["unicode_form"], current)
+        if normal != current:
+            changes.append(Change(NAME, f"unicode_{cfg['unicode_form'].lower()}", current, normal, path,
+                                  reason="canonical Unicode form"))
+            current = normal
+        out.append(current)
+    return "\n".join(out), changes
+
+
+def _debris_and_words(text: str, ctx: Context, path: str) -> tuple[str, list[Change]]:
+    cfg = ctx.cfg
+    changes: list[Change] = []
+    out = []
+    for line in text.split("\n"):
+        if cfg["debris"] and is_debris_line(line, ctx.lexicon, cfg["debris_min_tokens"], cfg["debris_min_known"]):
+            changes.append(Change(NAME, "drop_debris_line", line, "", path,
+                                  reason="not language: few letters or few known words"))
+            continue
+        if cfg["ocr_words"]:
+            new, found = repair_words(line, ctx.lexicon, path)
+            changes += found
+            if found and not new.strip():
+                continue
+            line = new
+        out.append(line)
+    return "\n".join(out), changes
+
+
+def _blanks(text: str, cfg: dict[str, Any], path: str) -> tuple[str, list[Change]]:
+    changes: list[Change] = []
+    lines = []
+    for line in text.split("\n"):
+        collapsed = collapse_spaces(line) if cfg["collapse_spaces"] else line.rstrip()
+        if collapsed != line.strip(" \t"):  # trimming line ends alone is layout, not a change
+            changes.append(Change(NAME, "collapse_spaces", line, collapsed, path, reason="runs of blanks inside a line"))
+        lines.append(collapsed)
+    joined = "\n".join(lines)
+    limit = "\n" * (cfg["max_blank_lines"] + 1)
+    return re.sub(r"\n{%d,}" % (cfg["max_blank_lines"] + 2), limit, joined).strip("\n"), changes
+
+
+def _round(text: str, ctx: Context, path: str) -> tuple[str, list[Change]]:
+    cfg = ctx.cfg
+    changes: list[Change] = []
+
+    def step(result: tuple[str, list[Change]]) -> str:
+        changes.extend(result[1])
+        return result[0]
+
+    text = step(_per_line(text, cfg, path))
+    text = step(fix_typography(text, cfg["apostrophe"], path))
+    if cfg["page_furniture"]:
+        text = step(drop_page_furniture(text, cfg["furniture_min_share"], path))
+    text = re.sub(r"\n?\f\n?", "\n\n", text)
+    text = step(drop_chrome(text, ctx.chrome, ctx.learned, path))
+    text = step(_debris_and_words(text, ctx, path))
+    if cfg["layout"]:
+        text = step(list_markers(text, path))
+        text = step(join_lines(text, ctx.lexicon, path))
+    text = step(_blanks(text, cfg, path))
+    return text, changes
+
+
+def repair_text(text: str, ctx: Context, path: str) -> tuple[str, list[Change]]:
+    """Repair one text; returns the repaired text and every change made."""
+    changes: list[Change] = []
+    for _ in range(4):
+        new, found = _round(text, ctx, path)
+        changes += found
+        if new == text:
+            break
+        text = new
+    return text, changes
+
+
+def folder(path: str) -> str:
+    return str(PurePosixPath(path).parent)
+
+
+def run(records: list[Record], config: Config) -> list[Record]:
+    cfg = config.section(NAME)
+    by_folder: dict[str, list[str]] = defaultdict(list)
+    for record in records:
+        by_folder[folder(record.source.path)].append(record.text.replace("\f", "\n"))
+    learned = learn_chrome(by_folder, cfg["chrome_auto_edge_lines"], cfg["chrome_auto_min_docs"],
+                           cfg["chrome_auto_min_share"]) if cfg["chrome_auto"] else frozenset()
+    ctx = context(config, learned)
+    out = []
+    for record in records:
+        text, changes = repair_text(record.text, ctx, record.source.path)
+        out.append(record.with_changes(*changes, text=text))
+    return out

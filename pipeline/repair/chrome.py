@@ -1,0 +1,116 @@
+"""Lines that are not the document: site chrome, page furniture.
+
+* `chrome.txt` patterns in config (site names, cookie banners, button labels);
+* lines found automatically at the top or bottom of many documents of one
+  folder (a site header scraped with every page);
+* running headers, footers and page numbers of paged documents: lines at the
+  top or bottom of at least half the pages, digits aside.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..record import Change
+
+NAME = "repair"
+_PAGE_NUMBER = re.compile(r"^\s*(page\s*)?\d{1,4}(\s*(/|sur|of)\s*\d{1,4})?\s*$", re.I)
+
+
+def fold(line: str) -> str:
+    return re.sub(r"\s+", " ", line).strip().casefold()
+
+
+@dataclass(frozen=True)
+class ChromePatterns:
+    exact: frozenset[str]
+    regexes: tuple[re.Pattern[str], ...]
+
+    @classmethod
+    def load(cls, path: Path) -> "ChromePatterns":
+        exact, regexes = set(), []
+        if path.exists():
+            for line in path.read_text("utf-8").splitlines():
+                if not line.strip() or line.lstrip().startswith("#"):
+                    continue
+                if line.startswith("re:"):
+                    regexes.append(re.compile(line[3:].strip(), re.I))
+                else:
+                    exact.add(fold(line))
+        return cls(frozenset(exact), tuple(regexes))
+
+    def matches(self, line: str, learned: frozenset[str] = frozenset()) -> str | None:
+        key = fold(line)
+        if not key:
+            return None
+        if key in self.exact:
+            return "listed in config/chrome.txt"
+        if key in learned:
+            return "repeats at the edge of many documents of this folder"
+        for regex in self.regexes:
+            if regex.fullmatch(key):
+                return f"matches /{regex.pattern}/ in config/chrome.txt"
+        return None
+
+
+def edge_lines(text: str, count: int) -> set[str]:
+    lines = [fold(x) for x in text.split("\n") if x.strip()]
+    return set(lines[:count] + lines[-count:])
+
+
+def learn_chrome(texts_by_folder: dict[str, list[str]], edge: int, min_docs: int, min_share: float) -> frozenset[str]:
+    """Lines at the edges of at least `min_docs` documents and `min_share` of one folder's documents."""
+    learned: set[str] = set()
+    for texts in texts_by_folder.values():
+        if len(texts) < min_docs:
+            continue
+        counts = Counter(line for text in texts for line in edge_lines(text, edge))
+        for line, n in counts.items():
+            if n >= min_docs and n / len(texts) >= min_share and len(line) <= 120:
+                learned.add(line)
+    return frozenset(learned)
+
+
+def drop_chrome(text: str, patterns: ChromePatterns, learned: frozenset[str], path: str) -> tuple[str, list[Change]]:
+    out, changes = [], []
+    for line in text.split("\n"):
+        why = patterns.matches(line, learned)
+        if why:
+            changes.append(Change(NAME, "drop_chrome", line, "", path, reason=why))
+        else:
+            out.append(line)
+    return "\n".join(out), changes
+
+
+def drop_page_furniture(text: str, min_share: float, path: str) -> tuple[str, list[Change]]:
+    """Running headers/footers and page numbers of a text whose pages are separated by form feeds."""
+    pages = text.split("\f")
+    if len(pages) < 2:
+        return text, []
+
+    def shape(line: str) -> str:
+        return re.sub(r"\d+", "#", fold(line))
+
+    def edges(page: str) -> list[int]:
+        idx = [i for i, line in enumerate(page.split("\n")) if line.strip()]
+        return idx[:2] + idx[-2:]
+
+    counts: Counter[str] = Counter()
+    for page in pages:
+        lines = page.split("\n")
+        counts.update({shape(lines[i]) for i in edges(page)})
+    needed = max(2, int(min_share * len(pages) + 0.999))
+    furniture = {s for s, n in counts.items() if n >= needed}
+    changes: list[Change] = []
+    new_pages = []
+    for page in pages:
+        lines = page.split("\n")
+        drop = {i for i in edges(page) if shape(lines[i]) in furniture or _PAGE_NUMBER.match(lines[i])}
+        for i in sorted(drop):
+            reason = "page number" if _PAGE_NUMBER.match(lines[i]) else "running header or footer (repeats on the pages)"
+            changes.append(Change(NAME, "drop_page_furniture", lines[i], "", path, reason=reason))
+        new_pages.append("\n".join(line for i, line in enumerate(lines) if i not in drop))
+    return "\f".join(new_pages), changes

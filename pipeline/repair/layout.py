@@ -1,0 +1,76 @@
+"""Layout repair: list markers, end-of-line hyphenation, lines broken inside a sentence."""
+
+from __future__ import annotations
+
+import re
+
+from ..record import Change
+from .lexicon import LETTERS, Lexicon
+
+NAME = "repair"
+# A bullet glyph, or the "e" Tesseract reads for a round bullet before a capital.
+_BULLET = re.compile(r"^\s*(?:[•●▪◦■□➢►‣∙·]|e(?= [A-ZÉÈÀÇ]))\s+(?=\S)")
+_ITEM = re.compile(r"^\s*(?:- |\d{1,2}[.)] |[a-z][.)] )")
+_SENTENCE_END = re.compile(r"[.!?:;»\"”)]\s*$")
+_HYPHEN_END = re.compile(rf"([{LETTERS}]+)-$")
+_LOWER_START = re.compile(rf"^[a-zà-öø-ÿœæ0-9(]")
+
+
+def list_markers(text: str, path: str) -> tuple[str, list[Change]]:
+    out, changes = [], []
+    for line in text.split("\n"):
+        m = _BULLET.match(line)
+        if m:
+            new = "- " + line[m.end():]
+            changes.append(Change(NAME, "list_marker", line, new, path, reason="one list item marker: '- '"))
+            line = new
+        out.append(line)
+    return "\n".join(out), changes
+
+
+def _ends_open(line: str, function_words: frozenset[str]) -> bool:
+    """A line that cannot end a sentence: a comma, or a function word last."""
+    stripped = line.rstrip()
+    if stripped.endswith(","):
+        return True
+    last = stripped.rsplit(" ", 1)[-1].lower()
+    return last in function_words
+
+
+def join_lines(text: str, lexicon: Lexicon, path: str) -> tuple[str, list[Change]]:
+    """Join lines broken inside a sentence, and words hyphenated at a line end."""
+    changes: list[Change] = []
+    lines = text.split("\n")
+    out: list[str] = []
+    for line in lines:
+        if not out or not out[-1].strip() or not line.strip() or _ITEM.match(line):
+            out.append(line)
+            continue
+        previous = out[-1].rstrip()
+        nxt = line.lstrip()
+        hyphen = _HYPHEN_END.search(previous)
+        if hyphen and re.match(rf"[{LETTERS}]", nxt):
+            first = re.match(rf"[{LETTERS}]+", nxt).group(0)
+            joined_word = hyphen.group(1) + first
+            if nxt[0].islower() and lexicon.known(joined_word) and not lexicon.known(hyphen.group(1) + "-" + first):
+                out[-1] = previous[:-1] + nxt
+                changes.append(Change(NAME, "dehyphenate", f"{hyphen.group(1)}-\n{first}", joined_word, path,
+                                      reason=f"'{joined_word}' is a word: the hyphen was the line break's"))
+            else:
+                out[-1] = previous + nxt
+                changes.append(Change(NAME, "join_hyphenated", f"{hyphen.group(1)}-\n{first}",
+                                      f"{hyphen.group(1)}-{first}", path,
+                                      reason="a real hyphen at a line break: kept, the break removed"))
+            continue
+        if _SENTENCE_END.search(previous) or previous.endswith("-"):
+            out.append(line)
+            continue
+        if _LOWER_START.match(nxt) or _ends_open(previous, lexicon.function_words):
+            tail = previous.rsplit(" ", 1)[-1]
+            head = nxt.split(" ", 1)[0]
+            out[-1] = previous + " " + nxt
+            changes.append(Change(NAME, "join_lines", f"{tail}\n{head}", f"{tail} {head}", path,
+                                  reason="line broken inside a sentence"))
+            continue
+        out.append(line)
+    return "\n".join(out), changes

@@ -1,0 +1,158 @@
+"""French OCR repair inside lines: damaged words, elisions, glued words, debris.
+
+A correction is made only when the word is not protected (lexicon, acronym,
+capital inside, proper noun in mid-sentence, number, URL, e-mail) and the
+candidate from the confusion table is clearly more frequent in French.  Lines
+that read as English are left alone.  Debris — tokens and lines that are not
+language — is dropped by measurable signals: share of letters, share of
+known words.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ..record import Change
+from .lexicon import LETTERS, Lexicon, zipf
+
+NAME = "repair"
+_SPLIT = re.compile(r"(\s+)")
+_EDGES = re.compile(r"^([(\[\"«“‘'»]*)(.*?)([)\]\".,;:!?»”’…]*)$", re.S)
+_URLISH = re.compile(r"(https?://|www\.|[\w.+-]+@[\w-]+\.[a-z]{2,}|\w\.(fr|com|org|net|eu|ly)\b)", re.I)
+_NUMBERISH = re.compile(r"^[\d.,:/h€%°+\-–]+[a-zA-Z]{0,3}$")
+_TYPOGRAPHY = set(".,;:!?…()[]«»\"'’-–—/•·°%€$£+=#§²³&*")
+_ELISION = re.compile(r"^([A-Za-z|]{1,6})'(.+)$")
+_SINGLE_WORDS = {"a", "à", "y", "ô", "A", "À", "Y"}
+
+
+def _letters(text: str) -> int:
+    return sum(ch.isalpha() for ch in text)
+
+
+def is_debris_token(token: str) -> bool:
+    """A token that is symbol soup: odd characters and fewer letters than not."""
+    if len(token) < 3 or _URLISH.search(token) or _NUMBERISH.match(token):
+        return False
+    odd = [ch for ch in token if not ch.isalnum() and ch not in _TYPOGRAPHY and not ch.isspace()]
+    return bool(odd) and _letters(token) / len(token) < 0.5
+
+
+def _protected(part: str, lexicon: Lexicon, sentence_start: bool) -> bool:
+    if part in lexicon.protected or len(part) < 2 or not re.fullmatch(rf"[{LETTERS}¢&|]+", part):
+        return True
+    if part.isupper():
+        return True  # acronym
+    if any(ch.isupper() for ch in part[1:]):
+        return True  # VivreS, RepèrESS
+    if part[0].isupper() and not sentence_start:
+        return True  # a proper noun in mid-sentence
+    return False
+
+
+@lru_cache(maxsize=200_000)
+def _fix_part(part: str, lexicon: Lexicon, sentence_start: bool) -> tuple[str, str | None]:
+    if _protected(part, lexicon, sentence_start):
+        return part, None
+    lower = part.lower()
+    best = lexicon.correction(lower)
+    if best is None:
+        return part, None
+    fixed = best[0].upper() + best[1:] if part[0].isupper() else best
+    if part[0].isupper() and fixed[1:] == part[1:]:
+        return part, None  # only an accent on a capital: French usage allows it without (Evaluation)
+    return fixed, f"'{part}' is rare in French (zipf {zipf(lower):.2f}); '{best}' is common ({zipf(best.split()[0] if ' ' in best else best):.2f})"
+
+
+def _fix_elision(core: str, lexicon: Lexicon) -> tuple[str, str | None]:
+    m = _ELISION.match(core)
+    if not m:
+        return core, None
+    prefix, rest = m.group(1) + "'", m.group(2)
+    for wrong, right in lexicon.confusions:
+        if not wrong.endswith("'") or not rest[:1].isalpha() or not rest[:1].islower():
+            continue
+        # a one-letter elision must be the whole prefix (I'objet); a longer one may end it (quelgu'un)
+        if prefix == wrong or len(wrong) >= 3 and prefix.endswith(wrong):
+            return prefix[: len(prefix) - len(wrong)] + right + rest, f"'{wrong}' before a word is OCR for '{right}'"
+    return core, None
+
+
+def english_line(line: str) -> bool:
+    """More words known only in English than only in French."""
+    only_en = only_fr = 0
+    for word in re.findall(rf"[{LETTERS}]{{3,}}", line.lower()):
+        fr, en = zipf(word, "fr"), zipf(word, "en")
+        if en >= 3.0 and fr < 3.0:
+            only_en += 1
+        elif fr >= 3.0 and en < 3.0:
+            only_fr += 1
+    return only_en > only_fr
+
+
+def repair_words(line: str, lexicon: Lexicon, path: str) -> tuple[str, list[Change]]:
+    """Fix damaged words and drop debris tokens in one line."""
+    if not line.strip():
+        return line, []
+    changes: list[Change] = []
+    fix_words = not english_line(line)
+    pieces = _SPLIT.split(line)
+    out: list[str] = []
+    sentence_start = True
+    for piece in pieces:
+        if not piece or piece.isspace():
+            out.append(piece)
+            continue
+        if is_debris_token(piece):
+            changes.append(Change(NAME, "drop_debris_token", piece, "", path,
+                                  reason="not language: odd symbols, few letters"))
+            continue
+        lead, core, trail = _EDGES.match(piece).groups()
+        new_core = core
+        if fix_words and core and not _URLISH.search(core) and not any(ch.isdigit() for ch in core):
+            new_core, why = _fix_elision(core, lexicon)
+            if why:
+                changes.append(Change(NAME, "ocr_elision", core, new_core, path, reason=why))
+            head, sep, tail = new_core.rpartition("'") if "'" in new_core else ("", "", new_core)
+            parts = re.split(r"([-/])", tail)
+            fixed_parts = []
+            for i, part in enumerate(parts):
+                if part in ("-", "/"):
+                    fixed_parts.append(part)
+                    continue
+                fixed, why = _fix_part(part, lexicon, sentence_start and not head and i == 0)
+                if why:
+                    changes.append(Change(NAME, "ocr_word", part, fixed, path, reason=why))
+                fixed_parts.append(fixed)
+            new_core = head + sep + "".join(fixed_parts)
+        out.append(lead + new_core + trail)
+        sentence_start = bool(re.search(r"[.!?:]$", piece)) or piece in ("-", "•", "e")
+    joined = "".join(out)
+    if joined.strip() != line.strip() and not joined.strip():
+        return "", changes
+    return re.sub(r"[ \t]{2,}", " ", joined) if changes else line, changes
+
+
+def is_debris_line(line: str, lexicon: Lexicon, min_tokens: int, min_known: float) -> bool:
+    """A line that is not language: mostly symbols, or mostly unknown fragments."""
+    stripped = line.strip()
+    if not stripped or _URLISH.search(stripped):
+        return False
+    visible = [ch for ch in stripped if not ch.isspace()]
+    if len(visible) >= 4 and sum(ch.isalnum() for ch in visible) / len(visible) < 0.5:
+        return not all(ch in _TYPOGRAPHY or ch.isdigit() for ch in visible)
+    tokens = [t for t in stripped.split() if any(ch.isalpha() for ch in t)]
+    if len(tokens) < min_tokens:
+        return False
+    known = 0
+    for token in tokens:
+        core = _EDGES.match(token).group(2)
+        words = [w for w in re.split(r"['\-]", core) if w]
+        if not words or not all(re.fullmatch(rf"[{LETTERS}]+", w) for w in words):
+            continue
+        if all(len(w) == 1 and w not in _SINGLE_WORDS for w in words):
+            continue
+        if all(lexicon.known(w) or w.isupper() and len(w) > 1 or w[0].isupper() and len(w) >= 3 or len(w) == 1
+               for w in words):
+            known += 1
+    return known / len(tokens) < min_known

@@ -1,0 +1,36 @@
+"""Site chrome learned from a folder, and page furniture of paged documents."""
+
+from pipeline.repair.chrome import drop_page_furniture, learn_chrome
+
+HEADER = "Réseau Exemple des Territoires"
+
+
+def test_line_at_the_top_of_most_documents_is_learned():
+    texts = [f"{HEADER}\n\nTitre {i}\n\nCorps du texte numéro {i}." for i in range(4)]
+    learned = learn_chrome({"site": texts}, edge=3, min_docs=3, min_share=0.5)
+    assert HEADER.casefold() in learned
+    assert not any(line.startswith("titre") for line in learned)
+
+
+def test_two_documents_sharing_a_first_line_are_not_enough():
+    texts = [f"{HEADER}\n\nA.", f"{HEADER}\n\nB.", "Autre\n\nC.", "Encore\n\nD."]
+    assert learn_chrome({"site": texts}, edge=3, min_docs=3, min_share=0.5) == frozenset()
+
+
+def test_lines_in_the_middle_are_never_learned():
+    texts = [f"Début {i}\nA\nB\nC\nType de ressource\nX\nY\nZ\nFin {i}" for i in range(5)]
+    assert "type de ressource" not in learn_chrome({"d": texts}, edge=3, min_docs=3, min_share=0.5)
+
+
+def test_running_header_and_page_numbers_dropped():
+    bodies = ["Le réseau a grandi.", "Trois chantiers ont commencé.", "La feuille de route est adoptée."]
+    pages = [f"Rapport annuel 2023\n\n{body}\n\n{i}/3" for i, body in enumerate(bodies, start=1)]
+    text, changes = drop_page_furniture("\n\f\n".join(pages), 0.5, "r.pdf")
+    assert "Rapport annuel" not in text and "/3" not in text
+    assert all(body in text for body in bodies)
+    assert {c.reason for c in changes} == {"running header or footer (repeats on the pages)", "page number"}
+
+
+def test_a_single_page_keeps_everything():
+    text = "Rapport annuel 2023\n\nTexte.\n\n1"
+    assert drop_page_furniture(text, 0.5, "r.pdf") == (text, [])
