@@ -76,8 +76,13 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "max_blank_lines": Key("int", 1, minimum=1),
     },
     "segment": {
-        "title_max_chars": Key("int", 160, minimum=10),
+        "fields_file": Key("str", "segment.toml"),
         "title_skip_file": Key("str", "title_skip.txt"),
+        "title_max_chars": Key("int", 160, minimum=10),
+        "title_max_words": Key("int", 25, minimum=1),
+        "doc_title_max_words": Key("int", 12, minimum=1),
+        "similarity": Key("float", 0.6, minimum=0.0, maximum=1.0),
+        "long_record_ratio": Key("float", 4.0, minimum=1.0),
     },
     "deduplicate": {
         "paragraphs": Key("bool", True),

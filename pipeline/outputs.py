@@ -58,6 +58,8 @@ def record_schema() -> Any:
             ("path", pa.string()), ("span", pa.list_(pa.int64())), ("kind", pa.string()),
             ("similarity", pa.float64()),
         ]))),
+        ("blocks", pa.list_(pa.struct([("kind", pa.string()), ("start", pa.int64()), ("end", pa.int64())]))),
+        ("sentences", pa.list_(pa.list_(pa.int64()))),
     ])
 
 

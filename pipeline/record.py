@@ -5,9 +5,10 @@ A `Record` is what ends up as one line of `clean/records.jsonl` (see
 mutate a record in place: they build a new one with `dataclasses.replace`, so
 a stage is a pure function of its input records and its configuration.
 
-Two fields are internal and never written to `records.jsonl`:
-`changes` (collected into `changes.jsonl`) and `blocks`, reserved for
-structure that later stages may want to carry.
+Three fields are internal and never written to `records.jsonl`: `changes`
+(collected into `changes.jsonl`), `extracted` (the text as extraction gave
+it, so that segment can point `source.span` back into it) and `notes`
+(segmentation warnings, collected into the manifest).
 """
 
 from __future__ import annotations
@@ -80,8 +81,13 @@ class Record:
     dates: list[dict[str, Any]] = field(default_factory=list)
     themes: list[str] = field(default_factory=list)
     duplicates: list[dict[str, Any]] = field(default_factory=list)
+    # Added public fields: the structure of `text` for later stages and the report.
+    blocks: list[dict[str, Any]] = field(default_factory=list)  # {kind, start, end}
+    sentences: list[list[int]] = field(default_factory=list)  # [start, end] in text
     # internal, not part of records.jsonl
     changes: tuple[Change, ...] = ()
+    extracted: str | None = None
+    notes: tuple[str, ...] = ()
 
     def with_changes(self, *changes: Change, **fields: Any) -> "Record":
         """A copy with `fields` replaced and `changes` appended to the log."""
@@ -90,19 +96,19 @@ class Record:
     def to_json(self) -> dict[str, Any]:
         """The public form: exactly the contract's fields, in its order."""
         data = asdict(self)
-        data.pop("changes")
-        order = [
-            "id", "source", "title", "text", "language", "doc_type", "published",
-            "updated", "metadata", "entities", "organisations", "places", "people",
-            "dates", "themes", "duplicates",
-        ]
-        return {key: data[key] for key in order}
+        return {key: data[key] for key in PUBLIC_FIELDS}
 
     @classmethod
-    def from_json(cls, data: dict[str, Any], changes: tuple[Change, ...] = ()) -> "Record":
+    def from_json(cls, data: dict[str, Any], **internal: Any) -> "Record":
         data = dict(data)
         data["source"] = Source(**data["source"])
-        return cls(**data, changes=changes)
+        return cls(**data, **internal)
+
+
+PUBLIC_FIELDS = [
+    "id", "source", "title", "text", "language", "doc_type", "published", "updated", "metadata", "entities",
+    "organisations", "places", "people", "dates", "themes", "duplicates", "blocks", "sentences",
+]
 
 
 def record_id(file_sha256: str, span: list[int] | None) -> str:
@@ -116,10 +122,14 @@ def dump(record: Record) -> dict[str, Any]:
     """Full form, changes included, for the cache and for passing between processes."""
     data = record.to_json()
     data["_changes"] = [asdict(c) for c in record.changes]
+    data["_extracted"] = record.extracted
+    data["_notes"] = list(record.notes)
     return data
 
 
 def load(data: dict[str, Any]) -> Record:
     data = dict(data)
     changes = tuple(Change(**c) for c in data.pop("_changes", []))
-    return Record.from_json(data, changes)
+    extracted = data.pop("_extracted", None)
+    notes = tuple(data.pop("_notes", []))
+    return Record.from_json(data, changes=changes, extracted=extracted, notes=notes)

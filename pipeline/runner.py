@@ -323,25 +323,28 @@ def _swap(tmp: Path, out_dir: Path) -> None:
 def build_manifest(results: list[dict[str, Any]], skipped: list[tuple[str, str]], records: list[Record],
                    run_id: str) -> dict[str, Any]:
     ids_by_path: dict[str, set[str]] = defaultdict(set)
+    flags: dict[str, list[str]] = defaultdict(list)
     for record in records:
         ids_by_path[record.source.path].add(record.id)
+        flags[record.source.path].extend(record.notes)
         for dup in record.duplicates:
             ids_by_path[dup["path"]].add(record.id)
     files = []
     for res in results:
         entry = {"path": res["path"], "sha256": res["sha256"], "format": res["format"], "status": res["status"],
-                 "reason": res["reason"], "records": sorted(ids_by_path.get(res["path"], ()))}
+                 "reason": res["reason"], "records": sorted(ids_by_path.get(res["path"], ())),
+                 "flags": sorted(flags.get(res["path"], []))}
         entry.update(res["extracted"] or {"extraction": None, "encoding": None, "pages": None,
                                           "ocr_pages": None, "ocr_confidence": None})
         files.append(entry)
     for rel, reason in skipped:
         files.append({"path": rel, "sha256": None, "format": detect_format(rel), "status": "skipped",
-                      "reason": reason, "records": [], "extraction": None, "encoding": None, "pages": None,
+                      "reason": reason, "records": [], "flags": [], "extraction": None, "encoding": None, "pages": None,
                       "ocr_pages": None, "ocr_confidence": None})
     files.sort(key=lambda f: f["path"])
     counts = {status: sum(f["status"] == status for f in files) for status in ("ok", "quarantined", "skipped")}
     return {"glaneur": __version__, "fingerprint": run_id, "summary": {"files": len(files), **counts,
-            "records": len(records)}, "files": files}
+            "flagged": sum(bool(f["flags"]) for f in files), "records": len(records)}, "files": files}
 
 
 def print_summary(result: RunResult, seconds: float, log: TextIO) -> None:
@@ -356,3 +359,5 @@ def print_summary(result: RunResult, seconds: float, log: TextIO) -> None:
     for f in result.manifest["files"]:
         if f["status"] == "quarantined":
             print(f"  quarantined {f['path']}: {f['reason']}", file=log)
+        for note in f["flags"]:
+            print(f"  flagged {f['path']}: {note}", file=log)

@@ -4,7 +4,7 @@ from pipeline.record import Change, Record, Source, dump, load, record_id
 
 CONTRACT_FIELDS = ["id", "source", "title", "text", "language", "doc_type", "published", "updated",
                    "metadata", "entities", "organisations", "places", "people", "dates", "themes",
-                   "duplicates"]
+                   "duplicates", "blocks", "sentences"]
 SOURCE_FIELDS = {"path", "sha256", "format", "extraction", "pages", "span"}
 
 

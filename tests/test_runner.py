@@ -188,3 +188,16 @@ def test_sample_corpus(sample_run):
     assert files["affiches/affiche-alimentation.png"]["ocr_pages"] == [1]
     assert files["rapports/compte-rendu-scanne.pdf"]["extraction"] == "ocr"
     assert files["archives/lettre-info-2019.txt"]["encoding"] == "cp1252"
+
+
+def test_segmentation_problems_are_flagged_in_the_manifest(tmp_path, config):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "dump.txt").write_text(
+        "Un titre sans rien dessous\n\nLe vrai titre de la page\n\nType de ressource\nAutres\nRessource privée\nNon\n"
+        "Résumé\n\nLe corps de la page explique le projet de la commune en détail.\n", "utf-8")
+    run(raw, tmp_path / "clean", config, use_cache=False, progress=False, log=None)
+    entry = by_path(tmp_path / "clean")["dump.txt"]
+    assert len(entry["records"]) == 2
+    assert any("has a title but no text" in flag for flag in entry["flags"])
+    assert manifest(tmp_path / "clean")["summary"]["flagged"] == 1

@@ -1,22 +1,206 @@
-"""Segment (first pass): one record per file with a sensible title."""
+"""Segment: one record per page of a dump, with its title and fields; one record for other documents."""
 
-from pipeline.segment import choose_title, fold
+from __future__ import annotations
 
-SKIP = frozenset(fold(x) for x in ["Réseau Territoires Solidaires"])
+import json
+import re
 
+import pytest
 
-def test_declared_title_wins():
-    assert choose_title("Autre chose\nTexte.", "  Titre  déclaré ", SKIP, 160) == "Titre déclaré"
+from conftest import RAW, ROOT, SEEDS, needs_seeds
+from pipeline.extract import RawFile, extract_file
+from pipeline.repair import run as repair
+from pipeline.segment import Rules, is_date_line, is_title_like, rules_for, run as segment, structure
 
-
-def test_site_name_is_never_the_title():
-    text = "Réseau Territoires Solidaires\n\nGuide « Commande publique » : acheter local\n\nCorps."
-    assert choose_title(text, None, SKIP, 160) == "Guide « Commande publique » : acheter local"
-
-
-def test_a_sentence_is_not_a_title():
-    assert choose_title("Le réseau publie un guide pratique.\n\nSuite.", None, SKIP, 160) is None
+GOLDEN = ROOT / "tests" / "golden" / "segment"
+TOWNS = ("Montbrison", "Tulle", "Guéret")
 
 
-def test_quotes_around_a_title_are_removed():
-    assert choose_title('"Rencontres nationales 2024"\n\nTexte.', None, SKIP, 160) == "Rencontres nationales 2024"
+def pipeline_to_segment(path, config, name=None):
+    record = extract_file(RawFile(name or path.name, path.read_bytes()), config)
+    return segment(repair([record], config), config)
+
+
+@pytest.fixture(scope="module")
+def rules(config) -> Rules:
+    return rules_for(config)
+
+
+@pytest.fixture(scope="module")
+def variants(config):
+    expected = json.loads((GOLDEN / "variantes.json").read_text("utf-8"))
+    return pipeline_to_segment(GOLDEN / "variantes.txt", config), expected
+
+
+def test_one_record_per_page_with_title_and_fields(variants):
+    records, expected = variants
+    assert [r.title for r in records] == [e["title"] for e in expected["records"]]
+    for record, want in zip(records, expected["records"]):
+        for key in ("published", "updated"):
+            assert getattr(record, key) == want.get(key), (record.title, key)
+        for key, value in want["metadata"].items():
+            assert record.metadata[key] == value, (record.title, key)
+        for snippet in want.get("contains", []):
+            assert snippet in record.text, (record.title, snippet)
+        if "text" in want:
+            assert record.text == want["text"]
+
+
+def test_a_page_never_bleeds_into_its_neighbour(variants):
+    records, expected = variants
+    for record, want in zip(records, expected["records"]):
+        others = [t for t in TOWNS if t != want["town"]]
+        for town in others:
+            assert town not in record.text and town not in (record.title or ""), (record.title, town)
+
+
+def test_labels_values_dates_and_chrome_never_stay_in_text(variants):
+    records, expected = variants
+    for record in records:
+        for word in expected["never_in_text"]:
+            assert word not in record.text, (record.title, word)
+
+
+def test_spans_point_back_to_the_page_in_the_extracted_text(variants, config):
+    records, _ = variants
+    extracted = extract_file(RawFile("v.txt", (GOLDEN / "variantes.txt").read_bytes()), config).text
+    spans = [r.source.span for r in records]
+    assert all(s is not None for s in spans)
+    assert [s[0] for s in spans] == sorted(s[0] for s in spans)
+    for record, (start, end) in zip(records, spans):
+        assert extracted[start:end].lstrip().startswith(('"' + record.title[:20], record.title[:20]))
+    assert len({r.id for r in records}) == len(records)
+
+
+def test_title_only_pages_are_flagged(variants):
+    records, _ = variants
+    assert any("title but no text" in note for note in records[1].notes)
+    assert not records[2].notes
+
+
+def test_sample_dump(config):
+    records = pipeline_to_segment(RAW / "sites" / "territoires-solidaires-ressources.txt", config)
+    assert [r.title for r in records] == [
+        "Guide « Commande publique et ESS » : acheter local et responsable",
+        "Webinaire - Financer un tiers-lieu rural, quel rôle pour les communes ?",
+        "Fiche Repérée pour vous n°14 : la Recyclerie du Val",
+        "Rencontres nationales 2024 : inscriptions ouvertes",
+    ]
+    assert records[0].metadata["category"] == "Publications" and records[0].published == "2023-04-12"
+    assert records[1].metadata["private"] is True
+    assert records[2].metadata["category"] is None and records[2].metadata["zone"] == "Aveyron"
+    assert records[3].updated == "2024-01-15"
+
+
+@pytest.mark.parametrize("path, title", [
+    ("pages/journee-tiers-lieux.html", "Journée régionale des tiers-lieux à Clermont-Ferrand"),
+    ("fiches/fiche-action-mobilite.docx", "Fiche-action n°4 Garages solidaires et covoiturage de proximité"),
+    ("rapports/rapport-activite-2023.pdf", "Rapport d'activité 2023"),
+    ("archives/lettre-info-2019.txt", "Lettre d'information n°12 - décembre 2019"),
+])
+def test_other_documents_are_one_record_with_a_sensible_title(config, path, title):
+    records = pipeline_to_segment(RAW / path, config, name=path)
+    assert len(records) == 1 and records[0].title == title
+    assert not records[0].text.startswith(title)
+
+
+def test_structure_marks_headings_items_and_sentences(rules):
+    text, blocks, sentences = structure(
+        ["Objectifs :", "- Recenser les garages.\n- Publier un guide.", "Le réseau agit. Il publie un guide, cf. p. 3."],
+        rules)
+    kinds = [(b["kind"], text[b["start"]:b["end"]]) for b in blocks]
+    assert kinds == [("heading", "Objectifs :"), ("list_item", "- Recenser les garages."),
+                     ("list_item", "- Publier un guide."), ("paragraph", "Le réseau agit. Il publie un guide, cf. p. 3.")]
+    said = [text[a:b] for a, b in sentences]
+    assert "Le réseau agit." in said and "Il publie un guide, cf. p. 3." in said
+
+
+@pytest.mark.parametrize("line, fields", [
+    ("Publié le 24 mars 2022 - mis à jour le 29 mars 2022", {"published": "2022-03-24", "updated": "2022-03-29"}),
+    ("Mis à jour le 29 septembre 2023", {"updated": "2023-09-29"}),
+    ("Publié le 1er juin 2021", {"published": "2021-06-01"}),
+    ("Le rapport a été publié le 3 mai 2021.", None),
+])
+def test_date_lines(rules, line, fields):
+    assert is_date_line(line, rules) == fields
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("Mode d'emploi ESS & ruralités - TRESSONS", True),
+    ('"Tiers-Lieux et Collectivités - Comment faire ensemble ?"', True),
+    ("Le RTES publie un guide sur la commande publique.", False),
+    ("Type de ressource", False),
+    ("Objectifs :", False),
+    ("52160 VAILLANT", False),
+    ("- un café associatif", False),
+    ("Publié le 2 février 2024", False),
+])
+def test_title_like(rules, line, expected):
+    assert is_title_like(line, rules) is expected
+
+
+SEED_PAGES = {
+    "000": ["kit de conviction et d'acceleration"],
+    "001": ["Mode d'emploi ESS & ruralités - TRESSONS", "Pratiques informelles - Mise en débat par Résovilles",
+            "Fiches techniques TRESSONS : 5 formes de coopération adaptées aux besoins des territoires ruraux",
+            "Fiches techniques TRESSONS : 4 leviers d'actions pour renforcer l'ESS dans les territoires ruraux",
+            "WEBINAIRE ESS & RURALITÉS - CONNAÎTRE L'ÉCOSYSTÈME D'ACCOMPAGNEMENT ET DE FINANCEMENT",
+            "Pratiques de mobilisation des programmes de développement rural et des outils de contractualisation "
+            "en faveur de l'ESS",
+            "Fiche Déniché pour vous n°87 : Collectif GARE",
+            "Panorama de projets d'ESS dans les territoires ruraux - TRESSONS",
+            'RepèrESS "Développer l\'ESS dans les quartiers politique de la ville"'],
+    "003": ["Face à un locataire ESS, une collectivité peut-elle faire une réduction sur le montant d'un loyer ?",
+            'Voyage apprenant "Europe et ESS" à Bruxelles - 18 et 19 octobre 2023',
+            "Webinaire - Evaluation de l'impact social/utilité sociale, quel rôle des collectivités ?",
+            "Tiers-Lieux et Collectivités - Comment faire ensemble ?",
+            'Découvrez "Le Petit guide du foncier nourricier" d\'Un Plus Bio',
+            "Découvrez le catalogue des ressources Politique de la Ville & ESS du RTES",
+            '"Le tourisme responsable : une opportunité pour valoriser les aménités naturelles des territoires" - ANCT',
+            "Coopérer entre collectivités et acteurs de l'ESS au service d'une transition systémique : "
+            "la voie de la diplomatie territoriale ?"],
+    "004": ["Fiche-action n°2 Territoires ruraux (projet TRESSONS)"],
+}
+
+
+@needs_seeds
+@pytest.mark.parametrize("prefix", sorted(SEED_PAGES))
+def test_seed_pages_counted_by_reading_them(config, prefix):
+    path = next(SEEDS.glob(f"{prefix}_*.txt"))
+    records = pipeline_to_segment(path, config)
+    assert [r.title for r in records] == SEED_PAGES[prefix]
+
+
+@needs_seeds
+def test_seed_fields(config):
+    first = pipeline_to_segment(next(SEEDS.glob("000_*.txt")), config)[0]
+    assert (first.published, first.updated) == ("2022-03-24", "2022-03-29")
+    pages = {r.title: r for r in pipeline_to_segment(next(SEEDS.glob("003_*.txt")), config)}
+    voyage = pages['Voyage apprenant "Europe et ESS" à Bruxelles - 18 et 19 octobre 2023']
+    assert voyage.metadata["private"] is True and voyage.metadata["resource_type"] == "Ressources RTES"
+    assert voyage.text.startswith("Dans le cadre de son chantier")
+    catalogue = pages["Découvrez le catalogue des ressources Politique de la Ville & ESS du RTES"]
+    assert catalogue.updated == "2023-09-29"
+    gare = {r.title: r for r in pipeline_to_segment(next(SEEDS.glob("001_*.txt")), config)}[
+        "Fiche Déniché pour vous n°87 : Collectif GARE"]
+    assert gare.metadata["zone"] == "Haute-Marne" and "Mai 2020" in gare.metadata["keywords"]
+
+
+@needs_seeds
+def test_seed_labels_never_in_text(config):
+    for path in SEEDS.glob("00[13]_*.txt"):
+        for record in pipeline_to_segment(path, config):
+            lines = record.text.split("\n")
+            assert not {"Type de ressource", "Ressource privée", "Résumé", "Catégorie"} & set(lines), record.title
+
+
+def test_a_record_far_longer_than_its_siblings_is_flagged(rules):
+    from pipeline.record import Record, Source
+    from pipeline.segment import flag
+
+    def rec(i, text):
+        return Record(f"r{i}", Source("d.txt", "0" * 64, "txt", "text"), text, title=f"T{i}")
+
+    out = flag([rec(1, "court " * 20), rec(2, "court " * 22), rec(3, "long " * 400)], rules)
+    assert [bool(r.notes) for r in out] == [False, False, True]
+    assert "times the median length" in out[2].notes[0]

@@ -134,7 +134,7 @@ def extract_file(file: RawFile, config: Config) -> Record:
         span=span, encoding=encoding, ocr_pages=ocr_pages, ocr_confidence=confidence,
     )
     return Record(id=record_id(file.sha256, span), source=source, text=text, title=title,
-                  changes=tuple(changes))
+                  changes=tuple(changes), extracted=text)
 
 
 def run(files: list[RawFile], config: Config) -> list[Record]:
