@@ -80,8 +80,47 @@ def repair_bench(config, chars: int = 2_000_000) -> None:
     print(f"repair: {len(text):,} chars in {seconds:.2f}s = {len(text) / seconds:,.0f} chars/s, {len(changes):,} changes")
 
 
+def _dedup_one(n: int) -> tuple[float, float, int]:
+    """Build n records (5% near copies) and deduplicate them; runs in a fresh process per size."""
+    from pipeline.deduplicate import merge_records
+    from pipeline.record import Record, Source
+
+    cfg = load(ROOT / "config" / "pipeline.toml").section("deduplicate")
+    rng = random.Random(n)
+    records = []
+    for i in range(n):
+        if i and rng.random() < 0.05:
+            base = records[rng.randrange(len(records))].text.split()
+            base[rng.randrange(len(base))] = rng.choice(WORDS)
+            text = " ".join(base)
+        else:
+            text = " ".join(rng.choice(WORDS) + (str(rng.randrange(1000)) if rng.random() < 0.2 else "")
+                            for _ in range(80))
+        records.append(Record(f"r{i:07d}", Source(f"d/{i:07d}.txt", "0" * 64, "txt", "text", None, [0, len(text)]),
+                              text))
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    out = merge_records(records, cfg)
+    seconds = time.perf_counter() - started
+    grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    return seconds, grown, n - len(out)
+
+
+def dedup_bench(config, sizes=(1_000, 10_000, 100_000)) -> None:
+    """Cross-record deduplication: time and the growth of peak memory (RSS) as the corpus grows."""
+    import multiprocessing
+
+    print(f"{'records':>8} {'seconds':>8} {'us/record':>10} {'+peak MB':>9} {'merged':>7}")
+    context = multiprocessing.get_context("spawn")
+    for n in sizes:
+        with context.Pool(1) as pool:
+            seconds, grown, merged = pool.apply(_dedup_one, (n,))
+        print(f"{n:>8} {seconds:>8.2f} {1e6 * seconds / n:>10.0f} {grown:>9.0f} {merged:>7}")
+
+
 if __name__ == "__main__":
     config = load(ROOT / "config" / "pipeline.toml")
     extract_bench(config)
     repair_bench(config)
+    dedup_bench(config, (1_000, 10_000, 100_000) if "--quick" not in sys.argv else (1_000, 10_000))
     corpus_bench(config, 200)

