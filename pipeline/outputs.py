@@ -58,8 +58,10 @@ def record_schema() -> Any:
             ("path", pa.string()), ("span", pa.list_(pa.int64())), ("kind", pa.string()),
             ("similarity", pa.float64()),
         ]))),
-        ("blocks", pa.list_(pa.struct([("kind", pa.string()), ("start", pa.int64()), ("end", pa.int64())]))),
+        ("blocks", pa.list_(pa.struct([("kind", pa.string()), ("start", pa.int64()), ("end", pa.int64()),
+                                       ("language", pa.string())]))),
         ("sentences", pa.list_(pa.list_(pa.int64()))),
+        ("themes_evidence", pa.map_(pa.string(), pa.list_(pa.string()))),
     ])
 
 
@@ -69,6 +71,7 @@ def _parquet_row(record: Record) -> dict[str, Any]:
     other = {k: v for k, v in sorted(meta.items()) if k not in KNOWN_METADATA}
     row["metadata"] = {**{k: meta.get(k) for k in KNOWN_METADATA},
                        "other": json.dumps(other, ensure_ascii=False, sort_keys=True) if other else None}
+    row["themes_evidence"] = list(row["themes_evidence"].items())
     return row
 
 

@@ -80,6 +80,7 @@ class Record:
     people: list[str] = field(default_factory=list)
     dates: list[dict[str, Any]] = field(default_factory=list)
     themes: list[str] = field(default_factory=list)
+    themes_evidence: dict[str, list[str]] = field(default_factory=dict)  # theme -> words that triggered it
     duplicates: list[dict[str, Any]] = field(default_factory=list)
     # Added public fields: the structure of `text` for later stages and the report.
     blocks: list[dict[str, Any]] = field(default_factory=list)  # {kind, start, end}
@@ -107,7 +108,7 @@ class Record:
 
 PUBLIC_FIELDS = [
     "id", "source", "title", "text", "language", "doc_type", "published", "updated", "metadata", "entities",
-    "organisations", "places", "people", "dates", "themes", "duplicates", "blocks", "sentences",
+    "organisations", "places", "people", "dates", "themes", "duplicates", "blocks", "sentences", "themes_evidence",
 ]
 
 

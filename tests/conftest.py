@@ -77,7 +77,9 @@ def extract_path(path: Path, config, name: str | None = None):
 def write_config(folder: Path, text: str) -> Path:
     """A config file in `folder`, with the project's word lists copied beside it."""
     for data in (ROOT / "config").iterdir():
-        if data.suffix in (".txt", ".tsv", ".toml") and data.name != "pipeline.toml":
+        if data.is_dir():
+            shutil.copytree(data, folder / data.name, dirs_exist_ok=True)
+        elif data.suffix in (".txt", ".tsv", ".toml") and data.name != "pipeline.toml":
             shutil.copy(data, folder / data.name)
     path = folder / "pipeline.toml"
     path.write_text(text, "utf-8")

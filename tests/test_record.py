@@ -4,7 +4,7 @@ from pipeline.record import Change, Record, Source, dump, load, record_id
 
 CONTRACT_FIELDS = ["id", "source", "title", "text", "language", "doc_type", "published", "updated",
                    "metadata", "entities", "organisations", "places", "people", "dates", "themes",
-                   "duplicates", "blocks", "sentences"]
+                   "duplicates", "blocks", "sentences", "themes_evidence"]
 SOURCE_FIELDS = {"path", "sha256", "format", "extraction", "pages", "span"}
 
 

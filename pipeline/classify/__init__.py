@@ -1,0 +1,142 @@
+"""Classify stage: language, entities, places, people, dates and themes, each resolved once.
+
+Entry point: `run(records, config) -> records` (record by record, cached per
+record; spaCy gets the records in batches through `nlp.pipe`).
+`annotate(text, config)` is the same analysis on a bare text, for
+`glaneur annotate`: offsets are into the text as given.
+
+* language: langdetect with a fixed seed, per record and per paragraph block
+  (an English passage in a French page gets `language: "en"` on its block);
+  null below `language_min_chars` letters;
+* entities: see entities.py (spaCy + gazetteer + rules); `organisations`,
+  `places` (with the department of a postcode), `people`: canonical names,
+  each once, sorted;
+* dates: see dates.py; a day without a year is resolved against the page's
+  date (`published`, else `updated`);
+* themes: config/themes.toml, with the triggering words in `themes_evidence`;
+* doc_type: from the segment's findings and the source format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from ..config import Config
+from ..record import Record
+from . import dates as dates_mod
+from . import entities as entities_mod
+from . import gazetteer as gazetteer_mod
+from . import themes as themes_mod
+
+NAME = "classify"
+VERSION = "4"
+SCOPE = "record"
+SECTIONS = ("classify",)
+
+
+def detect_language(text: str, seed: int, min_chars: int) -> str | None:
+    from langdetect import DetectorFactory, LangDetectException, detect
+
+    if sum(ch.isalpha() for ch in text) < min_chars:
+        return None
+    DetectorFactory.seed = seed
+    try:
+        return detect(text)
+    except LangDetectException:
+        return None
+
+
+class Context:
+    def __init__(self, config: Config):
+        self.cfg = config.section(NAME)
+        base = config.data_file(self.cfg["gazetteer_dir"])
+        self.rules = self.cfg["rules"]
+        self.gazetteer = gazetteer_mod.load(base, self.cfg["communes"])
+        self.taxonomy = themes_mod.load(config.data_file(self.cfg["themes_file"]))
+
+    @property
+    def nlp(self) -> Any:
+        return entities_mod.load_model(self.cfg["spacy_model"], self.rules, self.gazetteer if self.rules else None)
+
+    def language(self, text: str) -> str | None:
+        return detect_language(text, self.cfg["language_seed"], self.cfg["language_min_chars"])
+
+
+def _entity_dates(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"text": d["text"], "label": "DATE", "start": d["offset"], "end": d["stop"],
+             "canonical": d["start"] if d["start"] == d["end"] else f"{d['start']}/{d['end']}" if d["start"] else None}
+            for d in found]
+
+
+def analyse(text: str, doc: Any, ctx: Context, published: str | None = None,
+            updated: str | None = None) -> dict[str, Any]:
+    found_dates = dates_mod.find_dates(text, dates_mod.reference_date(published, updated))
+    found = entities_mod.entities(doc, ctx.gazetteer, ctx.rules,
+                                  {k: ctx.cfg[k] for k in ("common_word_zipf", "common_phrase_zipf", "unknown_place_zipf")})
+    taken = [(e["start"], e["end"]) for e in found]
+    date_entities = [d for d in _entity_dates(found_dates)
+                     if not any(a < d["end"] and d["start"] < b for a, b in taken)]
+    ents = sorted(found + date_entities, key=lambda e: (e["start"], e["end"]))
+    public_ents = [{k: e[k] for k in ("text", "label", "start", "end", "canonical")} for e in ents]
+    places = {e["canonical"] for e in ents if e["label"] == "LOC" and e["canonical"]}
+    places |= {e["department"] for e in ents if e.get("department")}
+    return {
+        "language": ctx.language(text),
+        "entities": public_ents,
+        "dates": dates_mod.public(found_dates),
+        "organisations": sorted({e["canonical"] for e in ents if e["label"] == "ORG" and e["canonical"]}),
+        "places": sorted(places),
+        "people": sorted({e["canonical"] for e in ents if e["label"] == "PER" and e["canonical"]}),
+    }
+
+
+def annotate(text: str, config: Config) -> dict[str, Any]:
+    """`glaneur annotate`: language, entities and dates of a text, offsets into it as given."""
+    ctx = Context(config)
+    result = analyse(text, ctx.nlp(text), ctx)
+    return {key: result[key] for key in ("language", "entities", "dates")}
+
+
+def _doc_type(record: Record, cfg: dict[str, Any]) -> str:
+    title = (record.title or "").casefold()
+    if title.startswith("fiche-action") or title.startswith("fiche action"):
+        return "action_sheet"
+    if record.metadata.get("resource_type") is not None or record.metadata.get("private") is not None:
+        return "web_page"
+    return cfg["doc_type_by_format"].get(record.source.format, "document")
+
+
+def _block_languages(record: Record, ctx: Context) -> list[dict[str, Any]]:
+    blocks = []
+    for block in record.blocks:
+        block = dict(block)
+        if block["kind"] == "paragraph":
+            block["language"] = ctx.language(record.text[block["start"]:block["end"]])
+        blocks.append(block)
+    return blocks
+
+
+def run(records: list[Record], config: Config) -> list[Record]:
+    if not records:
+        return []
+    ctx = Context(config)
+    docs = ctx.nlp.pipe((r.text for r in records), batch_size=ctx.cfg["spacy_batch_size"])
+    out = []
+    for record, doc in zip(records, docs):
+        result = analyse(record.text, doc, ctx, record.published, record.updated)
+        evidence = themes_mod.themes_of(f"{record.title or ''}\n{record.text}", ctx.taxonomy)
+        out.append(replace(
+            record,
+            language=result["language"],
+            doc_type=_doc_type(record, ctx.cfg),
+            entities=result["entities"],
+            organisations=result["organisations"],
+            places=result["places"],
+            people=result["people"],
+            dates=result["dates"],
+            themes=sorted(evidence),
+            themes_evidence=evidence,
+            blocks=_block_languages(record, ctx),
+        ))
+    return out

@@ -1,0 +1,192 @@
+"""French dates in running text, normalised to {text, start, end, precision} (see the contract).
+
+Forms, tried longest first, never overlapping:
+* "du 5 au 7 juin 2024", "du 30 septembre au 2 octobre", "18 et 19 octobre 2023" — a range of days;
+* "de juin 2021 à février 2022" — a range of months;
+* "jeudi 10 septembre 2020", "24 mars 2022", "1er juin" — a day (the year, when missing, from the
+  page's date, checked against the weekday when one is given);
+* "19.11.2021", "19/11/2021" — a day;
+* "Mai 2020", "septembre 2020" — a month;
+* "début 2021", "mi 2018", "fin 2021" — months 1-4, 5-8 or 9-12 of the year; seasons
+  ("printemps 2024": March-May) and quarters ("premier trimestre 2020"); precision month;
+* "2021-2022" — a range of years;
+* "en 2012", "depuis 2015" — a year, only after a preposition.
+
+URLs and e-mail addresses are masked first, so "wordpress.com/2016/11/22/" gives no date;
+counts and amounts ("32 pages", "15 €") never match these forms.  A date whose year cannot be
+resolved keeps its text with `start` and `end` null.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from ..frdates import MONTH_PATTERN, MONTHS, days_in
+
+_D = r"(1er|[0-3]?\d)"
+_M = rf"({MONTH_PATTERN})\.?"
+_Y = r"((?:19|20)\d\d)"
+_WD = r"(?:(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?"
+WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+
+_MASK = re.compile(r"(https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.]+|\S+\.(?:com|fr|org|net|eu)/\S*)", re.I)
+
+PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("day_range", re.compile(rf"\bdu\s+{_WD}{_D}(?:\s+{_M})?(?:\s+{_Y})?\s+au\s+{_WD}{_D}\s+{_M}(?:\s+{_Y})?", re.I)),
+    ("day_pair", re.compile(rf"\b{_WD}{_D}\s+et\s+{_WD}{_D}\s+{_M}(?:\s+{_Y})?", re.I)),
+    ("month_range", re.compile(rf"\bd(?:e\s+|')\s*{_M}(?:\s+{_Y})?\s+(?:à|a|au)\s+{_M}\s+{_Y}", re.I)),
+    ("day", re.compile(rf"\b{_WD}{_D}\s+{_M}(?:\s+{_Y})?(?![\d])", re.I)),
+    ("numeric", re.compile(r"\b([0-3]?\d)[./]([01]?\d)[./]((?:19|20)\d\d)\b")),
+    ("month", re.compile(rf"\b{_M}\s+{_Y}\b", re.I)),
+    ("part_of_year", re.compile(rf"\b(début|mi|fin|printemps|été|automne|hiver)[\s-]+(?:de\s+l'année\s+)?{_Y}\b", re.I)),
+    ("quarter", re.compile(rf"\b(premier|1er|deuxième|second|2e|troisième|3e|quatrième|dernier|4e)\s+trimestre\s+{_Y}\b", re.I)),
+    ("year_range", re.compile(r"\b((?:19|20)\d\d)\s*[-–/]\s*((?:19|20)\d\d)\b")),
+    ("year", re.compile(r"\b(?:en|depuis|dès|jusqu'en|avant|après|année|l'an|courant)\s+((?:19|20)\d\d)\b(?!\s*(?:pages|€|euros|habitants|km))", re.I)),
+]
+
+
+def _day(text: str) -> int:
+    return 1 if text.lower() == "1er" else int(text)
+
+
+def _valid(year: int | None, month: int, day: int) -> bool:
+    return year is None or (1 <= month <= 12 and 1 <= day <= days_in(year, month))
+
+
+def _iso(year: int, month: int, day: int) -> str:
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def resolve_year(month: int, day: int, weekday: str | None, reference: dt.date | None) -> int | None:
+    """The year of a day given without one: near the reference date, matching the weekday if given."""
+    if reference is None:
+        return None
+    for year in (reference.year, reference.year + 1, reference.year - 1):
+        if not _valid(year, month, day):
+            continue
+        if weekday is None or WEEKDAYS[dt.date(year, month, day).weekday()] == weekday.lower():
+            return year
+    return None
+
+
+def _entry(match: re.Match[str], start: str | None, end: str | None, precision: str) -> dict[str, Any]:
+    return {"text": match.group(0), "start": start, "end": end, "precision": precision,
+            "offset": match.start(), "stop": match.end(), "match": match}
+
+
+def _parse(kind: str, m: re.Match[str], reference: dt.date | None) -> dict[str, Any] | None:
+    g = m.groups()
+    if kind == "day_range":
+        wd1, d1, m1, y1, wd2, d2, m2, y2 = g
+        month2 = MONTHS[m2.lower()]
+        month1 = MONTHS[m1.lower()] if m1 else month2
+        year2 = int(y2) if y2 else resolve_year(month2, _day(d2), wd2, reference)
+        year1 = int(y1) if y1 else (year2 - (1 if month1 > month2 else 0) if year2 else None)
+        if year1 is None or year2 is None:
+            return _entry(m, None, None, "day") if _valid(None, month1, _day(d1)) else None
+        if not (_valid(year1, month1, _day(d1)) and _valid(year2, month2, _day(d2))):
+            return None
+        return _entry(m, _iso(year1, month1, _day(d1)), _iso(year2, month2, _day(d2)), "day")
+    if kind == "day_pair":
+        wd1, d1, wd2, d2, mon, y = g
+        month = MONTHS[mon.lower()]
+        year = int(y) if y else resolve_year(month, _day(d2), wd2 or wd1, reference)
+        if year is None:
+            return _entry(m, None, None, "day")
+        if not (_valid(year, month, _day(d1)) and _valid(year, month, _day(d2))):
+            return None
+        return _entry(m, _iso(year, month, _day(d1)), _iso(year, month, _day(d2)), "day")
+    if kind == "month_range":
+        m1, y1, m2, y2 = g
+        month1, month2, year2 = MONTHS[m1.lower()], MONTHS[m2.lower()], int(y2)
+        year1 = int(y1) if y1 else (year2 - 1 if month1 > month2 else year2)
+        return _entry(m, _iso(year1, month1, 1), _iso(year2, month2, days_in(year2, month2)), "month")
+    if kind == "day":
+        wd, d, mon, y = g
+        month, day = MONTHS[mon.lower()], _day(d)
+        year = int(y) if y else resolve_year(month, day, wd, reference)
+        if year is None:
+            return _entry(m, None, None, "day") if 1 <= day <= 31 else None
+        if not _valid(year, month, day):
+            return None
+        return _entry(m, _iso(year, month, day), _iso(year, month, day), "day")
+    if kind == "numeric":
+        day, month, year = int(g[0]), int(g[1]), int(g[2])
+        if not (1 <= month <= 12 and _valid(year, month, day)):
+            return None
+        return _entry(m, _iso(year, month, day), _iso(year, month, day), "day")
+    if kind == "month":
+        month, year = MONTHS[g[0].lower()], int(g[1])
+        return _entry(m, _iso(year, month, 1), _iso(year, month, days_in(year, month)), "month")
+    if kind == "part_of_year":
+        part, year = g[0].lower(), int(g[1])
+        first, last = {"début": (1, 4), "mi": (5, 8), "fin": (9, 12), "printemps": (3, 5), "été": (6, 8),
+                       "automne": (9, 11), "hiver": (1, 2)}[part]
+        return _entry(m, _iso(year, first, 1), _iso(year, last, days_in(year, last)), "month")
+    if kind == "quarter":
+        index = {"premier": 0, "1er": 0, "deuxième": 1, "second": 1, "2e": 1, "troisième": 2, "3e": 2,
+                 "quatrième": 3, "dernier": 3, "4e": 3}[g[0].lower()]
+        year = int(g[1])
+        return _entry(m, _iso(year, 3 * index + 1, 1), _iso(year, 3 * index + 3, days_in(year, 3 * index + 3)), "month")
+    if kind == "year_range":
+        a, b = int(g[0]), int(g[1])
+        if not a < b <= a + 10:
+            return None
+        return _entry(m, _iso(a, 1, 1), _iso(b, 12, 31), "year")
+    if kind == "year":
+        year = int(g[0])
+        return {**_entry(m, _iso(year, 1, 1), _iso(year, 12, 31), "year"), "offset": m.start(1)}
+    raise AssertionError(kind)
+
+
+def reference_date(published: str | None, updated: str | None) -> dt.date | None:
+    for value in (published, updated):
+        if value:
+            return dt.date.fromisoformat(value)
+    return None
+
+
+def find_dates(text: str, reference: dt.date | None = None) -> list[dict[str, Any]]:
+    """Dates in text order, each with `offset`/`stop` (character offsets of its text)."""
+    masked = _MASK.sub(lambda m: " " * len(m.group(0)), text)
+    taken: list[tuple[int, int]] = []
+    found: list[dict[str, Any]] = []
+    for kind, pattern in PATTERNS:
+        for m in pattern.finditer(masked):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            entry = _parse(kind, m, reference)
+            if entry is None:
+                continue
+            if kind == "year":
+                entry["text"] = m.group(1)
+                entry["stop"] = m.end(1)
+            taken.append((m.start(), m.end()))
+            found.append({**entry, "kind": kind})
+    if reference is None:
+        # No page date: a day given with its weekday takes the year, near the record's other
+        # dates, in which that day falls on that weekday.
+        years = sorted({int(d["start"][:4]) for d in found if d["start"]})
+        for i, d in enumerate(found):
+            if d["start"] is None and years and _weekday_given(d["text"]):
+                for year in years:
+                    redo = _parse(d["kind"], d["match"], dt.date(year, 7, 1))
+                    if redo and redo["start"]:
+                        found[i] = {**redo, "kind": d["kind"]}
+                        break
+    found.sort(key=lambda d: d["offset"])
+    for d in found:
+        d.pop("match", None)
+        d.pop("kind", None)
+    return found
+
+
+def _weekday_given(text: str) -> bool:
+    return bool(re.match(r"\s*(?:du\s+)?(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b", text, re.I))
+
+
+def public(dates: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The contract's form: text, start, end, precision."""
+    return [{k: d[k] for k in ("text", "start", "end", "precision")} for d in dates]

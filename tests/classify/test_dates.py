@@ -1,0 +1,56 @@
+"""French dates: every form of the classify issue, and what must not be a date."""
+
+import datetime as dt
+
+import pytest
+
+from pipeline.classify.dates import find_dates, public
+
+
+@pytest.mark.parametrize("text, reference, expected", [
+    ("Publié le 24 mars 2022", None, [("24 mars 2022", "2022-03-24", "2022-03-24", "day")]),
+    ("les 18 et 19 octobre 2023 à Bruxelles", None, [("18 et 19 octobre 2023", "2023-10-18", "2023-10-19", "day")]),
+    ("du 5 au 7 juin", dt.date(2024, 1, 15), [("du 5 au 7 juin", "2024-06-05", "2024-06-07", "day")]),
+    ("de juin 2021 à février 2022", None, [("de juin 2021 à février 2022", "2021-06-01", "2022-02-28", "month")]),
+    ("Mots-clés : ruralité - Mai 2020", None, [("Mai 2020", "2020-05-01", "2020-05-31", "month")]),
+    ("Article de Localtis, 19.11.2021 :", None, [("19.11.2021", "2021-11-19", "2021-11-19", "day")]),
+    ("porté de mi 2018 à mi 2021", None, [("mi 2018", "2018-05-01", "2018-08-31", "month"),
+                                          ("mi 2021", "2021-05-01", "2021-08-31", "month")]),
+    ("depuis début 2021.", None, [("début 2021", "2021-01-01", "2021-04-30", "month")]),
+    ("mené en 2021-2022 par", None, [("2021-2022", "2021-01-01", "2022-12-31", "year")]),
+    ("le jeudi 10 septembre 2020.", None, [("jeudi 10 septembre 2020", "2020-09-10", "2020-09-10", "day")]),
+    ("au printemps 2024", None, [("printemps 2024", "2024-03-01", "2024-05-31", "month")]),
+    ("au premier trimestre 2020", None, [("premier trimestre 2020", "2020-01-01", "2020-03-31", "month")]),
+    ("association née en 2012 à Vaillant", None, [("2012", "2012-01-01", "2012-12-31", "year")]),
+    ("Mercredi 18 octobre 2023", None, [("Mercredi 18 octobre 2023", "2023-10-18", "2023-10-18", "day")]),
+])
+def test_french_dates(text, reference, expected):
+    assert [(d["text"], d["start"], d["end"], d["precision"]) for d in public(find_dates(text, reference))] == expected
+
+
+def test_weekday_and_day_without_year_take_the_page_year():
+    [date] = public(find_dates("le jeudi 12 mai, à Lyon", dt.date(2022, 4, 1)))
+    assert date["start"] == "2022-05-12"  # a Thursday in 2022
+
+
+def test_weekday_without_page_date_uses_the_record_years_that_fit():
+    dates = public(find_dates("En 2023, un webinaire vendredi 17 novembre de 9h30 à 11h."))
+    assert dates[1] == {"text": "vendredi 17 novembre", "start": "2023-11-17", "end": "2023-11-17", "precision": "day"}
+
+
+def test_day_without_any_year_has_null_ends():
+    assert public(find_dates("rendez-vous le 5 juin")) == [
+        {"text": "5 juin", "start": None, "end": None, "precision": "day"}]
+
+
+@pytest.mark.parametrize("text", [
+    "https://collectifgare.wordpress.com/2016/11/22/qui-sommes-nous/",
+    "Téléchargez le guide (32 pages).",
+    "15 € et 200kms en 3 ou 4 jours",
+    "18 sites pilotes, 2 000 habitants",
+    "le 31 février 2022",
+    "écrire à contact2021@exemple.fr",
+])
+def test_not_dates(text):
+    assert [d for d in find_dates(text) if d["precision"] == "day" and d["start"]] == []
+    assert not any("2016" in d["text"] or d["text"].startswith("32") for d in find_dates(text))

@@ -1,0 +1,125 @@
+"""Entities: canonical names, acronyms, postcodes, false hits, language, themes, annotate."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+from pipeline.classify import annotate, detect_language
+from pipeline.classify.entities import acronym_definitions, person_name
+from pipeline.classify.gazetteer import fold
+from pipeline.classify.themes import load as load_themes, themes_of
+
+
+@pytest.fixture(scope="module")
+def ann(config):
+    return lambda text: annotate(text, config)
+
+
+def names(result, label):
+    return sorted({e["canonical"] for e in result["entities"] if e["label"] == label})
+
+
+def test_one_organisation_whatever_its_spelling(ann):
+    text = ("Le RTES et le Réseau des collectivités Territoriales pour une Économie Solidaire travaillent avec "
+            "l'Avisé, puis avec l'AVISE et l'Avise.")
+    assert names(ann(text), "ORG") == ["Avise", "Réseau des collectivités Territoriales pour une Économie Solidaire"]
+
+
+def test_acronym_defined_in_the_text_is_linked(ann):
+    text = ("Le projet est porté par la Fédération nationale des coopératives d'utilisation de matériel agricole "
+            "(FNCUMA). La FNCUMA réunit les coopératives.")
+    result = ann(text)
+    fncuma = [e for e in result["entities"] if e["text"] == "FNCUMA"]
+    assert len(fncuma) == 2
+    assert {e["canonical"] for e in fncuma} == {"Fédération nationale des coopératives d'utilisation de matériel agricole"}
+
+
+def test_acronym_definitions_both_ways():
+    text = "le collectif GARE (Groupement des Acteurs Ruraux en Ecoactivité) et la Communauté de communes " \
+           "Auberive Vingeanne Montsaugeonnais (CCAVM)"
+    found = {(long, acro) for long, _, _, acro, _, _ in acronym_definitions(text)}
+    assert ("Groupement des Acteurs Ruraux en Ecoactivité", "GARE") in found
+    assert ("Communauté de communes Auberive Vingeanne Montsaugeonnais", "CCAVM") in found
+
+
+def test_places_canonical_postcode_and_department(ann, config):
+    from pipeline.classify import Context
+
+    text = "Un séminaire en Ille et Vilaine, puis à Niort.\n\n52160 VAILLANT\n\nZone d'action : Haute-Marne"
+    result = ann(text)
+    assert names(result, "LOC") == ["Haute-Marne", "Ille-et-Vilaine", "Niort", "Vaillant"]
+    from pipeline.classify import analyse
+
+    ctx = Context(config)
+    full = analyse(text, ctx.nlp(text), ctx)
+    assert "Haute-Marne" in full["places"]  # the postcode's department
+
+
+@pytest.mark.parametrize("heading", ["Contexte :", "Objectifs :", "Actions :", "Partenaires :", "Organiser une rencontre."])
+def test_headings_are_not_entities(ann, heading):
+    assert [e for e in ann(f"{heading}\n\nLe réseau agit.")["entities"] if e["label"] != "DATE"] == []
+
+
+@pytest.mark.parametrize("raw, canonical", [
+    ("Céline COUBARD", "Céline Coubard"), ("COUBARD Céline", "Céline Coubard"), ("Mme Jeanne Roux", "Jeanne Roux"),
+    ("Louise de Rochechouart", "Louise de Rochechouart"), ("anne-laure federici", "Anne-Laure Federici"),
+])
+def test_person_names_first_last(raw, canonical):
+    assert person_name(raw) == canonical
+
+
+def test_offsets_point_into_the_text_as_given(ann):
+    text = "Claude Sicart présente le projet à Marseille le 24 mars 2022 avec l'ANCT."
+    result = ann(text)
+    for entity in result["entities"]:
+        assert text[entity["start"]:entity["end"]] == entity["text"]
+    assert {e["label"] for e in result["entities"]} == {"PER", "LOC", "DATE", "ORG"}
+
+
+def test_fold_ignores_case_accents_articles_and_hyphens():
+    assert fold("l'Avisé") == fold("AVISE") == "avise"
+    assert fold("Ille et Vilaine") == fold("Ille-et-Vilaine")
+
+
+def test_language_french_english_and_too_short():
+    assert detect_language("Le réseau des collectivités accompagne les projets de l'économie sociale.", 0, 40) == "fr"
+    assert detect_language("The network supports local authorities in building a social economy.", 0, 40) == "en"
+    assert detect_language("Oui", 0, 40) is None
+
+
+def test_an_english_passage_in_a_french_page_is_noticed(config):
+    from pipeline.classify import run
+    from pipeline.record import Record, Source
+    from pipeline.segment import rules_for, structure
+
+    paragraphs = ["Le réseau a organisé une rencontre européenne à Bruxelles avec les collectivités adhérentes.",
+                  "The transition pathway for proximity and social economy was presented by the Commission staff.",
+                  "Les participants ont ensuite visité une coopérative de quartier et un restaurant solidaire."]
+    text, blocks, sentences = structure(paragraphs, rules_for(config))
+    record = Record("r1", Source("a.txt", "0" * 64, "txt", "text"), text, blocks=blocks, sentences=sentences)
+    [out] = run([record], config)
+    assert out.language == "fr"
+    assert [b.get("language") for b in out.blocks] == ["fr", "en", "fr"]
+
+
+def test_themes_with_their_evidence(config):
+    taxonomy = load_themes(config.data_file(config.section("classify")["themes_file"]))
+    found = themes_of("Un tiers-lieu rural ouvre une épicerie solidaire et soutient les circuits courts en milieu "
+                      "rural, dans un village.", taxonomy)
+    assert set(found) == {"alimentation", "ruralité"}
+    assert "circuits courts" in found["alimentation"] and "village" in found["ruralité"]
+    assert themes_of("Le conseil municipal a voté le budget.", taxonomy) == {}
+
+
+def test_cli_annotate_prints_one_json_object():
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "annotate", "-"], input="Réunion à Lyon le 5 mai 2023.",
+                          capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert set(data) == {"language", "entities", "dates"}
+    assert data["dates"][0]["start"] == "2023-05-05"
