@@ -10,7 +10,7 @@ CLEAN  ?= clean
 SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-fra
 
 .DEFAULT_GOAL := all
-.PHONY: all install system-deps refresh test bench samples clean distclean help
+.PHONY: all install system-deps refresh test bench samples browse clean distclean help
 
 all: install refresh ## install everything, then refresh clean/ from raw/
 
@@ -47,6 +47,10 @@ bench: install ## speed and memory benchmarks (not part of the tests)
 
 samples: $(STAMP) ## rebuild the generated PDFs, images and .docx of raw/ and their truth in samples/truth/
 	$(BIN)/python samples/make_samples.py
+
+browse: refresh ## open clean/corpus.sqlite in Datasette on http://127.0.0.1:8001 (installs it first)
+	$(BIN)/python -m pip install --quiet -e '.[browse]'
+	$(BIN)/datasette serve $(CLEAN)/corpus.sqlite --host 127.0.0.1 --port 8001
 
 clean: ## remove outputs and the stage cache
 	rm -rf $(CLEAN) .cache

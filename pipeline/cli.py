@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import unicodedata
 from pathlib import Path
 
 from .config import ConfigError, load
@@ -55,11 +54,6 @@ def _read_text(file: str, config) -> str:
     return extract_file(RawFile(path.name, path.read_bytes()), config).text
 
 
-def fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -102,24 +96,16 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _search(args) -> int:
-    path = Path(args.out) / "records.jsonl"
+    from .corpus_db import search
+
+    path = Path(args.out) / "corpus.sqlite"
     if not path.exists():
         print(f"glaneur: error: {path} not found (run `glaneur run` first)", file=sys.stderr)
         return 2
-    terms = fold(args.query).split()
-    scored = []
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            record = json.loads(line)
-            haystack = fold(f"{record.get('title') or ''}\n{record['text']}")
-            hits = [haystack.count(t) for t in terms]
-            if terms and all(hits):
-                scored.append((-sum(hits), record["id"], record))
-    scored.sort(key=lambda s: s[:2])
-    for _, _, record in scored[: args.limit]:
-        text = " ".join(record["text"].split())
-        at = fold(text).find(terms[0])
-        snippet = text[max(0, at - 60): at + 100]
-        print(f"{record['id']}  {record.get('title') or '(sans titre)'}  [{record['source']['path']}]")
-        print(f"    …{snippet}…")
-    return 0 if scored else 1
+    hits = search(path, args.query, args.limit)
+    for hit in hits:
+        print(f"{hit['id']}  {hit['title'] or '(sans titre)'}  [{hit['path']}]")
+        print(f"    {' '.join(hit['snippet'].split())}")
+    if not hits:
+        print(f"glaneur: no record matches {args.query!r}", file=sys.stderr)
+    return 0 if hits else 1

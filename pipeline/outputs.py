@@ -1,4 +1,5 @@
-"""Write CLEAN_DIR: records.jsonl, records.parquet, entities.parquet, changes.jsonl, manifest.json.
+"""Write CLEAN_DIR: records.jsonl, records.parquet, entities.parquet, changes.jsonl, manifest.json,
+corpus.sqlite and report.html (see ../shared/CONTRACT.md).
 
 Everything is written in a fixed order with fixed formatting, so the same
 records give byte-identical files.
@@ -13,7 +14,8 @@ from typing import Any
 
 from .record import Record
 
-OUTPUT_FILES = ("records.jsonl", "records.parquet", "entities.parquet", "changes.jsonl", "manifest.json")
+OUTPUT_FILES = ("records.jsonl", "records.parquet", "entities.parquet", "changes.jsonl", "manifest.json",
+                "corpus.sqlite", "report.html")
 KNOWN_METADATA = ("resource_type", "private", "category")
 
 
@@ -103,3 +105,7 @@ def write_outputs(out: Path, records: list[Record], manifest: dict[str, Any]) ->
     write_parquet(out / "records.parquet", [_parquet_row(r) for r in records], record_schema())
     write_parquet(out / "entities.parquet", entity_rows(records), entity_schema())
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    from . import corpus_db, report
+
+    corpus_db.write(out / "corpus.sqlite", records)
+    (out / "report.html").write_text(report.render(records, manifest), "utf-8")

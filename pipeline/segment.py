@@ -45,7 +45,7 @@ from .frdates import iso_day
 from .record import Change, Record, record_id
 
 NAME = "segment"
-VERSION = "2"
+VERSION = "3"
 SCOPE = "record"
 SPLITS = True
 SECTIONS = ("segment",)
@@ -160,6 +160,7 @@ class Block:
     end: int  # line index after the block
     fields: dict[str, Any] = field(default_factory=dict)
     labels: int = 0
+    text: str = ""  # the block's lines as the source wrote them
 
 
 def find_blocks(lines: list[str], rules: Rules) -> list[Block]:
@@ -192,6 +193,7 @@ def find_blocks(lines: list[str], rules: Rules) -> list[Block]:
             if spec.get("ends_block"):
                 break
         block.end = j
+        block.text = "\n".join(lines[i:j]).strip("\n")
         if block.labels >= 2:
             blocks.append(block)
             i = j
@@ -227,6 +229,7 @@ class Page:
     body: list[str]
     fields: dict[str, Any] = field(default_factory=dict)
     summary: list[str] = field(default_factory=list)
+    block_text: str = ""
 
 
 def _strong_title_at(paras: list[str], i: int, rules: Rules) -> bool:
@@ -306,7 +309,7 @@ def split_pages(text: str, rules: Rules) -> list[Page]:
             pages[-1].summary.extend(before)
         elif before:
             pages.extend(_split_leading(before, rules))
-        pages.append(Page(title, mine, dict(block.fields)))
+        pages.append(Page(title, mine, dict(block.fields), block_text=block.text))
         carry = after
     # after the last block: its summary, then any page a title with a date line starts
     tail = carry
@@ -414,9 +417,10 @@ def page_record(parent: Record, page: Page, rules: Rules, span: list[int] | None
             if sep and fold(label) in rules.inline and value.strip():
                 metadata.setdefault(rules.inline[fold(label)], re.sub(r"\s+", " ", value).strip())
         kept.append(para)
-    for key, value in page.fields.items():
-        changes.append(Change(NAME, "move_to_field", f"{key}: {value}" if value is not None else key, "", path,
-                              reason="metadata label and value: a record field, not text"))
+    if page.block_text:
+        moved = ", ".join(f"{k}={v!r}" for k, v in page.fields.items() if k != "summary")
+        changes.append(Change(NAME, "move_to_field", page.block_text, "", path,
+                              reason=f"metadata block: record fields, not text ({moved})"))
     text, blocks, sentences = structure(kept, rules)
     record_span = span if span is not None else parent.source.span
     source = replace(parent.source, span=record_span)

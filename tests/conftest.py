@@ -84,3 +84,25 @@ def write_config(folder: Path, text: str) -> Path:
     path = folder / "pipeline.toml"
     path.write_text(text, "utf-8")
     return path
+
+
+HOSTILE = ("<script>document.title='pwned'; console.error('pwned')</script>\n\n"
+           "Une fiche <img src=x onerror=\"console.error('img')\"> sur l'économie sociale à Lyon, "
+           "écrite par un site peu soigneux, avec des balises dans le texte.\n")
+
+
+@pytest.fixture(scope="session")
+def hostile_run(tmp_path_factory, config):
+    """A tiny corpus with a page full of markup, for the report's escaping and the search."""
+    from pipeline.runner import run
+
+    raw = tmp_path_factory.mktemp("hostile") / "raw"
+    raw.mkdir()
+    (raw / "fiche-hostile.txt").write_text(HOSTILE, "utf-8")
+    (raw / "autre.txt").write_text("Le Réseau des collectivités publie une étude sur les tiers-lieux ruraux et "
+                                   "l'économie de proximité en Bretagne.\n", "utf-8")
+    out = raw.parent / "clean"
+    run(raw, out, config, use_cache=False, progress=False, log=None)
+    return out
+
+

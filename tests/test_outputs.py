@@ -1,0 +1,117 @@
+"""Outputs for people and tools: schema, parquet dtypes, SQLite FTS, search, the report's escaping."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, needs_tesseract
+from pipeline.corpus_db import fts_query, search
+
+def records_of(out: Path) -> list[dict]:
+    return [json.loads(x) for x in (out / "records.jsonl").read_text("utf-8").splitlines()]
+
+
+@needs_tesseract
+def test_every_record_matches_the_shipped_schema(sample_run):
+    import jsonschema
+
+    schema = json.loads((ROOT / "pipeline" / "schemas" / "record.schema.json").read_text("utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    out, _ = sample_run
+    records = records_of(out)
+    assert records
+    for record in records:
+        errors = sorted(validator.iter_errors(record), key=str)
+        assert not errors, (record["id"], [e.message for e in errors[:3]])
+        for entity in record["entities"]:
+            assert record["text"][entity["start"]:entity["end"]] == entity["text"]
+
+
+def test_schema_rejects_a_broken_record():
+    import jsonschema
+
+    schema = json.loads((ROOT / "pipeline" / "schemas" / "record.schema.json").read_text("utf-8"))
+    bad = {"id": "r1", "text": "x", "dates": [{"text": "hier", "start": "24/03/2022", "end": None, "precision": "jour"}]}
+    assert len(list(jsonschema.Draft202012Validator(schema).iter_errors(bad))) >= 3
+
+
+@needs_tesseract
+def test_parquet_opens_in_pandas_with_sensible_dtypes(sample_run):
+    import pandas as pd
+
+    out, _ = sample_run
+    records = pd.read_parquet(out / "records.parquet")
+    assert len(records) == len(records_of(out))
+    assert records["id"].is_unique
+    assert {"id", "title", "text", "language", "doc_type", "published", "source", "metadata", "entities"} <= set(records)
+    assert isinstance(records.loc[0, "source"], dict) and "path" in records.loc[0, "source"]
+    entities = pd.read_parquet(out / "entities.parquet")
+    assert list(entities.columns) == ["record_id", "label", "text", "canonical", "start", "end"]
+    assert str(entities["start"].dtype) == "int64" and str(entities["end"].dtype) == "int64"
+    assert set(entities["record_id"]) <= set(records["id"])
+    assert len(entities) == sum(len(r["entities"]) for r in records_of(out))
+
+
+def test_sqlite_has_records_entities_and_a_french_fts_index(hostile_run):
+    db = sqlite3.connect(hostile_run / "corpus.sqlite")
+    assert db.execute("SELECT count(*) FROM records").fetchone()[0] == 2
+    assert db.execute("SELECT count(*) FROM entities").fetchone()[0] >= 1
+    tokenizer = db.execute("SELECT sql FROM sqlite_master WHERE name = 'records_fts'").fetchone()[0]
+    assert "remove_diacritics" in tokenizer
+
+
+@pytest.mark.parametrize("query", ["économie", "economie", "ECONOMIE", "Économie proximité"])
+def test_search_finds_a_word_with_or_without_accents(hostile_run, query):
+    hits = search(hostile_run / "corpus.sqlite", query)
+    assert hits and any("proximit" in h["snippet"] or "conomie" in h["snippet"] for h in hits)
+
+
+def test_search_ranks_the_better_match_first(hostile_run):
+    hits = search(hostile_run / "corpus.sqlite", "tiers lieux Bretagne")
+    assert len(hits) == 1 and "Bretagne" in hits[0]["snippet"]
+
+
+@pytest.mark.parametrize("query", ['"', "NEAR(a b", "title:x OR", "*", "a AND"])
+def test_search_never_passes_syntax_to_fts(hostile_run, query):
+    search(hostile_run / "corpus.sqlite", query)  # no sqlite3.OperationalError
+    assert fts_query('a "b" NEAR(c)') == '"a" "b" "NEAR" "c"'
+
+
+def test_cli_search(hostile_run):
+    ok = subprocess.run([sys.executable, "-m", "pipeline", "search", "economie", "--out", str(hostile_run)],
+                        capture_output=True, text=True, cwd=ROOT)
+    assert ok.returncode == 0 and "[autre.txt]" in ok.stdout
+    none = subprocess.run([sys.executable, "-m", "pipeline", "search", "zzzzqqq", "--out", str(hostile_run)],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert none.returncode == 1 and none.stdout == ""
+
+
+def test_report_escapes_hostile_text(hostile_run):
+    page = (hostile_run / "report.html").read_text("utf-8")
+    assert "<script>document.title" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;document.title=&#x27;pwned&#x27;" in page
+    assert page.count("<script") == 2  # run.js and the stage-times script, nothing from documents
+
+
+def test_report_answers_the_newcomers_questions(hostile_run, tmp_path):
+    page = (hostile_run / "report.html").read_text("utf-8")
+    records = records_of(hostile_run)
+    for record in records:
+        assert f'id="rec-{record["id"]}"' in page and f'href="#rec-{record["id"]}"' in page
+    assert "Files that need a look" in page and "Changes by operation" in page
+    assert "Organisations in the most records" in page and "Records by theme" in page
+    assert (hostile_run / "run.js").read_text("utf-8").startswith("window.GLANEUR_RUN = ")
+
+
+@needs_tesseract
+def test_report_lists_quarantined_files_with_their_reason(sample_run):
+    out, _ = sample_run
+    page = (out / "report.html").read_text("utf-8")
+    assert "broken/export-tronque.pdf" in page and "corrupt PDF" in page
