@@ -7,9 +7,18 @@ import shutil
 import unicodedata
 from pathlib import Path
 
+import os
+
 import pytest
+from hypothesis import settings
 
 from pipeline.config import load
+
+# Property tests are deterministic by default (the same examples on every run and machine, no
+# timing deadline on a noisy 2-core CI); HYPOTHESIS_PROFILE=explore searches new random examples.
+settings.register_profile("default", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("explore", derandomize=False, deadline=None, max_examples=1000, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "raw"

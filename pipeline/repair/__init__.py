@@ -35,7 +35,7 @@ from .typography import fix_typography
 from .words import is_debris_line, repair_words
 
 NAME = "repair"
-VERSION = "2"
+VERSION = "3"
 SCOPE = "corpus"
 SECTIONS = ("repair",)
 

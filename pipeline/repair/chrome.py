@@ -109,6 +109,8 @@ def drop_page_furniture(text: str, min_share: float, path: str) -> tuple[str, li
     for page in pages:
         lines = page.split("\n")
         drop = {i for i in edges(page) if shape(lines[i]) in furniture or _PAGE_NUMBER.match(lines[i])}
+        if all(i in drop for i, line in enumerate(lines) if line.strip()):
+            drop = set()  # a header or footer goes with text: a line alone on its page is the page
         for i in sorted(drop):
             reason = "page number" if _PAGE_NUMBER.match(lines[i]) else "running header or footer (repeats on the pages)"
             changes.append(Change(NAME, "drop_page_furniture", lines[i], "", path, reason=reason))

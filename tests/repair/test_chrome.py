@@ -34,3 +34,8 @@ def test_running_header_and_page_numbers_dropped():
 def test_a_single_page_keeps_everything():
     text = "Rapport annuel 2023\n\nTexte.\n\n1"
     assert drop_page_furniture(text, 0.5, "r.pdf") == (text, [])
+
+
+def test_a_line_alone_on_its_pages_is_not_furniture():
+    text = "CIVAM\n\f\nCIVAM "
+    assert drop_page_furniture(text, 0.5, "r.pdf") == (text, [])

@@ -54,7 +54,7 @@ def test_lexicon_words_are_never_changed(text):
     out, changes = repair_text(text, CTX, "p.txt")
     for word in CTX.lexicon.protected:
         assert text.count(word) <= out.count(word) or any(word in c.before for c in changes
-                                                           if c.operation in ("drop_chrome", "drop_debris_line"))
+                                                           if c.operation in ("drop_chrome", "drop_debris_line", "drop_page_furniture"))
     assert not any(c.before in CTX.lexicon.protected for c in changes if c.operation == "ocr_word")
 
 
