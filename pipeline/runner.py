@@ -143,7 +143,7 @@ def _run_files(raw_dir: Path, rels: list[str], config: Config, cache_root: str |
             client = Client(run_cfg["dask_scheduler"])
         else:
             client = Client(LocalCluster(n_workers=run_cfg["dask_workers"], threads_per_worker=1,
-                                         processes=True, dashboard_address=None))
+                                         processes=True, dashboard_address=":0"))
         with client:
             futures = [client.submit(process_file, str(raw_dir), rel, config, cache_root, pure=False)
                        for rel in rels]
