@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -175,6 +176,19 @@ class Config:
                     } if folder.is_dir() else None
         blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
         return hashlib.sha256(blob).hexdigest()
+
+
+def data_lines(path: Path) -> list[str]:
+    """The lines of a word list or table in config/: blank lines and # comments skipped, ends kept."""
+    if not path.exists():
+        return []
+    return [line for line in path.read_text("utf-8").splitlines()
+            if line.strip() and not line.lstrip().startswith("#")]
+
+
+def fold_blanks(line: str) -> str:
+    """A line compared without regard to case or runs of blanks."""
+    return re.sub(r"\s+", " ", line).strip().casefold()
 
 
 def defaults() -> Config:

@@ -40,7 +40,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .config import Config
+from .config import Config, data_lines, fold_blanks as fold
 from .frdates import iso_day
 from .record import Change, Record, record_id
 
@@ -73,18 +73,12 @@ class Rules:
     long_ratio: float
 
 
-def fold(line: str) -> str:
-    return re.sub(r"\s+", " ", line).strip().casefold()
-
-
 @lru_cache(maxsize=8)
 def _load_rules(fields_path: Path, skip_path: Path, stamp: tuple[float, float], max_chars: int, max_words: int,
                 doc_max_words: int, similarity: float, long_ratio: float) -> Rules:
     data = tomllib.loads(fields_path.read_text("utf-8"))
     labels = {fold(f["label"]): f for f in data.get("block_field", [])}
-    skip = set()
-    if skip_path.exists():
-        skip = {fold(x) for x in skip_path.read_text("utf-8").splitlines() if x.strip() and not x.startswith("#")}
+    skip = {fold(x) for x in data_lines(skip_path)}
     titles = data.get("titles", {})
     return Rules(
         labels=labels,

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..repair.lexicon import zipf
 from .gazetteer import Gazetteer, fold
 
 _ACRONYM_AFTER = re.compile(r"\(([A-Z][A-Z0-9&]{1,11})\)")
@@ -195,7 +196,7 @@ def _resolve(span: dict[str, Any], text: str, gazetteer: Gazetteer, defined: dic
         return {**out, "label": "ORG", "canonical": clean[0].upper() + clean[1:]}
     place = gazetteer.place(clean)
     if place and place.kind == "commune" and len(clean.split()) == 1 and _sentence_start(text, span["start"]) \
-            and _zipf(clean.lower()) >= filters["common_word_zipf"]:
+            and zipf(clean.lower()) >= filters["common_word_zipf"]:
         return None  # "Bonnes fêtes": a commune's name, but here a word starting a sentence
     if place and (span["label"] == "LOC" or place.kind != "commune"):
         return {**out, "label": "LOC", "canonical": place.name}
@@ -210,12 +211,6 @@ def _resolve(span: dict[str, Any], text: str, gazetteer: Gazetteer, defined: dic
     return {**out, "canonical": clean}
 
 
-def _zipf(word: str) -> float:
-    from ..repair.lexicon import zipf
-
-    return zipf(word)
-
-
 def _sentence_start(text: str, start: int) -> bool:
     before = text[:start].rstrip(" \t\"«(")
     return not before or before[-1] in ".!?:\n-•"
@@ -227,8 +222,6 @@ _FUNCTION = {"de", "des", "du", "d", "la", "le", "les", "l", "et", "en", "à", "
 
 def _looks_like_a_fragment(clean: str, label: str, gazetteer: Gazetteer, filters: dict[str, float]) -> bool:
     """The model's typical false hits: a capitalised common word, a heading fragment, a cut name."""
-    from ..repair.lexicon import zipf
-
     if clean[0].islower() or " - " in clean:
         return True
     tokens = re.findall(r"[\w]+", clean)

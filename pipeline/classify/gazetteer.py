@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from ..config import data_lines
+
 _ARTICLE = re.compile(r"^(?:l'|l’|la |le |les |du |des |de la |de l'|de |d'|d’|au |aux )", re.I)
 
 
@@ -29,10 +31,7 @@ def _has_accents(text: str) -> bool:
 
 
 def _rows(path: Path) -> list[list[str]]:
-    if not path.exists():
-        return []
-    return [line.split("\t") for line in path.read_text("utf-8").splitlines()
-            if line.strip() and not line.startswith("#")]
+    return [line.split("\t") for line in data_lines(path)]
 
 
 @dataclass(frozen=True)
@@ -147,6 +146,4 @@ def load(base: Path, use_communes: bool = True) -> Gazetteer:
 
 
 def _lines(path: Path) -> list[str]:
-    if not path.exists():
-        return []
-    return [x.strip() for x in path.read_text("utf-8").splitlines() if x.strip() and not x.startswith("#")]
+    return [x.strip() for x in data_lines(path)]

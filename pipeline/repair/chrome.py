@@ -14,14 +14,11 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..config import data_lines, fold_blanks as fold
 from ..record import Change
 
 NAME = "repair"
 _PAGE_NUMBER = re.compile(r"^\s*(page\s*)?\d{1,4}(\s*(/|sur|of)\s*\d{1,4})?\s*$", re.I)
-
-
-def fold(line: str) -> str:
-    return re.sub(r"\s+", " ", line).strip().casefold()
 
 
 @dataclass(frozen=True)
@@ -32,14 +29,11 @@ class ChromePatterns:
     @classmethod
     def load(cls, path: Path) -> "ChromePatterns":
         exact, regexes = set(), []
-        if path.exists():
-            for line in path.read_text("utf-8").splitlines():
-                if not line.strip() or line.lstrip().startswith("#"):
-                    continue
-                if line.startswith("re:"):
-                    regexes.append(re.compile(line[3:].strip(), re.I))
-                else:
-                    exact.add(fold(line))
+        for line in data_lines(path):
+            if line.startswith("re:"):
+                regexes.append(re.compile(line[3:].strip(), re.I))
+            else:
+                exact.add(fold(line))
         return cls(frozenset(exact), tuple(regexes))
 
     def matches(self, line: str, learned: frozenset[str] = frozenset()) -> str | None:

@@ -12,15 +12,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from ..config import data_lines
+
 LETTERS = "A-Za-zÀ-ÖØ-öø-ÿŒœÆæ"
 WORD = re.compile(rf"[{LETTERS}]+")
-
-
-def _lines(path: Path) -> list[str]:
-    if not path.exists():
-        return []
-    return [line.rstrip("\n") for line in path.read_text("utf-8").splitlines()
-            if line.strip() and not line.lstrip().startswith("#")]
 
 
 @lru_cache(maxsize=200_000)
@@ -47,13 +42,13 @@ class Lexicon:
     @classmethod
     def load(cls, base: Path, cfg: dict) -> "Lexicon":
         confusions = []
-        for line in _lines(base / cfg["confusions_file"]):
+        for line in data_lines(base / cfg["confusions_file"]):
             wrong, _, right = line.partition("\t")
             if wrong and right:
                 confusions.append((wrong, right.split("#")[0].strip()))
         return cls(
-            protected=frozenset(x.strip() for x in _lines(base / cfg["lexicon_file"])),
-            function_words=frozenset(x.strip().lower() for x in _lines(base / cfg["function_words_file"])),
+            protected=frozenset(x.strip() for x in data_lines(base / cfg["lexicon_file"])),
+            function_words=frozenset(x.strip().lower() for x in data_lines(base / cfg["function_words_file"])),
             confusions=tuple(confusions),
             word_rules=tuple(r for r in confusions if not r[0].endswith("'")),
             known_zipf=cfg["known_zipf"],
