@@ -29,6 +29,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+from collections import Counter
 from dataclasses import replace
 from typing import Any
 
@@ -86,13 +87,13 @@ def dedup_paragraphs(record: Record, threshold: float) -> tuple[list[str], list[
     path = record.source.path
     kept: list[str] = []
     changes: list[Change] = []
+    known: Counter[str] = Counter()  # sentence keys of the kept paragraphs, kept up to date as they change
     for paragraph in record.text.split("\n\n"):
         keys = sentence_keys(paragraph)
         if not keys:
             kept.append(paragraph)
             continue
-        known = {k for p in kept for k in sentence_keys(p)}
-        if all(k in known for k in keys):
+        if all(known[k] > 0 for k in keys):
             changes.append(Change(NAME, "drop_repeated_paragraph", paragraph, "", path,
                                   reason="every sentence of it stands already in this record"))
             continue
@@ -104,11 +105,14 @@ def dedup_paragraphs(record: Record, threshold: float) -> tuple[list[str], list[
                 break
         if match is None:
             kept.append(paragraph)
+            known.update(keys)
             continue
         i, score = match
         if len(fold(paragraph)) > len(fold(kept[i])):
             changes.append(Change(NAME, "keep_fuller_paragraph", kept[i], paragraph, path,
                                   reason=f"near-identical paragraphs (similarity {score:.2f}): the fuller one is kept"))
+            known.subtract(sentence_keys(kept[i]))
+            known.update(keys)
             kept[i] = paragraph
         else:
             changes.append(Change(NAME, "drop_near_paragraph", paragraph, "", path,

@@ -32,6 +32,7 @@ gets a note that the manifest shows.
 
 from __future__ import annotations
 
+import bisect
 import re
 import statistics
 import tomllib
@@ -373,12 +374,14 @@ def _normalised_with_map(text: str) -> tuple[str, list[int]]:
     return "".join(out), where
 
 
-def locate(extracted: str | None, probes: list[str], cursor: int) -> int | None:
-    """Offset in the extracted text where the first findable probe starts, at or after `cursor`."""
-    if not extracted:
+def locate(index: tuple[str, list[int]] | None, probes: list[str], cursor: int) -> int | None:
+    """Offset in the extracted text where the first findable probe starts, at or after `cursor`.
+
+    `index` is `_normalised_with_map(extracted)`, made once per record, not once per page."""
+    if index is None:
         return None
-    norm, where = _normalised_with_map(extracted)
-    start = next((k for k, i in enumerate(where) if i >= cursor), len(norm))
+    norm, where = index
+    start = bisect.bisect_left(where, cursor)
     for probe in probes:
         key, _ = _normalised_with_map(probe)
         key = key.strip()[:60]
@@ -453,11 +456,12 @@ def segment(record: Record, rules: Rules) -> list[Record]:
             paras = paras[:index] + paras[index + 1:]
         pages = [Page(title, paras, pages[0].fields)]
     extracted = record.extracted
+    index = _normalised_with_map(extracted) if extracted and len(pages) > 1 else None
     cursor = 0
     starts: list[int | None] = []
     for page in pages:
         probes = ([page.title] if page.title else []) + page.body[:2] + page.summary[:1]
-        found = locate(extracted, probes, cursor)
+        found = locate(index, probes, cursor)
         starts.append(found)
         if found is not None:
             cursor = found + 1

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import io
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -41,8 +42,8 @@ class RawFile:
     path: str  # relative to RAW_DIR, '/'-separated
     data: bytes
 
-    @property
-    def sha256(self) -> str:
+    @cached_property
+    def sha256(self) -> str:  # hashed once per file, however often it is asked for
         return hashlib.sha256(self.data).hexdigest()
 
     @classmethod
