@@ -149,9 +149,9 @@ def entities(doc: Any, gazetteer: Gazetteer, rules: bool, filters: dict[str, flo
     for m in _POSTCODE.finditer(text):
         extra.append({"text": m.group(0), "label": "LOC", "start": m.start(), "end": m.end(), "postcode": m.group(1),
                       "commune": m.group(2)})
-    if defined:  # later mentions of a defined acronym
-        for m in re.finditer(r"\b(" + "|".join(re.escape(a) for a in defined if a.isupper()) + r")\b", text) \
-                if any(a.isupper() for a in defined) else []:
+    acronyms = [a for a in defined if a.isupper()]
+    if acronyms:  # every mention of a defined acronym, not only the one in its definition
+        for m in re.finditer(r"\b(" + "|".join(re.escape(a) for a in acronyms) + r")\b", text):
             extra.append({"text": m.group(0), "label": "ORG", "start": m.start(), "end": m.end()})
 
     # extra spans win over the model's where they overlap
