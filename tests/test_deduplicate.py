@@ -108,7 +108,8 @@ def golden_run(tmp_path_factory, config):
     out = corpus.parent / "clean"
     run(corpus, out, config, use_cache=False, progress=False, log=None)
     records = [json.loads(line) for line in (out / "records.jsonl").read_text("utf-8").splitlines()]
-    return records, json.loads((GOLDEN / "expected.json").read_text("utf-8"))
+    changes = [json.loads(line) for line in (out / "changes.jsonl").read_text("utf-8").splitlines()]
+    return records, json.loads((GOLDEN / "expected.json").read_text("utf-8")), changes
 
 
 def _pdf(paragraphs: list[str]) -> bytes:
@@ -131,7 +132,7 @@ def _pdf(paragraphs: list[str]) -> bytes:
 
 
 def test_golden_groups_merge_into_one_record(golden_run):
-    records, expected = golden_run
+    records, expected, _ = golden_run
     by_path = {r["source"]["path"]: r for r in records}
     for group in expected["merged"]:
         kept = by_path[group["kept"]]
@@ -146,15 +147,21 @@ def test_golden_groups_merge_into_one_record(golden_run):
 
 
 def test_golden_template_pages_stay_apart(golden_run):
-    records, expected = golden_run
+    records, expected, _ = golden_run
     paths = {r["source"]["path"] for r in records}
     for a, b in expected["apart"]:
         assert a in paths and b in paths
 
 
-def test_merges_are_recorded(golden_run, tmp_path_factory):
-    records, _ = golden_run
+def test_merges_are_recorded(golden_run):
+    """Every merged copy is a merge change in changes.jsonl, on the record that absorbed it."""
+    records, _, changes = golden_run
     assert sum(len(r["duplicates"]) for r in records) == 3
+    merges = [c for c in changes if c["operation"] in ("merge_exact_duplicate", "merge_near_duplicate")]
+    by_id = {r["id"]: r for r in records}
+    assert sorted(c["before"] for c in merges) == sorted(d["path"] for r in records for d in r["duplicates"])
+    for change in merges:
+        assert change["stage"] == "deduplicate" and change["after"] == by_id[change["record"]]["source"]["path"]
 
 
 # --- on the seeds -------------------------------------------------------------------------------------
