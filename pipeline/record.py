@@ -22,9 +22,9 @@ from typing import Any
 class Change:
     """One explained change to text, in the spirit of ftfy's `fix_and_explain`.
 
-    `record` is the id of the record the change belongs to, or None for a
-    change made to a whole file before it was split into records (then
-    `path` says which file).
+    `record` is the id of the record the change belongs to; it is filled in
+    when outputs are written (a change made before a file was split into
+    pages is filed under the page whose text it touched).
     """
 
     stage: str
@@ -112,10 +112,13 @@ PUBLIC_FIELDS = [
 ]
 
 
-def record_id(file_sha256: str, span: list[int] | None) -> str:
-    """Stable id: the same file content and the same place in it give the same id."""
-    where = "" if span is None else f"{span[0]}-{span[1]}"
-    digest = hashlib.sha256(f"{file_sha256}:{where}".encode()).hexdigest()
+def record_id(path: str, content: str, occurrence: int = 0) -> str:
+    """Stable id from the record's own content and its file's path.
+
+    `content` is the record's text as its source gives it (its slice of the extracted text), so a page keeps
+    its id when the dump it sits in changes elsewhere; `occurrence` tells apart identical pages of one file
+    (the first is 0)."""
+    digest = hashlib.sha256(f"{path}\x1f{occurrence}\x1f{content}".encode("utf-8", "surrogatepass")).hexdigest()
     return "r" + digest[:15]
 
 

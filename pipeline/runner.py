@@ -17,11 +17,9 @@
 
 from __future__ import annotations
 
-import fnmatch
 import hashlib
 import json
 import os
-import shutil
 import sys
 import time
 from collections import defaultdict
@@ -32,18 +30,18 @@ from typing import Any, TextIO
 from . import __version__
 from .cache import Cache, key
 from .config import Config
+from .discover import Found, discover, read_regular
+from .errors import FatalError
 from .extract import RawFile, Unreadable, detect_format
+from .outdir import check_out_dir, discard_tmp, make_tmp, recover, swap
 from .outputs import OUTPUT_FILES, write_outputs
+from .validate import check_runtime
 from .record import Record, dump, load
 from .stages import STAGES
 
 
 # Bumped whenever what the cache stores changes shape, so old entries are never read.
 CACHE_FORMAT = "3"
-
-
-class FatalError(Exception):
-    """A problem that stops the run; its message is one actionable line."""
 
 
 @dataclass
@@ -69,31 +67,30 @@ def file_stages() -> list[Any]:
     return [s for s in STAGES if s.SCOPE == "file"]
 
 
-def discover(raw_dir: Path, skip: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
-    """Relative paths to process, and (path, reason) of those skipped by config."""
-    found: list[str] = []
-    skipped: list[tuple[str, str]] = []
-    for root, dirs, files in os.walk(raw_dir):
-        dirs[:] = sorted(d for d in dirs if not any(fnmatch.fnmatch(d, p) for p in skip))
-        for name in sorted(files):
-            rel = (Path(root) / name).relative_to(raw_dir).as_posix()
-            pattern = next((p for p in skip if fnmatch.fnmatch(name, p)), None)
-            if pattern:
-                skipped.append((rel, f"name matches '{pattern}' in [extract] skip"))
-            else:
-                found.append(rel)
-    return sorted(found), sorted(skipped)
+def process_file(raw_dir: str, found: Found, config: Config, cache_root: str | None) -> dict[str, Any]:
+    """All file-scoped stages on one file.  Top-level so that worker processes can run it.
 
-
-def process_file(raw_dir: str, rel: str, config: Config, cache_root: str | None) -> dict[str, Any]:
-    """All file-scoped stages on one file.  Top-level so that Dask workers can run it."""
-    cache = Cache(Path(cache_root) if cache_root else None)
+    Never raises: a file that cannot be read, or whose reader fails in a way
+    nobody foresaw, is quarantined with a one-line reason."""
+    rel = found.rel
     result: dict[str, Any] = {"path": rel, "sha256": None, "format": detect_format(rel), "status": "ok",
                               "reason": None, "records": [], "stages": {}, "extracted": None}
     try:
-        data = (Path(raw_dir) / rel).read_bytes()
-    except OSError as exc:
-        result.update(status="quarantined", reason=f"cannot read file: {exc.strerror or exc}")
+        return _process_file(found, config, cache_root, result)
+    except Exception as exc:  # a reader's bug must not end the run: the file is quarantined, the run goes on
+        result.update(status="quarantined", records=[], reason=f"unexpected error while reading: "
+                      f"{exc.__class__.__name__}: {' '.join(str(exc).split())[:200]}")
+        return result
+
+
+def _process_file(found: Found, config: Config, cache_root: str | None, result: dict[str, Any]) -> dict[str, Any]:
+    rel = found.rel
+    cache = Cache(Path(cache_root) if cache_root else None)
+    max_bytes = int(config.section("extract")["max_file_mb"] * 1024 * 1024)
+    try:
+        data = read_regular(found.fs_path, max_bytes)
+    except Unreadable as exc:
+        result.update(status="quarantined", reason=str(exc))
         return result
     raw = RawFile(rel, data)
     result["sha256"] = raw.sha256
@@ -132,36 +129,90 @@ def process_file(raw_dir: str, rel: str, config: Config, cache_root: str | None)
     return result
 
 
-def _run_files(raw_dir: Path, rels: list[str], config: Config, cache_root: str | None,
+def _timed_out(found: Found, seconds: float) -> dict[str, Any]:
+    return {"path": found.rel, "sha256": None, "format": detect_format(found.rel), "status": "quarantined",
+            "reason": f"reading took longer than file_seconds={seconds:g} (config [extract]): stopped",
+            "records": [], "stages": {}, "extracted": None}
+
+
+def _crashed(found: Found, exc: BaseException) -> dict[str, Any]:
+    return {"path": found.rel, "sha256": None, "format": detect_format(found.rel), "status": "quarantined",
+            "reason": f"the reader process died ({exc.__class__.__name__}: {' '.join(str(exc).split())[:120]})",
+            "records": [], "stages": {}, "extracted": None}
+
+
+def _guarded_result(future: Any, found: Found, seconds: float) -> dict[str, Any]:
+    """The result of a file's work in a worker process, or its quarantine when it ran out of time or died."""
+    from concurrent.futures import TimeoutError as FutureTimeout
+
+    try:
+        return future.result()
+    except FutureTimeout:
+        return _timed_out(found, seconds)
+    except Exception as exc:  # pebble.ProcessExpired: a segfault or an out-of-memory kill in a reader
+        return _crashed(found, exc)
+
+
+def _pool(workers: int) -> Any:
+    """Worker processes that a file's work can be stopped in: a hung reader is killed, the pool goes on."""
+    import multiprocessing
+
+    from pebble import ProcessPool
+
+    return ProcessPool(max_workers=workers, context=multiprocessing.get_context("fork"))
+
+
+_WORKER_POOL: Any = None
+
+
+def process_file_guarded(raw_dir: str, found: Found, config: Config, cache_root: str | None) -> dict[str, Any]:
+    """`process_file` under the per-file time limit, in a child of this process (for Dask workers)."""
+    global _WORKER_POOL
+    seconds = config.section("extract")["file_seconds"]
+    if _WORKER_POOL is None:
+        _WORKER_POOL = _pool(1)
+    return _guarded_result(_WORKER_POOL.submit(process_file, seconds, raw_dir, found, config, cache_root),
+                           found, seconds)
+
+
+def _workers(run_cfg: dict[str, Any]) -> int:
+    return run_cfg["workers"] or os.cpu_count() or 1
+
+
+def _run_files(raw_dir: Path, found: list[Found], config: Config, cache_root: str | None,
                progress: bool) -> list[dict[str, Any]]:
     run_cfg = config.section("run")
-    show = progress and len(rels) >= run_cfg["progress_min_files"]
-    if run_cfg["executor"] == "dask" and rels:
+    seconds = config.section("extract")["file_seconds"]
+    show = progress and len(found) >= run_cfg["progress_min_files"]
+
+    def bar(iterable: Any, total: int) -> Any:
+        if not show:
+            return iterable
+        from tqdm import tqdm
+
+        return tqdm(iterable, total=total, desc="files", unit="file", file=sys.stderr, disable=None)
+
+    if not found:
+        return []
+    if run_cfg["executor"] == "dask":
+        import dask
         from dask.distributed import Client, LocalCluster, as_completed
 
         if run_cfg["dask_scheduler"]:
-            client = Client(run_cfg["dask_scheduler"])
+            client = Client(run_cfg["dask_scheduler"], timeout="10s")
         else:
-            client = Client(LocalCluster(n_workers=run_cfg["dask_workers"], threads_per_worker=1,
-                                         processes=True, dashboard_address=":0"))
+            # Non-daemon workers may start the child process that a file's time limit can kill.
+            with dask.config.set({"distributed.worker.daemon": False}):
+                client = Client(LocalCluster(n_workers=run_cfg["dask_workers"], threads_per_worker=1,
+                                             processes=True, dashboard_address=":0"))
         with client:
-            futures = [client.submit(process_file, str(raw_dir), rel, config, cache_root, pure=False)
-                       for rel in rels]
-            results = []
-            iterator = as_completed(futures)
-            if show:
-                from tqdm import tqdm
-
-                iterator = tqdm(iterator, total=len(futures), desc="files", unit="file", file=sys.stderr, disable=None)
-            for future in iterator:
-                results.append(future.result())
+            futures = [client.submit(process_file_guarded, str(raw_dir), f, config, cache_root, pure=False)
+                       for f in found]
+            results = [future.result() for future in bar(as_completed(futures), len(futures))]
         return sorted(results, key=lambda r: r["path"])
-    iterable: Any = rels
-    if show:
-        from tqdm import tqdm
-
-        iterable = tqdm(rels, desc="files", unit="file", file=sys.stderr, disable=None)
-    return [process_file(str(raw_dir), rel, config, cache_root) for rel in iterable]
+    with _pool(min(_workers(run_cfg), len(found))) as pool:
+        futures = [pool.submit(process_file, seconds, str(raw_dir), f, config, cache_root) for f in found]
+        return [_guarded_result(future, f, seconds) for future, f in bar(zip(futures, found), len(found))]
 
 
 def _unique_ids(records: list[Record]) -> list[Record]:
@@ -215,38 +266,43 @@ def fingerprint(files: list[tuple[str, str | None]], skipped: list[tuple[str, st
         "version": __version__,
         "cache_format": CACHE_FORMAT,
         "stages": [(s.NAME, s.VERSION) for s in STAGES],
-        "config": config.fingerprint(*config.sections),
+        # [run] says how to run (executor, cache, workers), not what comes out: it never makes outputs stale
+        "config": config.fingerprint(*(name for name in config.sections if name != "run")),
         "files": files,
         "skipped": skipped,
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
-def _check_dirs(raw_dir: Path, out_dir: Path) -> None:
+def _check_raw_dir(raw_dir: Path) -> None:
     if not raw_dir.is_dir():
         raise FatalError(f"RAW_DIR {raw_dir} is not a readable folder")
     if not os.access(raw_dir, os.R_OK | os.X_OK):
         raise FatalError(f"RAW_DIR {raw_dir} is not readable")
-    parent = out_dir.resolve().parent
-    if out_dir.exists() and not out_dir.is_dir():
-        raise FatalError(f"CLEAN_DIR {out_dir} exists and is not a folder")
-    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
-        raise FatalError(f"CLEAN_DIR {out_dir} cannot be written (its parent {parent} is not a writable folder)")
 
 
-def _quick_hash(path: Path) -> str | None:
+def _quick_hash(found: Found, max_bytes: int) -> str | None:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
+        return hashlib.sha256(read_regular(found.fs_path, max_bytes)).hexdigest()
+    except Unreadable:
         return None
 
 
 def run(raw_dir: Path, out_dir: Path, config: Config, *, use_cache: bool = True, progress: bool = True,
         log: TextIO | None = sys.stderr, force: bool = False) -> RunResult:
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
-    _check_dirs(raw_dir, out_dir)
-    rels, skipped = discover(raw_dir, config.section("extract")["skip"])
-    hashes = [(rel, _quick_hash(raw_dir / rel)) for rel in rels]
+    _check_raw_dir(raw_dir)
+    for line in recover(out_dir):
+        if log:
+            print(f"glaneur: {line}", file=log)
+    check_out_dir(raw_dir, out_dir)
+    check_runtime(config)
+    cache_root = str(Path(config.section("run")["cache_dir"]).resolve()) if use_cache else None
+    extract_cfg = config.section("extract")
+    found, skipped = discover(raw_dir, extract_cfg["skip"],
+                              exclude=(out_dir,) + ((Path(cache_root),) if cache_root else ()))
+    max_bytes = int(extract_cfg["max_file_mb"] * 1024 * 1024)
+    hashes = [(f.rel, _quick_hash(f, max_bytes)) for f in found]
     run_id = fingerprint(hashes, skipped, config)
     manifest_path = out_dir / "manifest.json"
     if not force and manifest_path.exists() and all((out_dir / name).exists() for name in OUTPUT_FILES):
@@ -256,16 +312,22 @@ def run(raw_dir: Path, out_dir: Path, config: Config, *, use_cache: bool = True,
             previous = {}
         if previous.get("fingerprint") == run_id:
             if log:
-                print(f"glaneur: {out_dir} is up to date ({len(rels)} files unchanged)", file=log)
+                print(f"glaneur: {out_dir} is up to date ({len(found)} files unchanged)", file=log)
             return RunResult(out_dir, True, previous)
 
-    cache_root = None
-    if use_cache:
-        cache_root = str(Path(config.section("run")["cache_dir"]).resolve())
-    cache = Cache(Path(cache_root) if cache_root else None)
+    tmp = make_tmp(out_dir)  # before any work: an unwritable CLEAN_DIR is found now, not at the end
+    try:
+        return _run_into(tmp, raw_dir, out_dir, found, skipped, run_id, config, cache_root, progress, log)
+    finally:
+        discard_tmp(tmp)  # gone once swapped in; after a failure, never left behind
 
+
+def _run_into(tmp: Path, raw_dir: Path, out_dir: Path, found: list[Found], skipped: list[tuple[str, str]],
+              run_id: str, config: Config, cache_root: str | None, progress: bool,
+              log: TextIO | None) -> RunResult:
+    cache = Cache(Path(cache_root) if cache_root else None)
     started = time.perf_counter()
-    results = _run_files(raw_dir, rels, config, cache_root, progress)
+    results = _run_files(raw_dir, found, config, cache_root, progress)
     stats = {s.NAME: StageStats(s.NAME) for s in STAGES}
     for result in results:
         for name, info in result["stages"].items():
@@ -295,33 +357,19 @@ def run(raw_dir: Path, out_dir: Path, config: Config, *, use_cache: bool = True,
     records.sort(key=lambda r: r.id)
 
     manifest = build_manifest(results, skipped, records, run_id)
-    tmp = out_dir.parent / f".{out_dir.name}.tmp-{os.getpid()}"
     try:
-        if tmp.exists():
-            shutil.rmtree(tmp)
-        tmp.mkdir(parents=True)
         write_outputs(tmp, records, manifest)
         from .report import run_js
 
         # The one file that differs between two runs of the same input: this run's timings.
         (tmp / "run.js").write_text(run_js(list(stats.values()), time.perf_counter() - started), "utf-8")
-        _swap(tmp, out_dir)
+        swap(tmp, out_dir)
     except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
         raise FatalError(f"cannot write CLEAN_DIR {out_dir}: {exc.strerror or exc}") from None
     result = RunResult(out_dir, False, manifest, list(stats.values()))
     if log:
         print_summary(result, time.perf_counter() - started, log)
     return result
-
-
-def _swap(tmp: Path, out_dir: Path) -> None:
-    """Put the new outputs in place; the old folder is removed only once the new one is there."""
-    old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
-    if out_dir.exists():
-        os.replace(out_dir, old)
-    os.replace(tmp, out_dir)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def build_manifest(results: list[dict[str, Any]], skipped: list[tuple[str, str]], records: list[Record],

@@ -346,7 +346,8 @@ def structure(paras: list[str], rules: Rules) -> tuple[str, list[dict[str, Any]]
                 blocks.append({"kind": kind, "start": line_start, "end": end})
             start = line_start
             for m in _SENTENCE_END.finditer(line):
-                if _ABBREVIATIONS.search(line[: m.start()]):
+                # the few characters before the stop, not the whole line: linear on a 200k-character line
+                if _ABBREVIATIONS.search(line, max(0, m.start() - 8), m.start()):
                     continue
                 sentences.append([start, line_start + m.start()])
                 start = line_start + m.end()
@@ -393,7 +394,8 @@ def locate(index: tuple[str, list[int]] | None, probes: list[str], cursor: int) 
     return None
 
 
-def page_record(parent: Record, page: Page, rules: Rules, span: list[int] | None, index: int) -> Record:
+def page_record(parent: Record, page: Page, rules: Rules, span: list[int] | None, index: int,
+                inherited: tuple[Change, ...], occurrence: int) -> Record:
     path = parent.source.path
     changes: list[Change] = []
     published, updated = parent.published, parent.updated
@@ -421,10 +423,46 @@ def page_record(parent: Record, page: Page, rules: Rules, span: list[int] | None
     text, blocks, sentences = structure(kept, rules)
     record_span = span if span is not None else parent.source.span
     source = replace(parent.source, span=record_span)
-    rid = record_id(parent.source.sha256, record_span if span is not None else [index, index])
-    return replace(parent, id=rid, source=source, title=page.title, text=text, published=published, updated=updated,
-                   metadata=metadata, blocks=blocks, sentences=sentences,
-                   changes=parent.changes + tuple(changes) if index == 0 else tuple(changes))
+    return replace(parent, id=page_id(parent, page, span, occurrence), source=source, title=page.title, text=text,
+                   published=published, updated=updated, metadata=metadata, blocks=blocks, sentences=sentences,
+                   changes=inherited + tuple(changes))
+
+
+def page_content(parent: Record, page: Page, span: list[int] | None) -> str:
+    """What a page's id is made of: its slice of the extracted text, or its title and paragraphs when it
+    could not be located there."""
+    if span is not None and parent.extracted is not None:
+        return parent.extracted[span[0]:span[1]]
+    return "\n\n".join([page.title or ""] + page.body + page.summary)
+
+
+def page_id(parent: Record, page: Page, span: list[int] | None, occurrence: int) -> str:
+    return record_id(parent.source.path, page_content(parent, page, span), occurrence)
+
+
+def file_changes(changes: tuple[Change, ...], index: tuple[str, list[int]] | None,
+                 starts: list[int | None]) -> list[tuple[Change, ...]]:
+    """Share the changes made to a whole file (extract, repair) among its pages: each goes to the page
+    whose span holds the text it touched, found in the extracted text (changes of one operation come in
+    text order, so each is looked for after the previous one).  One not found goes to the first page."""
+    owned: list[list[Change]] = [[] for _ in starts]
+    located = [(s, i) for i, s in enumerate(starts) if s is not None]
+    cursors: dict[str, int] = {}
+    for change in changes:
+        owner = 0
+        if index is not None and located:
+            probes = [x for x in (change.before, change.after) if x.strip()]
+            probes = [next(line for line in p.split("\n") if line.strip()) for p in probes]
+            cursor = cursors.get(change.operation, 0)
+            found = locate(index, probes, cursor)
+            if found is None and cursor:
+                found = locate(index, probes, 0)
+            if found is not None:
+                cursors[change.operation] = found + 1
+                position = bisect.bisect_right([s for s, _ in located], found) - 1
+                owner = located[max(0, position)][1]
+        owned[owner].append(change)
+    return [tuple(c) for c in owned]
 
 
 def choose_title(paras: list[str], declared: str | None, rules: Rules) -> tuple[str | None, int | None]:
@@ -465,7 +503,9 @@ def segment(record: Record, rules: Rules) -> list[Record]:
         starts.append(found)
         if found is not None:
             cursor = found + 1
+    inherited = file_changes(record.changes, index, starts) if len(pages) > 1 else [record.changes]
     out = []
+    seen: dict[str, int] = {}
     for i, page in enumerate(pages):
         span = None
         if len(pages) == 1:
@@ -473,7 +513,10 @@ def segment(record: Record, rules: Rules) -> list[Record]:
         elif starts[i] is not None and extracted is not None:
             end = next((s for s in starts[i + 1:] if s is not None), len(extracted))
             span = [starts[i], end]
-        out.append(page_record(record, page, rules, span, i))
+        content = page_content(record, page, span)
+        occurrence = seen.get(content, 0)
+        seen[content] = occurrence + 1
+        out.append(page_record(record, page, rules, span, i, inherited[i], occurrence))
     return flag(out, rules)
 
 

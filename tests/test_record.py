@@ -27,6 +27,7 @@ def test_dump_and_load_round_trip_keeps_changes():
 
 
 def test_id_is_stable_and_depends_on_content_and_place():
-    assert record_id("ab" * 32, [0, 10]) == record_id("ab" * 32, [0, 10])
-    assert record_id("ab" * 32, [0, 10]) != record_id("ab" * 32, [10, 20])
-    assert record_id("ab" * 32, [0, 10]) != record_id("cd" * 32, [0, 10])
+    assert record_id("sites/a.txt", "Une page") == record_id("sites/a.txt", "Une page")
+    assert record_id("sites/a.txt", "Une page") != record_id("sites/a.txt", "Une autre page")
+    assert record_id("sites/a.txt", "Une page") != record_id("sites/b.txt", "Une page")
+    assert record_id("sites/a.txt", "Une page", 0) != record_id("sites/a.txt", "Une page", 1)

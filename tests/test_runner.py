@@ -90,14 +90,20 @@ def test_cache_means_unchanged_files_are_not_reextracted(tmp_path, config, monke
     raw = tiny_raw(tmp_path)
     monkeypatch.chdir(tmp_path)  # cache_dir is relative to where glaneur runs
     run(raw, tmp_path / "one", config, progress=False, log=None)
-    calls = []
+    calls = tmp_path / "calls.txt"  # files are read in worker processes: they note their calls in a file
     from pipeline import extract
 
     real = extract.extract_file
-    monkeypatch.setattr(extract, "extract_file", lambda f, c: calls.append(f.path) or real(f, c))
+
+    def noting(f, c):
+        with calls.open("a", encoding="utf-8") as handle:
+            handle.write(f.path + "\n")
+        return real(f, c)
+
+    monkeypatch.setattr(extract, "extract_file", noting)
     (raw / "nouveau.txt").write_text("Un nouveau document sur les tiers-lieux en milieu rural, à Figeac.", "utf-8")
     result = run(raw, tmp_path / "two", config, progress=False, log=None)
-    assert calls == ["nouveau.txt"]
+    assert calls.read_text("utf-8").split() == ["nouveau.txt"]
     stats = {s.name: s for s in result.stats}
     assert stats["extract"].computed == 1 and stats["extract"].cached == 5
     assert stats["classify"].computed == 1 and stats["classify"].cached == 2

@@ -24,6 +24,8 @@ from typing import Any
 
 from ..config import Config
 from ..record import Record
+from ..text.language import detect_language
+from ..text.spans import Spans
 from . import dates as dates_mod
 from . import entities as entities_mod
 from . import gazetteer as gazetteer_mod
@@ -33,18 +35,6 @@ NAME = "classify"
 VERSION = "4"
 SCOPE = "record"
 SECTIONS = ("classify",)
-
-
-def detect_language(text: str, seed: int, min_chars: int) -> str | None:
-    from langdetect import DetectorFactory, LangDetectException, detect
-
-    if sum(ch.isalpha() for ch in text) < min_chars:
-        return None
-    DetectorFactory.seed = seed
-    try:
-        return detect(text)
-    except LangDetectException:
-        return None
 
 
 class Context:
@@ -74,9 +64,10 @@ def analyse(text: str, doc: Any, ctx: Context, published: str | None = None,
     found_dates = dates_mod.find_dates(text, dates_mod.reference_date(published, updated))
     found = entities_mod.entities(doc, ctx.gazetteer, ctx.rules,
                                   {k: ctx.cfg[k] for k in ("common_word_zipf", "common_phrase_zipf", "unknown_place_zipf")})
-    taken = [(e["start"], e["end"]) for e in found]
-    date_entities = [d for d in _entity_dates(found_dates)
-                     if not any(a < d["end"] and d["start"] < b for a, b in taken)]
+    taken = Spans()
+    for e in found:
+        taken.add(e["start"], e["end"])
+    date_entities = [d for d in _entity_dates(found_dates) if not taken.overlaps(d["start"], d["end"])]
     ents = sorted(found + date_entities, key=lambda e: (e["start"], e["end"]))
     public_ents = [{k: e[k] for k in ("text", "label", "start", "end", "canonical")} for e in ents]
     places = {e["canonical"] for e in ents if e["label"] == "LOC" and e["canonical"]}
@@ -94,7 +85,8 @@ def analyse(text: str, doc: Any, ctx: Context, published: str | None = None,
 def annotate(text: str, config: Config) -> dict[str, Any]:
     """`glaneur annotate`: language, entities and dates of a text, offsets into it as given."""
     ctx = Context(config)
-    result = analyse(text, ctx.nlp(text), ctx)
+    doc = next(entities_mod.pipe(ctx.nlp, [text], 1, ctx.cfg["spacy_chunk_chars"]))
+    result = analyse(text, doc, ctx)
     return {key: result[key] for key in ("language", "entities", "dates")}
 
 
@@ -121,7 +113,8 @@ def run(records: list[Record], config: Config) -> list[Record]:
     if not records:
         return []
     ctx = Context(config)
-    docs = ctx.nlp.pipe((r.text for r in records), batch_size=ctx.cfg["spacy_batch_size"])
+    docs = entities_mod.pipe(ctx.nlp, (r.text for r in records), ctx.cfg["spacy_batch_size"],
+                             ctx.cfg["spacy_chunk_chars"])
     out = []
     for record, doc in zip(records, docs):
         result = analyse(record.text, doc, ctx, record.published, record.updated)

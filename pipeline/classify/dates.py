@@ -23,6 +23,8 @@ import datetime as dt
 import re
 from typing import Any
 
+from ..text.spans import Spans
+
 from ..frdates import MONTH_PATTERN, MONTHS, days_in
 
 _D = r"(1er|[0-3]?\d)"
@@ -151,11 +153,11 @@ def reference_date(published: str | None, updated: str | None) -> dt.date | None
 def find_dates(text: str, reference: dt.date | None = None) -> list[dict[str, Any]]:
     """Dates in text order, each with `offset`/`stop` (character offsets of its text)."""
     masked = _MASK.sub(lambda m: " " * len(m.group(0)), text)
-    taken: list[tuple[int, int]] = []
+    taken = Spans()
     found: list[dict[str, Any]] = []
     for kind, pattern in PATTERNS:
         for m in pattern.finditer(masked):
-            if any(a < m.end() and m.start() < b for a, b in taken):
+            if taken.overlaps(m.start(), m.end()):
                 continue
             entry = _parse(kind, m, reference)
             if entry is None:
@@ -163,7 +165,7 @@ def find_dates(text: str, reference: dt.date | None = None) -> list[dict[str, An
             if kind == "year":
                 entry["text"] = m.group(1)
                 entry["stop"] = m.end(1)
-            taken.append((m.start(), m.end()))
+            taken.add(m.start(), m.end())
             found.append({**entry, "kind": kind})
     if reference is None:
         # No page date: a day given with its weekday takes the year, near the record's other

@@ -22,7 +22,9 @@ With `rules = false` only the bare model runs, for comparison.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Iterable, Iterator
+
+from ..text.spans import Spans
 
 from ..repair.lexicon import zipf
 from .gazetteer import Gazetteer, fold
@@ -44,6 +46,32 @@ def load_model(name: str, rules: bool, gazetteer: Gazetteer | None) -> Any:
     if key not in _MODELS:
         _MODELS[key] = _build_model(name, rules, gazetteer)
     return _MODELS[key]
+
+
+def split_chunks(text: str, size: int) -> list[str]:
+    """`text` in pieces of at most about `size` characters that join back to it exactly, cut at a paragraph
+    break, else a line break, else a space: spaCy refuses texts past its `max_length` (error E088) and needs
+    memory in proportion to the text, so a long report is read piece by piece."""
+    chunks, start = [], 0
+    while len(text) - start > size:
+        window = text[start:start + size]
+        cut = max(window.rfind("\n\n"), 0) or max(window.rfind("\n"), 0) or max(window.rfind(" "), 0) or size
+        chunks.append(text[start:start + cut + (0 if cut == size else 1)])
+        start += len(chunks[-1])
+    chunks.append(text[start:])
+    return chunks
+
+
+def pipe(nlp: Any, texts: Iterable[str], batch_size: int, chunk_chars: int) -> Iterator[Any]:
+    """`nlp.pipe` over texts of any length: long ones are read in chunks and joined back into one Doc
+    whose text is the text given, offsets and entities included."""
+    from spacy.tokens import Doc
+
+    pieces: list[list[str]] = [split_chunks(t, chunk_chars) for t in texts]
+    docs = iter(nlp.pipe((c for chunks in pieces for c in chunks), batch_size=batch_size))
+    for chunks in pieces:
+        parts = [next(docs) for _ in chunks]
+        yield parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
 
 
 def _build_model(name: str, rules: bool, gazetteer: Gazetteer | None) -> Any:
@@ -157,11 +185,9 @@ def entities(doc: Any, gazetteer: Gazetteer, rules: bool, filters: dict[str, flo
     # extra spans win over the model's where they overlap
     merged = sorted(extra, key=lambda s: (s["start"], -(s["end"] - s["start"])))
     kept: list[dict[str, Any]] = []
-    for span in merged:
-        if not any(k["start"] < span["end"] and span["start"] < k["end"] for k in kept):
-            kept.append(span)
-    for span in spans:
-        if not any(k["start"] < span["end"] and span["start"] < k["end"] for k in kept):
+    taken = Spans()
+    for span in merged + list(spans):
+        if taken.add(span["start"], span["end"]):
             kept.append(span)
 
     out = []

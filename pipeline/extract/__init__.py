@@ -51,17 +51,33 @@ class RawFile:
         return cls(file.relative_to(raw_dir).as_posix(), file.read_bytes())
 
 
+def has_visible_text(text: str) -> bool:
+    """Anything a reader sees: a character that is neither blank nor invisible (format, control)."""
+    import unicodedata
+
+    return any(not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Cc", "Zs", "Zl", "Zp", "Co", "Cn")
+               for ch in text)
+
+
 def detect_format(path: str) -> str | None:
     return FORMATS.get(Path(path).suffix.lower())
 
 
-def _image_pages(data: bytes) -> list[Any]:
+def _image_pages(data: bytes, max_pixels: int) -> list[Any]:
+    """The frames of an image, each checked against `max_pixels` from its header, before it is decoded."""
     from PIL import Image, ImageSequence, UnidentifiedImageError
 
+    Image.MAX_IMAGE_PIXELS = None  # our own limit, from config, replaces Pillow's (which raises past 179 Mpx)
     try:
         image = Image.open(io.BytesIO(data))
-        frames = [frame.copy() for frame in ImageSequence.Iterator(image)]
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        frames = []
+        for frame in ImageSequence.Iterator(image):
+            width, height = frame.size
+            if width * height > max_pixels:
+                raise Unreadable(f"image of {width}x{height} pixels is larger than max_pixels={max_pixels} "
+                                 f"(config [extract])")
+            frames.append(frame.copy())
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
         raise Unreadable(f"corrupt or unsupported image ({exc.__class__.__name__})") from None
     return frames
 
@@ -106,7 +122,7 @@ def extract_file(file: RawFile, config: Config) -> Record:
     elif fmt == "image":
         from .ocr import ocr_image
 
-        frames = _image_pages(file.data)
+        frames = _image_pages(file.data, cfg["max_pixels"])
         texts, confidences = [], []
         for frame in frames:
             page_text, page_conf = ocr_image(frame, cfg)
@@ -123,18 +139,21 @@ def extract_file(file: RawFile, config: Config) -> Record:
     else:  # docx
         from .docx import extract_docx
 
-        text, title = extract_docx(file.data)
+        text, title = extract_docx(file.data, int(cfg["max_docx_member_mb"] * 1024 * 1024))
         extraction = "text"
 
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
-        raise Unreadable("no text in file")
+    if not has_visible_text(text):
+        raise Unreadable("no text in file (only blanks or invisible characters)")
+    if len(text) > cfg["max_text_chars"]:
+        raise Unreadable(f"text of {len(text):,} characters is longer than max_text_chars={cfg['max_text_chars']} "
+                         f"(config [extract])")
     span = [0, len(text)]
     source = Source(
         path=file.path, sha256=file.sha256, format=fmt, extraction=extraction, pages=pages,
         span=span, encoding=encoding, ocr_pages=ocr_pages, ocr_confidence=confidence,
     )
-    return Record(id=record_id(file.sha256, span), source=source, text=text, title=title,
+    return Record(id=record_id(file.path, text), source=source, text=text, title=title,
                   changes=tuple(changes), extracted=text)
 
 

@@ -7,12 +7,28 @@ import io
 from .errors import Unreadable
 
 
-def extract_docx(data: bytes) -> tuple[str, str | None]:
+def _check_members(data: bytes, max_member: int) -> None:
+    """A .docx is a zip: refuse one whose members would expand past `max_member` bytes (a zip bomb)
+    before anything is unzipped.  zipfile never reads past a member's declared size."""
+    import zipfile
+
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise Unreadable(f"corrupt .docx (not a zip: {exc.__class__.__name__})") from None
+    for member in members:
+        if member.file_size > max_member:
+            raise Unreadable(f".docx member {member.filename[:60]} expands to {member.file_size:,} bytes, more than "
+                             f"max_docx_member_mb={max_member / 1024 / 1024:g} (config [extract])")
+
+
+def extract_docx(data: bytes, max_member: int) -> tuple[str, str | None]:
     """Return (text with one blank line between paragraphs, title if the document has one)."""
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    _check_members(data, max_member)
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises zipfile, KeyError, lxml errors…

@@ -180,13 +180,34 @@ def layout_text(paragraphs: list[list[list[Word]]]) -> str:
     return "\n\n".join("\n".join(" ".join(w.text for w in line) for line in para) for para in paragraphs)
 
 
+def grayscale(image: Any) -> Any:
+    """8-bit grayscale for Tesseract.  A 16- or 32-bit image is rescaled from its own range: Pillow's
+    `convert("L")` clips values above 255, which turns a 16-bit scan white."""
+    if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        from PIL import Image
+
+        image = image.convert("F") if image.mode != "F" else image
+        low, high = image.getextrema()
+        if high <= low:
+            return image.convert("L")
+        scale = 255.0 / (high - low)
+        return image.point(lambda v: (v - low) * scale).convert("L")
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        from PIL import Image
+
+        rgba = image.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(white, rgba).convert("L")  # transparent is paper, not black
+    return image.convert("L")
+
+
 def ocr_image(image: Any, cfg: dict[str, Any]) -> tuple[str, float | None]:
     """OCR one PIL image; return (text in reading order, mean word confidence)."""
     import pytesseract
 
     try:
         data = pytesseract.image_to_data(
-            image.convert("L"),
+            grayscale(image),
             lang=cfg["ocr_language"],
             config=f"--psm {cfg['ocr_psm']} --dpi {cfg['ocr_dpi']}",
             output_type=pytesseract.Output.DICT,

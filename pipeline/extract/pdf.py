@@ -7,6 +7,8 @@ digits is rendered with pypdfium2 at `ocr_dpi` and read by Tesseract.
 from __future__ import annotations
 
 import io
+import re
+import unicodedata
 import statistics
 from typing import Any
 
@@ -39,8 +41,31 @@ def _is_password_error(exc: BaseException) -> bool:
     return any(isinstance(e, PDFPasswordIncorrect) for e in seen)
 
 
+_CID = re.compile(r"\(cid:\d+\)")
+
+
 def _usable(text: str, minimum: int) -> bool:
-    return sum(ch.isalnum() for ch in text) >= minimum
+    """A text layer worth reading: enough letters, and not garbage.
+
+    Garbage is what a font without a Unicode map gives: pdfminer's `(cid:N)` placeholders, or glyph codes
+    read as symbols and control characters.  Such a page is OCR'd instead."""
+    if sum(ch.isalnum() for ch in text) < minimum:
+        return False
+    cids = _CID.findall(text)
+    if cids and sum(map(len, cids)) > 0.05 * len(text):
+        return False
+    visible = [ch for ch in _CID.sub("", text) if not ch.isspace()]
+    letters = sum(ch.isalpha() for ch in visible)
+    odd = sum(unicodedata.category(ch)[0] == "C" or unicodedata.category(ch) in ("So", "Sk") for ch in visible)
+    return letters >= 0.5 * len(visible) and odd <= 0.1 * len(visible)
+
+
+def _scale(page: Any, dpi: int, max_pixels: int) -> float:
+    """Render scale for OCR: `dpi`, lowered when the page would be larger than `max_pixels`."""
+    width, height = page.get_size()  # points
+    scale = dpi / 72
+    pixels = width * scale * height * scale
+    return scale if pixels <= max_pixels else scale * (max_pixels / pixels) ** 0.5
 
 
 def extract_pdf(data: bytes, cfg: dict[str, Any]) -> tuple[list[str], list[int], float | None]:
@@ -70,7 +95,8 @@ def extract_pdf(data: bytes, cfg: dict[str, Any]) -> tuple[list[str], list[int],
                 if not _usable(text, cfg["pdf_min_chars_per_page"]):
                     if rendered is None:
                         rendered = pypdfium2.PdfDocument(data)
-                    image = rendered[number - 1].render(scale=cfg["ocr_dpi"] / 72).to_pil()
+                    pdf_page = rendered[number - 1]
+                    image = pdf_page.render(scale=_scale(pdf_page, cfg["ocr_dpi"], cfg["max_pixels"])).to_pil()
                     text, confidence = ocr_image(image, cfg)
                     ocr_pages.append(number)
                     if confidence is not None:

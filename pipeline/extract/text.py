@@ -70,16 +70,18 @@ def decode(data: bytes, encodings: list[str]) -> tuple[str, str]:
     raise Unreadable(f"does not decode as any of {', '.join(encodings)}")
 
 
+# No pattern here can backtrack over a long run: the marked span excludes its own marker character and
+# is at most 300 characters, so a line of 30,000 '*' or '_' costs a linear scan, not a quadratic one.
 _EMPHASIS = [
-    (re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*"), "markdown_bold"),
-    (re.compile(r"(?<![\w*])__(?=\S)(.+?)(?<=\S)__(?![\w*])"), "markdown_bold"),
-    (re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])"), "markdown_italic"),
-    (re.compile(r"(?<![\w_])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![\w_])"), "markdown_italic"),
+    (re.compile(r"\*\*(?=[^\s*])([^*\n]{1,300}?)(?<=[^\s*])\*\*"), "markdown_bold"),
+    (re.compile(r"(?<![\w*])__(?=[^\s_])([^_\n]{1,300}?)(?<=[^\s_])__(?![\w*])"), "markdown_bold"),
+    (re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]{1,300}?)(?<=[^\s*])\*(?![\w*])"), "markdown_italic"),
+    (re.compile(r"(?<![\w_])_(?=[^\s_])([^_\n]{1,300}?)(?<=[^\s_])_(?![\w_])"), "markdown_italic"),
 ]
 _MD_ONLY = [
-    (re.compile(r"^#{1,6}[ \t]+(.*?)[ \t]*#*[ \t]*$", re.M), "markdown_heading"),
-    (re.compile(r"(?<!!)\[([^\]\n]+)\]\((?:[^)\s]+)(?:\s+\"[^\"]*\")?\)"), "markdown_link"),
-    (re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)"), "markdown_image"),
+    (re.compile(r"^#{1,6}[ \t]+([^\n]{0,500}?)(?:[ \t]+#+)?[ \t]*$", re.M), "markdown_heading"),
+    (re.compile(r"(?<!!)\[([^\[\]\n]{1,300})\]\((?:[^()\s]{1,2000})(?:[ \t]+\"[^\"\n]{0,300}\")?\)"), "markdown_link"),
+    (re.compile(r"!\[([^\[\]\n]{0,300})\]\([^()\n]{0,2000}\)"), "markdown_image"),
 ]
 
 

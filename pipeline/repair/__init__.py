@@ -32,7 +32,9 @@ from .chrome import ChromePatterns, drop_chrome, drop_page_furniture, learn_chro
 from .layout import join_lines, list_markers
 from .lexicon import Lexicon
 from .typography import fix_typography
-from .words import is_debris_line, repair_words
+from ..text.language import passage_languages
+from .debris import is_debris_line
+from .words import repair_words
 
 NAME = "repair"
 VERSION = "3"
@@ -100,16 +102,37 @@ def _per_line(text: str, cfg: dict[str, Any], path: str) -> tuple[str, list[Chan
     return "\n".join(out), changes
 
 
+def _french_lines(text: str, cfg: dict[str, Any]) -> list[bool]:
+    """For each line, whether it sits in a French passage (paragraphs are judged one by one): French word
+    repair runs there only; a passage in another language keeps its words as written."""
+    lines = text.split("\n")
+    if not cfg["french_only"]:
+        return [True] * len(lines)
+    spans, start = [], 0
+    for i, line in enumerate(lines + [""]):
+        if not line.strip():
+            if i > start:
+                spans.append((start, i))
+            start = i + 1
+    languages = passage_languages(["\n".join(lines[a:b]) for a, b in spans], cfg["language_seed"],
+                                  cfg["language_min_chars"], default="fr")
+    french = [False] * len(lines)
+    for (a, b), language in zip(spans, languages):
+        french[a:b] = [language == "fr"] * (b - a)
+    return french
+
+
 def _debris_and_words(text: str, ctx: Context, path: str) -> tuple[str, list[Change]]:
     cfg = ctx.cfg
     changes: list[Change] = []
     out = []
-    for line in text.split("\n"):
-        if cfg["debris"] and is_debris_line(line, ctx.lexicon, cfg["debris_min_tokens"], cfg["debris_min_known"]):
+    french = _french_lines(text, cfg) if cfg["ocr_words"] else []
+    for i, line in enumerate(text.split("\n")):
+        if cfg["debris"] and is_debris_line(line, cfg["debris_min_tokens"], cfg["debris_min_words"]):
             changes.append(Change(NAME, "drop_debris_line", line, "", path,
-                                  reason="not language: few letters or few known words"))
+                                  reason="not language in any script: symbols, junk tokens and loose letters"))
             continue
-        if cfg["ocr_words"]:
+        if cfg["ocr_words"] and french[i]:
             new, found = repair_words(line, ctx.lexicon, path)
             changes += found
             if found and not new.strip():

@@ -8,6 +8,7 @@ mean?".
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -68,6 +69,22 @@ class Lexicon:
         return _best_candidate(word, self.word_rules, self.min_gain, self.min_candidate, self.function_words)
 
 
+def _unaccented(word: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFD", word) if not unicodedata.combining(ch))
+
+
+def changes_inflection(word: str, candidate: str) -> bool:
+    """True when `candidate` differs from `word` by a gender or number ending (invitées / invités,
+    projet / projets): both are words, and which one the author meant is grammar, not OCR."""
+    a, b = _unaccented(word), _unaccented(candidate)
+    if len(a) == len(b):
+        return False
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    return len(a) - i <= 3 and len(b) - i <= 3 and set(a[i:] + b[i:]) <= {"e", "s", "x"}
+
+
 def _apply_each(word: str, rules: tuple[tuple[str, str], ...]) -> set[str]:
     out = set()
     for wrong, right in rules:
@@ -84,23 +101,27 @@ def _best_candidate(word: str, rules: tuple[tuple[str, str], ...], min_gain: flo
     base = zipf(word)
     floor = max(min_candidate, base + min_gain)
     single = _apply_each(word, rules)
+    single = {c for c in single if not changes_inflection(word, c)}
     scored = [(zipf(c), c) for c in single if WORD.fullmatch(c)]
     if not any(score >= floor for score, _ in scored):
         double = set()
         for candidate in single:
             double |= _apply_each(candidate, rules)
-        scored += [(zipf(c), c) for c in double - single if WORD.fullmatch(c)]
+        scored += [(zipf(c), c) for c in double - single if WORD.fullmatch(c) and not changes_inflection(word, c)]
     if scored:
         score, best = max(scored, key=lambda s: (s[0], s[1]))
         if score >= floor:
             return best
-    # a word glued to a function word: "surles" -> "sur les"
+    # a word glued to a function word: "surles" -> "sur les", "monologueen" -> "monologue en".  Only a
+    # token that is no word at all (rare literary forms such as "pusse" or "ravisa" are words), or two
+    # function words; the other part is a word of at least four letters ("ce ile" is no repair).
     if base < 2.0 and len(word) >= 5:
         splits = []
         for i in range(2, len(word) - 1):
             left, right = word[:i], word[i:]
-            if (left in function_words or right in function_words) and zipf(left) >= min_candidate \
-                    and zipf(right) >= min_candidate:
+            both = left in function_words and right in function_words
+            one = (left in function_words and len(right) >= 4) or (right in function_words and len(left) >= 4)
+            if (both or base == 0.0 and one) and zipf(left) >= min_candidate and zipf(right) >= min_candidate:
                 splits.append((min(zipf(left), zipf(right)), f"{left} {right}"))
         if splits:
             return max(splits)[1]

@@ -14,6 +14,7 @@ import re
 from functools import lru_cache
 
 from ..record import Change
+from .debris import is_debris_token
 from .lexicon import LETTERS, Lexicon, zipf
 
 NAME = "repair"
@@ -21,21 +22,12 @@ _SPLIT = re.compile(r"(\s+)")
 _EDGES = re.compile(r"^([(\[\"«“‘'»]*)(.*?)([)\]\".,;:!?»”’…]*)$", re.S)
 _URLISH = re.compile(r"(https?://|www\.|[\w.+-]+@[\w-]+\.[a-z]{2,}|\w\.(fr|com|org|net|eu|ly)\b)", re.I)
 _NUMBERISH = re.compile(r"^[\d.,:/h€%°+\-–]+[a-zA-Z]{0,3}$")
-_TYPOGRAPHY = set(".,;:!?…()[]«»\"'’-–—/•·°%€$£+=#§²³&*")
 _ELISION = re.compile(r"^([A-Za-z|]{1,6})'(.+)$")
 _SINGLE_WORDS = {"a", "à", "y", "ô", "A", "À", "Y"}
 
 
 def _letters(text: str) -> int:
     return sum(ch.isalpha() for ch in text)
-
-
-def is_debris_token(token: str) -> bool:
-    """A token that is symbol soup: odd characters and fewer letters than not."""
-    if len(token) < 3 or _URLISH.search(token) or _NUMBERISH.match(token):
-        return False
-    odd = [ch for ch in token if not ch.isalnum() and ch not in _TYPOGRAPHY and not ch.isspace()]
-    return bool(odd) and _letters(token) / len(token) < 0.5
 
 
 def _protected(part: str, lexicon: Lexicon, sentence_start: bool) -> bool:
@@ -131,28 +123,3 @@ def repair_words(line: str, lexicon: Lexicon, path: str) -> tuple[str, list[Chan
     if joined.strip() != line.strip() and not joined.strip():
         return "", changes
     return re.sub(r"[ \t]{2,}", " ", joined) if changes else line, changes
-
-
-def is_debris_line(line: str, lexicon: Lexicon, min_tokens: int, min_known: float) -> bool:
-    """A line that is not language: mostly symbols, or mostly unknown fragments."""
-    stripped = line.strip()
-    if not stripped or _URLISH.search(stripped):
-        return False
-    visible = [ch for ch in stripped if not ch.isspace()]
-    if len(visible) >= 4 and sum(ch.isalnum() for ch in visible) / len(visible) < 0.5:
-        return not all(ch in _TYPOGRAPHY or ch.isdigit() for ch in visible)
-    tokens = [t for t in stripped.split() if any(ch.isalpha() for ch in t)]
-    if len(tokens) < min_tokens:
-        return False
-    known = 0
-    for token in tokens:
-        core = _EDGES.match(token).group(2)
-        words = [w for w in re.split(r"['\-]", core) if w]
-        if not words or not all(re.fullmatch(rf"[{LETTERS}]+", w) for w in words):
-            continue
-        if all(len(w) == 1 and w not in _SINGLE_WORDS for w in words):
-            continue
-        if all(lexicon.known(w) or w.isupper() and len(w) > 1 or w[0].isupper() and len(w) >= 3 or len(w) == 1
-               for w in words):
-            known += 1
-    return known / len(tokens) < min_known

@@ -1,0 +1,1 @@
+"""Pure text helpers shared by several stages (no stage imports another stage)."""
