@@ -33,7 +33,7 @@ _Y = r"((?:19|20)\d\d)"
 _WD = r"(?:(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?"
 WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 
-_MASK = re.compile(r"(https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.]+|\S+\.(?:com|fr|org|net|eu)/\S*)", re.I)
+_MASK = re.compile(r"(https?://\S+|www\.\S+|[\w.+-]{1,64}@[\w-]{1,63}\.[\w.]+|[\w-]{1,63}\.(?:com|fr|org|net|eu)/\S*)", re.I)
 
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("day_range", re.compile(rf"\bdu\s+{_WD}{_D}(?:\s+{_M})?(?:\s+{_Y})?\s+au\s+{_WD}{_D}\s+{_M}(?:\s+{_Y})?", re.I)),

@@ -48,6 +48,16 @@ def load_model(name: str, rules: bool, gazetteer: Gazetteer | None) -> Any:
     return _MODELS[key]
 
 
+# spaCy's tokenizer looks for suffixes along a token over and over: quadratic on a run of thousands of
+# characters without a space ("*****", "[[[[["), a minute for 60 KB.  No name is that long: such runs are
+# read as blanks of the same length, so offsets stay those of the text.
+_LONG_TOKEN = re.compile(r"\S{200,}")
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group(0))
+
+
 def split_chunks(text: str, size: int) -> list[str]:
     """`text` in pieces of at most about `size` characters that join back to it exactly, cut at a paragraph
     break, else a line break, else a space: spaCy refuses texts past its `max_length` (error E088) and needs
@@ -67,7 +77,7 @@ def pipe(nlp: Any, texts: Iterable[str], batch_size: int, chunk_chars: int) -> I
     whose text is the text given, offsets and entities included."""
     from spacy.tokens import Doc
 
-    pieces: list[list[str]] = [split_chunks(t, chunk_chars) for t in texts]
+    pieces: list[list[str]] = [split_chunks(_LONG_TOKEN.sub(_blank, t), chunk_chars) for t in texts]
     docs = iter(nlp.pipe((c for chunks in pieces for c in chunks), batch_size=batch_size))
     for chunks in pieces:
         parts = [next(docs) for _ in chunks]

@@ -69,6 +69,8 @@ def learn_chrome(texts_by_folder: dict[str, list[str]], edge: int, min_docs: int
 
 
 def drop_chrome(text: str, patterns: ChromePatterns, learned: frozenset[str], path: str) -> tuple[str, list[Change]]:
+    """Chrome lines dropped; a text made of nothing else is kept whole (it is the document: several short
+    documents of one folder may say the same sentence)."""
     out, changes = [], []
     for line in text.split("\n"):
         why = patterns.matches(line, learned)
@@ -76,6 +78,8 @@ def drop_chrome(text: str, patterns: ChromePatterns, learned: frozenset[str], pa
             changes.append(Change(NAME, "drop_chrome", line, "", path, reason=why))
         else:
             out.append(line)
+    if changes and not any(line.strip() for line in out):
+        return text, []
     return "\n".join(out), changes
 
 

@@ -23,7 +23,8 @@ from itertools import groupby
 # typography that may stand next to or inside real words
 _TYPOGRAPHY = set(".,;:!?…()[]«»\"'’‘“”-–—/•·°%€$£+=#§²³&*")
 _LATIN_VOWELS = set("aeiouyàáâãäåæèéêëìíîïòóôõöøœùúûüýÿāēīōūăĕĭŏŭąęįųǎěǐǒǔ")
-_URLISH = re.compile(r"(https?://|www\.|[\w.+-]+@[\w-]+\.[a-z]{2,}|\w\.(fr|com|org|net|eu|ly)\b)", re.I)
+# bounded runs: a 30,000-character line of "_" (all \w) costs a linear scan, not a quadratic one
+URLISH = re.compile(r"(https?://|www\.|[\w.+-]{1,64}@[\w-]{1,63}\.[a-z]{2,}|\w\.(fr|com|org|net|eu|ly)\b)", re.I)
 _NUMBERISH = re.compile(r"^[\d.,:/h€%°+\-–]+[a-zA-Z]{0,3}$")
 _EDGES = re.compile(r"^([(\[\"«“‘'»]*)(.*?)([)\]\".,;:!?»”’…]*)$", re.S)
 
@@ -73,7 +74,7 @@ def _readable_case(tail: str) -> bool:
 
 def _token_kind(token: str) -> str:
     """word, junk, letter (one loose letter), or neutral (numbers, URLs, punctuation, pictographs)."""
-    if _URLISH.search(token) or _NUMBERISH.match(token) or all(is_pictograph(ch) for ch in token):
+    if URLISH.search(token) or _NUMBERISH.match(token) or all(is_pictograph(ch) for ch in token):
         return "neutral"
     core = _EDGES.match(token).group(2)
     core = "".join(ch for ch in core if not is_pictograph(ch))
@@ -89,7 +90,7 @@ def _token_kind(token: str) -> str:
 
 def is_debris_token(token: str) -> bool:
     """Symbol soup inside a line: odd characters (not typography, not pictographs) and fewer letters than not."""
-    if len(token) < 3 or _URLISH.search(token) or _NUMBERISH.match(token):
+    if len(token) < 3 or URLISH.search(token) or _NUMBERISH.match(token):
         return False
     odd = [ch for ch in token if not ch.isalnum() and ch not in _TYPOGRAPHY and not ch.isspace()
            and not is_pictograph(ch) and unicodedata.category(ch)[0] != "M"]
@@ -100,7 +101,7 @@ def is_debris_line(line: str, min_tokens: int, min_words: float) -> bool:
     """A line that is not language: mostly symbols, or (from `min_tokens` tokens on) fewer than
     `min_words` of its tokens shaped like words, the rest junk and loose letters."""
     stripped = line.strip()
-    if not stripped or _URLISH.search(stripped):
+    if not stripped or URLISH.search(stripped):
         return False
     visible = [ch for ch in stripped if not ch.isspace() and not is_pictograph(ch)]
     if not visible:

@@ -12,7 +12,7 @@ NAME = "repair"
 _BULLET = re.compile(r"^\s*(?:[•●▪◦■□➢►‣∙·]|e(?= [A-ZÉÈÀÇ]))\s+(?=\S)")
 _ITEM = re.compile(r"^\s*(?:- |\d{1,2}[.)] |[a-z][.)] )")
 _SENTENCE_END = re.compile(r"[.!?:;»\"”)]\s*$")
-_HYPHEN_END = re.compile(rf"([{LETTERS}]+)-$")
+_HYPHEN_END = re.compile(rf"(?<![{LETTERS}])([{LETTERS}]{{1,60}})-$")  # bounded: linear on a long run of letters
 _LOWER_START = re.compile(rf"^[a-zà-öø-ÿœæ0-9(]")
 
 

@@ -18,7 +18,7 @@ from .lexicon import LETTERS
 NAME = "repair"
 _APOSTROPHES = re.compile(rf"(?<=[{LETTERS}])['’‘`´ʼ]+(?=[{LETTERS}])")
 _DOUBLE = re.compile(r"[“”„]")
-_BEFORE = re.compile(r"[ \u00a0\u202f\u2009]+(?=[:;!?»])")
+_BEFORE = re.compile(r"(?<![ \u00a0\u202f\u2009])[ \u00a0\u202f\u2009]+(?=[:;!?»])")  # from a run's start only: linear
 _AFTER = re.compile(r"(?<=«)[ \u00a0\u202f\u2009]+")
 
 

@@ -14,13 +14,12 @@ import re
 from functools import lru_cache
 
 from ..record import Change
-from .debris import is_debris_token
+from .debris import URLISH, is_debris_token
 from .lexicon import LETTERS, Lexicon, zipf
 
 NAME = "repair"
 _SPLIT = re.compile(r"(\s+)")
 _EDGES = re.compile(r"^([(\[\"«“‘'»]*)(.*?)([)\]\".,;:!?»”’…]*)$", re.S)
-_URLISH = re.compile(r"(https?://|www\.|[\w.+-]+@[\w-]+\.[a-z]{2,}|\w\.(fr|com|org|net|eu|ly)\b)", re.I)
 _NUMBERISH = re.compile(r"^[\d.,:/h€%°+\-–]+[a-zA-Z]{0,3}$")
 _ELISION = re.compile(r"^([A-Za-z|]{1,6})'(.+)$")
 _SINGLE_WORDS = {"a", "à", "y", "ô", "A", "À", "Y"}
@@ -101,7 +100,7 @@ def repair_words(line: str, lexicon: Lexicon, path: str) -> tuple[str, list[Chan
             continue
         lead, core, trail = _EDGES.match(piece).groups()
         new_core = core
-        if fix_words and core and not _URLISH.search(core) and not any(ch.isdigit() for ch in core):
+        if fix_words and core and not URLISH.search(core) and not any(ch.isdigit() for ch in core):
             new_core, why = _fix_elision(core, lexicon)
             if why:
                 changes.append(Change(NAME, "ocr_elision", core, new_core, path, reason=why))
