@@ -103,3 +103,57 @@ def test_cli_bad_config_exits_2_with_one_line(tmp_path):
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "[repair] ftfy must be true or false" in lines[0]
     assert not (tmp_path / "out").exists()
+
+
+# --- what a value means, checked before any work ------------------------------------------------------
+
+@pytest.mark.parametrize("text, words", [
+    ("[deduplicate]\nnear_threshold = nan\n", "finite"),
+    ("[extract]\nmax_file_mb = inf\n", "finite"),
+    ("[extract]\ntext_encodings = ['utf-9']\n", "unknown encoding 'utf-9'"),
+])
+def test_values_that_pass_their_type_but_mean_nothing_are_refused(tmp_path, text, words):
+    with pytest.raises(ConfigError, match=re.escape(words)):
+        load(write(tmp_path, text))
+
+
+@pytest.mark.parametrize("name, content, words", [
+    ("themes.toml", "[themes\nbroken", "invalid TOML"),
+    ("segment.toml", "label = ", "invalid TOML"),
+    ("gazetteer/organisations.tsv", b"\xff\xfe\x00binary\x00", "not UTF-8"),
+])
+def test_data_files_that_do_not_parse_stop_the_run_at_load(tmp_path, name, content, words):
+    path = write(tmp_path, "")
+    target = tmp_path / name
+    target.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    with pytest.raises(ConfigError, match=words):
+        load(path)
+
+
+@pytest.mark.parametrize("text, words", [
+    ("[classify]\nspacy_model = 'fr_core_news_xxl'\n", "is not installed"),
+    ("[extract]\nocr_language = 'xxx'\n", "Tesseract has no xxx"),
+    ("[run]\nexecutor = 'dask'\ndask_scheduler = 'tcp://127.0.0.1:9'\n", "does not answer"),
+])
+def test_runtime_checks_stop_the_cli_before_any_work_with_one_line(tmp_path, text, words):
+    if "ocr_language" in text and not __import__("shutil").which("tesseract"):
+        pytest.skip("tesseract-ocr is not installed")
+    path = write(tmp_path, text)
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "run", str(ROOT / "raw"), "--out",
+                           str(tmp_path / "out"), "--config", str(path), "--no-cache"],
+                          capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and words in lines[0], lines
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_run_section_does_not_make_outputs_stale(tmp_path, config):
+    from pipeline.runner import run
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text("Le réseau accompagne les collectivités de Bretagne dans leurs projets.", "utf-8")
+    run(raw, tmp_path / "clean", config, use_cache=False, progress=False, log=None)
+    other = load(write(tmp_path, f"[run]\nworkers = 1\ncache_dir = '{tmp_path / 'ailleurs'}'\n"))
+    assert run(raw, tmp_path / "clean", other, progress=False, log=None).up_to_date

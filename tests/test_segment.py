@@ -204,3 +204,60 @@ def test_a_record_far_longer_than_its_siblings_is_flagged(rules):
     out = flag([rec(1, "court " * 20), rec(2, "court " * 22), rec(3, "long " * 400)], rules)
     assert [bool(r.notes) for r in out] == [False, False, True]
     assert "times the median length" in out[2].notes[0]
+
+
+# --- ids from content; changes under their page; linear on long lines ---------------------------------
+
+def test_a_page_keeps_its_id_when_its_dump_changes_elsewhere(config):
+    text = (GOLDEN / "variantes.txt").read_text("utf-8")
+    before = pipeline_to_segment_text(text, config)
+    after = pipeline_to_segment_text(text + "\nUne ligne ajoutée tout à la fin, sans rapport.\n", config)
+    assert len(before) == len(after) >= 3
+    same = {r.id for r in before} & {r.id for r in after}
+    assert len(same) >= len(before) - 1  # only the page that got the new line changes id
+
+
+def test_identical_pages_of_one_file_get_distinct_ids(config):
+    page = "Titre de la page\n\nUn paragraphe qui parle de coopération entre communes rurales.\n"
+    record = extract_file(RawFile("double.txt", (page + "\f\n" + page).encode()), config)
+    records = segment([record], config)
+    assert len({r.id for r in records}) == len(records)
+
+
+def pipeline_to_segment_text(text, config):
+    record = extract_file(RawFile("sites/dump.txt", text.encode("utf-8")), config)
+    return segment(repair([record], config), config)
+
+
+def test_repair_changes_of_a_dump_are_filed_under_the_page_they_touched(variants):
+    records, _ = variants
+    assert len(records) >= 3
+    first = min(r.source.span[0] for r in records)
+    for record in records:
+        for change in record.changes:
+            if change.stage != "repair" or not change.before.strip():
+                continue
+            probe = change.before.split("\n")[0].strip()[:40]
+            start, end = record.source.span
+            extracted = record.extracted[0 if start == first else start:end]  # what precedes the first page is its
+            norm = " ".join(extracted.replace("’", "'").split()).casefold()
+            assert " ".join(probe.replace("’", "'").split()).casefold() in norm, (record.title, change)
+
+
+def test_sentences_of_a_very_long_line_are_found_without_rescanning_it(rules, monkeypatch):
+    """The abbreviation check looks at the few characters before each stop, not at the whole line."""
+    from pipeline import segment as seg
+
+    seen: list[int] = []
+    real = seg._ABBREVIATIONS
+
+    class Counting:
+        def search(self, line, pos=0, endpos=None):
+            seen.append((endpos if endpos is not None else len(line)) - pos)
+            return real.search(line, pos, endpos if endpos is not None else len(line))
+
+    monkeypatch.setattr(seg, "_ABBREVIATIONS", Counting())
+    line = " ".join(f"Phrase numéro {i} chez M. Dupont." for i in range(2000))
+    _, _, sentences = structure([line], rules)
+    assert len(sentences) >= 2000
+    assert max(seen) <= 8

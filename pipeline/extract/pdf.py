@@ -44,6 +44,16 @@ def _is_password_error(exc: BaseException) -> bool:
 _CID = re.compile(r"\(cid:\d+\)")
 
 
+_PUNCTUATION = set(".,;:!?'\"…%&*@#/\\·•¿¡§†‡")
+
+
+def _odd(ch: str) -> bool:
+    """A character a text layer holds when glyph codes were read as Latin-1: controls, symbols, rare
+    punctuation (¶ ¤ ÷ ×)."""
+    category = unicodedata.category(ch)
+    return category[0] in "CS" and ch not in "€$£°+=<>" or category == "Po" and ch not in _PUNCTUATION
+
+
 def _usable(text: str, minimum: int) -> bool:
     """A text layer worth reading: enough letters, and not garbage.
 
@@ -56,7 +66,7 @@ def _usable(text: str, minimum: int) -> bool:
         return False
     visible = [ch for ch in _CID.sub("", text) if not ch.isspace()]
     letters = sum(ch.isalpha() for ch in visible)
-    odd = sum(unicodedata.category(ch)[0] == "C" or unicodedata.category(ch) in ("So", "Sk") for ch in visible)
+    odd = sum(_odd(ch) for ch in visible)
     return letters >= 0.5 * len(visible) and odd <= 0.1 * len(visible)
 
 
