@@ -169,10 +169,39 @@ def classify_bench(config) -> None:
           f"{words / bare_seconds:,.0f} words/s ({words:,} words)")
 
 
+def long_report_bench(config, chars: int = 3_000_000) -> None:
+    """One legitimate report of `chars` characters through the whole pipeline: no stage may turn it into a
+    hang (issue 10 measured more than 5 minutes before the quadratic paths were removed)."""
+    from wordfreq import top_n_list
+
+    rng = random.Random(3)
+    vocabulary = top_n_list("fr", 8000)
+    weights = [1 / (i + 1) for i in range(len(vocabulary))]
+    paragraphs, total = [], 0
+    while total < chars:
+        paragraphs.append(" ".join(rng.choices(vocabulary, weights, k=rng.randint(30, 90))).capitalize() + ".")
+        total += len(paragraphs[-1]) + 2
+    work = Path(tempfile.mkdtemp(prefix="glaneur-bench-"))
+    try:
+        (work / "raw").mkdir()
+        (work / "raw" / "rapport.txt").write_text("Rapport annuel\n\n" + "\n\n".join(paragraphs), "utf-8")
+        started = time.perf_counter()
+        result = run(work / "raw", work / "clean", config, use_cache=False, progress=False, log=None)
+        per_stage = ", ".join(f"{s.name} {s.seconds:.1f}s" for s in result.stats)
+        print(f"one report of {total:,} characters: {time.perf_counter() - started:.1f}s ({per_stage})")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 if __name__ == "__main__":
     config = load(ROOT / "config" / "pipeline.toml")
     extract_bench(config)
     repair_bench(config)
+    import ocr_real
+
+    ocr_real.report(config)
     classify_bench(config)
     dedup_bench(config, (1_000, 10_000, 100_000) if "--quick" not in sys.argv else (1_000, 10_000))
     corpus_bench(config, 200)
+    if "--quick" not in sys.argv:
+        long_report_bench(config)

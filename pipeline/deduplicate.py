@@ -38,7 +38,7 @@ from .config import Config
 from .record import Change, Record
 
 NAME = "deduplicate"
-VERSION = "2"
+VERSION = "3"
 SCOPE = "corpus"
 SECTIONS = ("deduplicate", "segment")
 

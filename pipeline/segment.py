@@ -46,7 +46,7 @@ from .frdates import iso_day
 from .record import Change, Record, record_id
 
 NAME = "segment"
-VERSION = "3"
+VERSION = "4"
 SCOPE = "record"
 SPLITS = True
 SECTIONS = ("segment",)
@@ -526,10 +526,10 @@ def flag(records: list[Record], rules: Rules) -> list[Record]:
     out = []
     for r in records:
         notes = list(r.notes)
-        if not r.title:
-            notes.append(f"record {r.id} has no title")
         if not r.text.strip():
-            notes.append(f"record {r.id} has a title but no text")
+            notes.append(f"record {r.id} has a title but no text" if r.title else f"record {r.id} is empty")
+        elif not r.title:
+            notes.append(f"record {r.id} has no title")
         if len(records) >= 3 and median and len(r.text) > rules.long_ratio * median:
             notes.append(f"record {r.id} is {len(r.text) / median:.1f} times the median length of this file's records")
         out.append(replace(r, notes=tuple(notes)))

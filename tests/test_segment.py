@@ -261,3 +261,16 @@ def test_sentences_of_a_very_long_line_are_found_without_rescanning_it(rules, mo
     _, _, sentences = structure([line], rules)
     assert len(sentences) >= 2000
     assert max(seen) <= 8
+
+
+def test_flags_never_contradict_each_other(rules):
+    """An empty record was flagged both "has a title but no text" and "has no title"."""
+    from pipeline.record import Record, Source
+    from pipeline.segment import flag
+
+    source = Source("d.txt", "0" * 64, "txt", "text")
+    empty, titled, untitled = flag([Record("r1", source, ""), Record("r2", source, " ", title="Titre"),
+                                    Record("r3", source, "Du texte.")], rules)
+    assert empty.notes == ("record r1 is empty",)
+    assert titled.notes == ("record r2 has a title but no text",)
+    assert untitled.notes[0] == "record r3 has no title"

@@ -32,7 +32,7 @@ from . import gazetteer as gazetteer_mod
 from . import themes as themes_mod
 
 NAME = "classify"
-VERSION = "4"
+VERSION = "5"
 SCOPE = "record"
 SECTIONS = ("classify",)
 

@@ -23,7 +23,7 @@ from ..record import Change, Record, Source, record_id
 from .errors import Unreadable
 
 NAME = "extract"
-VERSION = "1"
+VERSION = "2"
 SCOPE = "file"
 SECTIONS = ("extract",)
 

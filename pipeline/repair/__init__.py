@@ -37,7 +37,7 @@ from .debris import is_debris_line
 from .words import repair_words
 
 NAME = "repair"
-VERSION = "3"
+VERSION = "4"
 SCOPE = "corpus"
 SECTIONS = ("repair",)
 
