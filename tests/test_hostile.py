@@ -221,54 +221,45 @@ def test_text_in_other_scripts_and_emoji_is_kept(hostile):
     assert "🎉🎉🎉" in texts
 
 
-def test_a_file_that_hangs_its_reader_is_stopped_and_quarantined(tmp_path, monkeypatch, config):
+def _run_with_a_bad_reader(tmp_path, monkeypatch, misbehave, config_text=""):
+    """Two files, the reader of `bad.txt` replaced by `misbehave`; worker processes are forked after the
+    patch, so they see it too.  Returns the manifest entries by path."""
+    from pipeline import extract
+    from pipeline.config import load
+    from pipeline.runner import run
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "bad.txt").write_text(FRENCH, "utf-8")
+    (raw / "good.txt").write_text(FRENCH.replace("Bretagne", "Normandie"), "utf-8")
+    real = extract.extract_file
+    monkeypatch.setattr(extract, "extract_file",
+                        lambda file, cfg: misbehave() if file.path == "bad.txt" else real(file, cfg))
+    result = run(raw, tmp_path / "clean", load(write_config(tmp_path, config_text)), use_cache=False,
+                 progress=False, log=None)
+    files = {f["path"]: f for f in result.manifest["files"]}
+    assert files["good.txt"]["status"] == "ok" and files["good.txt"]["records"]
+    assert files["bad.txt"]["status"] == "quarantined"
+    return files
+
+
+def test_a_file_that_hangs_its_reader_is_stopped_and_quarantined(tmp_path, monkeypatch):
     """`file_seconds` stops a reader that never returns; the other files are processed."""
     import time
 
-    from pipeline import extract
-    from pipeline.runner import run
-
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    (raw / "lent.txt").write_text(FRENCH, "utf-8")
-    (raw / "rapide.txt").write_text(FRENCH.replace("Bretagne", "Normandie"), "utf-8")
-    real = extract.extract_file
-
-    def hangs(file, cfg):
-        if file.path == "lent.txt":
-            time.sleep(3600)
-        return real(file, cfg)
-
-    monkeypatch.setattr(extract, "extract_file", hangs)  # worker processes are forked: they see it too
-    cfg_path = write_config(tmp_path, "[extract]\nfile_seconds = 2.0\n")
-    from pipeline.config import load
-
-    result = run(raw, tmp_path / "clean", load(cfg_path), use_cache=False, progress=False, log=None)
-    files = {f["path"]: f for f in result.manifest["files"]}
-    assert files["lent.txt"]["status"] == "quarantined"
-    assert "file_seconds=2" in files["lent.txt"]["reason"]
-    assert files["rapide.txt"]["status"] == "ok" and files["rapide.txt"]["records"]
+    files = _run_with_a_bad_reader(tmp_path, monkeypatch, lambda: time.sleep(3600), "[extract]\nfile_seconds = 2.0\n")
+    assert "file_seconds=2" in files["bad.txt"]["reason"]
 
 
 def test_a_reader_that_fails_unexpectedly_quarantines_its_file(tmp_path, monkeypatch):
-    from pipeline import extract
-    from pipeline.config import load
-    from pipeline.runner import run
+    def fails():
+        raise RecursionError("maximum recursion depth exceeded in a library")
 
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    (raw / "bogue.txt").write_text(FRENCH, "utf-8")
-    (raw / "sain.txt").write_text(FRENCH.replace("Bretagne", "Alsace"), "utf-8")
-    real = extract.extract_file
+    files = _run_with_a_bad_reader(tmp_path, monkeypatch, fails)
+    assert "RecursionError" in files["bad.txt"]["reason"]
 
-    def buggy(file, cfg):
-        if file.path == "bogue.txt":
-            raise RecursionError("maximum recursion depth exceeded in a library")
-        return real(file, cfg)
 
-    monkeypatch.setattr(extract, "extract_file", buggy)
-    result = run(raw, tmp_path / "clean", load(None), use_cache=False, progress=False, log=None)
-    files = {f["path"]: f for f in result.manifest["files"]}
-    assert files["bogue.txt"]["status"] == "quarantined"
-    assert "RecursionError" in files["bogue.txt"]["reason"]
-    assert files["sain.txt"]["status"] == "ok"
+def test_a_reader_process_that_dies_quarantines_its_file(tmp_path, monkeypatch):
+    """A segfault or an out-of-memory kill in a C library ends the worker process, not the run."""
+    files = _run_with_a_bad_reader(tmp_path, monkeypatch, lambda: os._exit(139))
+    assert "died" in files["bad.txt"]["reason"]

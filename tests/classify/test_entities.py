@@ -123,3 +123,38 @@ def test_cli_annotate_prints_one_json_object():
     data = json.loads(proc.stdout)
     assert set(data) == {"language", "entities", "dates"}
     assert data["dates"][0]["start"] == "2023-05-05"
+
+
+def test_a_text_past_spacys_max_length_is_read_in_chunks_with_the_same_offsets(config):
+    """spaCy refuses a text past `nlp.max_length` (E088: a 1.1-million-character report ended the run).
+    Long texts are read in chunks cut at paragraph breaks and joined back: same text, same offsets."""
+    from pipeline.classify import Context
+    from pipeline.classify.entities import entities, pipe, split_chunks
+
+    ctx = Context(config)
+    nlp = ctx.nlp
+    paragraph = "Le RTES et la Région Bretagne ont réuni les communes à Rennes le 4 mars 2023."
+    text = "\n\n".join(paragraph for _ in range(60))
+    assert "".join(split_chunks(text, 500)) == text
+    whole = next(pipe(nlp, [text], 4, 1_000_000))
+    saved = nlp.max_length
+    nlp.max_length = 1000  # stands for the million characters of the real limit
+    try:
+        chunked = next(pipe(nlp, [text], 4, 500))
+    finally:
+        nlp.max_length = saved
+    assert chunked.text == text
+    found = entities(chunked, ctx.gazetteer, True)
+    assert [(e["start"], e["end"], e["label"]) for e in found] == \
+        [(e["start"], e["end"], e["label"]) for e in entities(whole, ctx.gazetteer, True)]
+    assert all(text[e["start"]:e["end"]] == e["text"] for e in found)
+    assert sum(e["text"] == "Rennes" for e in found) == 60
+
+
+def test_a_long_run_without_spaces_is_not_fed_to_the_tokenizer(config):
+    """spaCy's suffix search is quadratic along one token: 60 KB of '*' took 77 s. Such runs are read as
+    blanks of the same length; the entities after them keep their offsets."""
+    text = "*" * 20000 + " Le RTES se réunit à Rennes."
+    result = annotate(text, config)
+    rennes = [e for e in result["entities"] if e["text"] == "Rennes"]
+    assert rennes and text[rennes[0]["start"]:rennes[0]["end"]] == "Rennes"
