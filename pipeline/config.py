@@ -201,11 +201,6 @@ def data_lines(path: Path) -> list[str]:
             if line.strip() and not line.lstrip().startswith("#")]
 
 
-def fold_blanks(line: str) -> str:
-    """A line compared without regard to case or runs of blanks."""
-    return re.sub(r"\s+", " ", line).strip().casefold()
-
-
 def defaults() -> Config:
     return Config({s: {k: spec.default for k, spec in keys.items()} for s, keys in SCHEMA.items()}, None)
 

@@ -36,6 +36,7 @@ from typing import Any
 
 from .config import Config
 from .record import Change, Record
+from .text.fold import fold_words
 
 NAME = "deduplicate"
 VERSION = "3"
@@ -47,14 +48,10 @@ _TOKEN = re.compile(r"\w+", re.U)
 _NAME_OR_NUMBER = re.compile(r"\b(?:[A-ZÀ-Þ][\w'-]+|\d[\d.,/]*)\b")
 
 
-def fold(text: str) -> str:
-    return " ".join(_TOKEN.findall(text.casefold()))
-
-
 def sentence_keys(paragraph: str) -> list[str]:
     keys = []
     for line in paragraph.split("\n"):
-        keys += [fold(s) for s in _SENTENCES.split(line) if fold(s)]
+        keys += [fold_words(s) for s in _SENTENCES.split(line) if fold_words(s)]
     return keys
 
 
@@ -152,7 +149,7 @@ def dedup_paragraphs(record: Record, threshold: float) -> tuple[list[str], list[
             known.update(keys)
             continue
         i, score = match
-        if len(fold(paragraph)) > len(fold(kept[i])):
+        if len(fold_words(paragraph)) > len(fold_words(kept[i])):
             changes.append(Change(NAME, "keep_fuller_paragraph", kept[i], paragraph, path,
                                   reason=f"near-identical paragraphs (similarity {score:.2f}): the fuller one is kept"))
             known.subtract(sentence_keys(kept[i]))
@@ -258,8 +255,8 @@ def merge_records(records: list[Record], cfg: dict[str, Any]) -> list[Record]:
     similarity: dict[tuple[int, int], tuple[str, float]] = {}
     by_hash: dict[str, int] = {}
     for i, record in enumerate(records):
-        digest = hashlib.sha256(fold(record.text).encode()).hexdigest()
-        if digest in by_hash and fold(record.text):
+        digest = hashlib.sha256(fold_words(record.text).encode()).hexdigest()
+        if digest in by_hash and fold_words(record.text):
             groups.union(by_hash[digest], i)
             similarity[(by_hash[digest], i)] = ("exact", 1.0)
         else:

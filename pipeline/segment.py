@@ -41,8 +41,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .config import Config, data_lines, fold_blanks as fold
-from .frdates import iso_day
+from .config import Config, data_lines
+from .text.fold import fold_blanks
+from .text.calendar import iso_day
 from .record import Change, Record, record_id
 
 NAME = "segment"
@@ -78,14 +79,14 @@ class Rules:
 def _load_rules(fields_path: Path, skip_path: Path, stamp: tuple[float, float], max_chars: int, max_words: int,
                 doc_max_words: int, similarity: float, long_ratio: float) -> Rules:
     data = tomllib.loads(fields_path.read_text("utf-8"))
-    labels = {fold(f["label"]): f for f in data.get("block_field", [])}
-    skip = {fold(x) for x in data_lines(skip_path)}
+    labels = {fold_blanks(f["label"]): f for f in data.get("block_field", [])}
+    skip = {fold_blanks(x) for x in data_lines(skip_path)}
     titles = data.get("titles", {})
     return Rules(
         labels=labels,
         date_lines=tuple(re.compile(d["pattern"], re.I) for d in data.get("date_line", [])),
-        inline={fold(f["label"]): f["key"] for f in data.get("inline_field", [])},
-        generic_titles=frozenset(fold(t) for t in titles.get("generic", [])),
+        inline={fold_blanks(f["label"]): f["key"] for f in data.get("inline_field", [])},
+        generic_titles=frozenset(fold_blanks(t) for t in titles.get("generic", [])),
         prefer=tuple(re.compile(p, re.I) for p in titles.get("prefer", [])),
         skip_titles=frozenset(skip),
         title_max_chars=max_chars, title_max_words=max_words, doc_title_max_words=doc_max_words,
@@ -115,7 +116,7 @@ def similar(a: str, b: str, threshold: float) -> bool:
 
 
 def is_date_line(line: str, rules: Rules) -> dict[str, str] | None:
-    key = fold(line)
+    key = fold_blanks(line)
     for pattern in rules.date_lines:
         m = pattern.match(key)
         if m:
@@ -129,7 +130,7 @@ def is_title_like(line: str, rules: Rules, any_case: bool = False) -> bool:
     text = line.strip()
     if not text or "\n" in text or len(text) > rules.title_max_chars or is_date_line(text, rules):
         return False
-    if fold(text) in rules.generic_titles or fold(text) in rules.skip_titles or fold(text) in rules.labels:
+    if fold_blanks(text) in rules.generic_titles or fold_blanks(text) in rules.skip_titles or fold_blanks(text) in rules.labels:
         return False
     if _ITEM.match(text) or text.endswith((".", ",", ";", ":")) or text.startswith(("(", ">>", "➡")):
         return False
@@ -162,27 +163,27 @@ def find_blocks(lines: list[str], rules: Rules) -> list[Block]:
     blocks: list[Block] = []
     i = 0
     while i < len(lines):
-        if fold(lines[i]) not in rules.labels:
+        if fold_blanks(lines[i]) not in rules.labels:
             i += 1
             continue
         block = Block(i, i)
         j = i
         while j < len(lines):
-            key = fold(lines[j])
+            key = fold_blanks(lines[j])
             if key not in rules.labels:
                 break
             spec = rules.labels[key]
             block.labels += 1
             j += 1
             value = None
-            if spec.get("has_value", True) and j < len(lines) and lines[j].strip() and fold(lines[j]) not in rules.labels:
+            if spec.get("has_value", True) and j < len(lines) and lines[j].strip() and fold_blanks(lines[j]) not in rules.labels:
                 value = lines[j].strip()
                 j += 1
             if spec.get("has_value", True):
                 if value is not None and "values" in spec:
                     value = spec["values"].get(value, value)
                 block.fields[spec["key"]] = value
-            while j < len(lines) and not lines[j].strip() and j + 1 < len(lines) and fold(lines[j + 1]) in rules.labels \
+            while j < len(lines) and not lines[j].strip() and j + 1 < len(lines) and fold_blanks(lines[j + 1]) in rules.labels \
                     and not spec.get("ends_block"):
                 j += 1  # a blank line between a label with no value and the next label
             if spec.get("ends_block"):
@@ -336,7 +337,7 @@ def structure(paras: list[str], rules: Rules) -> tuple[str, list[dict[str, Any]]
             if _ITEM.match(line):
                 kind = "list_item"
             elif len(para.split("\n")) == 1 and (is_title_like(line, rules) or line.rstrip().endswith(":")
-                                                 and len(line) <= 80) or fold(line) in rules.generic_titles:
+                                                 and len(line) <= 80) or fold_blanks(line) in rules.generic_titles:
                 kind = "heading"
             else:
                 kind = "paragraph"
@@ -413,8 +414,8 @@ def page_record(parent: Record, page: Page, rules: Rules, span: list[int] | None
             continue
         for line in para.split("\n"):
             label, sep, value = line.partition(":")
-            if sep and fold(label) in rules.inline and value.strip():
-                metadata.setdefault(rules.inline[fold(label)], re.sub(r"\s+", " ", value).strip())
+            if sep and fold_blanks(label) in rules.inline and value.strip():
+                metadata.setdefault(rules.inline[fold_blanks(label)], re.sub(r"\s+", " ", value).strip())
         kept.append(para)
     if page.block_text:
         moved = ", ".join(f"{k}={v!r}" for k, v in page.fields.items() if k != "summary")
@@ -470,7 +471,7 @@ def choose_title(paras: list[str], declared: str | None, rules: Rules) -> tuple[
     first = next((i for i, p in enumerate(paras) if p.strip()), None)
     if declared and declared.strip():
         declared = clean_title(declared)
-        if first is not None and fold(paras[first]) and fold(declared).startswith(fold(paras[first])):
+        if first is not None and fold_blanks(paras[first]) and fold_blanks(declared).startswith(fold_blanks(paras[first])):
             return clean_title(paras[first]), first  # <title>Page - Site</title> and <h1>Page</h1>
         return declared, None
     for i, para in enumerate(paras):

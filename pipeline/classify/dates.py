@@ -25,7 +25,7 @@ from typing import Any
 
 from ..text.spans import Spans
 
-from ..frdates import MONTH_PATTERN, MONTHS, days_in
+from ..text.calendar import MONTH_PATTERN, MONTHS, days_in
 
 _D = r"(1er|[0-3]?\d)"
 _M = rf"({MONTH_PATTERN})\.?"

@@ -26,8 +26,9 @@ from typing import Any, Iterable, Iterator
 
 from ..text.spans import Spans
 
-from ..repair.lexicon import zipf
-from .gazetteer import Gazetteer, fold
+from ..text.words import zipf
+from ..text.fold import fold_name
+from .gazetteer import Gazetteer
 
 _ACRONYM_AFTER = re.compile(r"\(([A-Z][A-Z0-9&]{1,11})\)")
 _ACRONYM_BEFORE = re.compile(r"\b([A-Z][A-Z0-9&]{1,11})\s*\(([^()\n]{8,160})\)")
@@ -101,7 +102,7 @@ def _build_model(name: str, rules: bool, gazetteer: Gazetteer | None) -> Any:
 
 
 def _pattern(nlp: Any, label: str, spelling: str, gazetteer: Gazetteer) -> dict[str, Any] | None:
-    if fold(spelling) in gazetteer.ambiguous:
+    if fold_name(spelling) in gazetteer.ambiguous:
         return None
     tokens = [t.text for t in nlp.make_doc(spelling)]
     if len(tokens) == 1:  # one word or an acronym: as written, so "mes" is never "MES"
@@ -181,7 +182,7 @@ def entities(doc: Any, gazetteer: Gazetteer, rules: bool, filters: dict[str, flo
         canonical = gazetteer.organisation(acronym) or gazetteer.organisation(long_form) or \
             re.sub(r"\s+", " ", long_form).strip()
         defined[acronym] = canonical
-        defined[fold(long_form)] = canonical
+        defined[fold_name(long_form)] = canonical
         extra.append({"text": text[ls:le], "label": "ORG", "start": ls, "end": le})
         extra.append({"text": acronym, "label": "ORG", "start": as_, "end": ae})
     for m in _POSTCODE.finditer(text):
@@ -214,7 +215,7 @@ def _resolve(span: dict[str, Any], text: str, gazetteer: Gazetteer, defined: dic
     clean = re.sub(r"\s+", " ", surface).strip(" \"'«»’,.;:()&-–•")
     if "\n" in surface.strip() or not clean or not any(ch.isupper() for ch in clean):
         return None
-    key = fold(clean)
+    key = fold_name(clean)
     if key in gazetteer.not_entities:
         return None
     out = {"text": surface, "label": span["label"], "start": span["start"], "end": span["end"]}

@@ -14,17 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..config import data_lines
-
-_ARTICLE = re.compile(r"^(?:l'|l’|la |le |les |du |des |de la |de l'|de |d'|d’|au |aux )", re.I)
-
-
-def fold(text: str) -> str:
-    text = unicodedata.normalize("NFD", text.casefold())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.replace("œ", "oe").replace("æ", "ae")
-    text = _ARTICLE.sub("", text.strip())
-    return re.sub(r"[\s\-'’.]+", " ", text).strip()
-
+from ..text.fold import fold_name
 
 def _has_accents(text: str) -> bool:
     return unicodedata.normalize("NFD", text) != text
@@ -59,17 +49,17 @@ class Gazetteer:
         return any(p.match(text.strip().casefold()) for p in self.authorities)
 
     def organisation(self, text: str) -> str | None:
-        return self.acronyms.get(text.strip()) or self.organisations.get(fold(text))
+        return self.acronyms.get(text.strip()) or self.organisations.get(fold_name(text))
 
     def place(self, text: str) -> Place | None:
-        key = fold(text)
+        key = fold_name(text)
         if key in self.places:
             return self.places[key]
         if key in self.communes:
             name = self.communes[key]
             # accents matter for communes: "Ville" is not Villé
             if text.casefold() == name.casefold() or not _has_accents(name) or not _has_accents(text) and \
-                    text.casefold().replace("-", " ") == fold(name):
+                    text.casefold().replace("-", " ") == fold_name(name):
                 return Place(name, "commune")
         return None
 
@@ -103,11 +93,11 @@ def load(base: Path, use_communes: bool = True) -> Gazetteer:
         acronym = row[1].strip() if len(row) > 1 else ""
         variants = [v.strip() for v in row[2].split("|")] if len(row) > 2 and row[2].strip() else []
         for spelling in _spellings([canonical, *variants]):
-            organisations[fold(spelling)] = canonical
+            organisations[fold_name(spelling)] = canonical
             org_names.append((spelling, canonical))
         if acronym:
             acronyms[acronym] = canonical
-            organisations.setdefault(fold(acronym), canonical)
+            organisations.setdefault(fold_name(acronym), canonical)
             org_names.append((acronym, canonical))
     places: dict[str, Place] = {}
     place_names: list[str] = []
@@ -116,19 +106,19 @@ def load(base: Path, use_communes: bool = True) -> Gazetteer:
         code, name = row[0].strip(), row[1].strip()
         regions[code] = name
         for spelling in _spellings([name, *(row[2].split("|") if len(row) > 2 and row[2].strip() else [])]):
-            places[fold(spelling)] = Place(name, "region", code)
+            places[fold_name(spelling)] = Place(name, "region", code)
             place_names.append(spelling)
     departments_by_code = {}
     for row in _rows(base / "departements.tsv"):
         code, name = row[0].strip(), row[1].strip()
         departments_by_code[code] = name
         for spelling in _spellings([name, *(row[3].split("|") if len(row) > 3 and row[3].strip() else [])]):
-            places.setdefault(fold(spelling), Place(name, "department", code))
+            places.setdefault(fold_name(spelling), Place(name, "department", code))
             place_names.append(spelling)
     for row in _rows(base / "world.tsv"):
         name = row[0].strip()
         for spelling in _spellings([name, *(row[1].split("|") if len(row) > 1 and row[1].strip() else [])]):
-            places.setdefault(fold(spelling), Place(name, "world"))
+            places.setdefault(fold_name(spelling), Place(name, "world"))
             place_names.append(spelling)
     communes: dict[str, str] = {}
     if use_communes:
@@ -138,8 +128,8 @@ def load(base: Path, use_communes: bool = True) -> Gazetteer:
         for city in sorted(cities.values(), key=lambda c: (-c["population"], c["geonameid"])):
             if city["countrycode"] != "FR":
                 continue
-            communes.setdefault(fold(city["name"]), city["name"])
-    words = lambda name: frozenset(fold(x) for x in _lines(base / name))  # noqa: E731
+            communes.setdefault(fold_name(city["name"]), city["name"])
+    words = lambda name: frozenset(fold_name(x) for x in _lines(base / name))  # noqa: E731
     authorities = tuple(re.compile(p.casefold()) for p in _lines(base / "authorities.txt"))
     return Gazetteer(organisations, acronyms, tuple(org_names), places, tuple(dict.fromkeys(place_names)),
                      departments_by_code, communes, words("not_entities.txt"), words("ambiguous.txt"), authorities)

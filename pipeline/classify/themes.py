@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .gazetteer import fold
+from ..text.fold import fold_name
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ def load(path: Path) -> Taxonomy:
     for spec in data.get("themes", {}).values():
         triggers = []
         for trigger in spec["triggers"]:
-            stem = fold(trigger.rstrip("*"))
+            stem = fold_name(trigger.rstrip("*"))
             body = re.escape(stem).replace(r"\ ", r"\s+")
             pattern = rf"\b{body}\w*" if trigger.endswith("*") else rf"\b{body}\b"
             triggers.append((trigger, re.compile(pattern)))
@@ -35,7 +35,7 @@ def load(path: Path) -> Taxonomy:
 def themes_of(text: str, taxonomy: Taxonomy) -> dict[str, list[str]]:
     """Theme label -> the words that triggered it (folded, sorted); only themes with at least
     `min_hits` different words (two spellings of one trigger count once)."""
-    folded = fold(text)
+    folded = fold_name(text)
     found = {}
     for label, triggers in taxonomy.themes:
         hits = sorted({m.group(0) for _, pattern in triggers for m in pattern.finditer(folded)})

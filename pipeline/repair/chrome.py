@@ -14,7 +14,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..config import data_lines, fold_blanks as fold
+from ..config import data_lines
+from ..text.fold import fold_blanks
 from ..record import Change
 
 NAME = "repair"
@@ -33,11 +34,11 @@ class ChromePatterns:
             if line.startswith("re:"):
                 regexes.append(re.compile(line[3:].strip(), re.I))
             else:
-                exact.add(fold(line))
+                exact.add(fold_blanks(line))
         return cls(frozenset(exact), tuple(regexes))
 
     def matches(self, line: str, learned: frozenset[str] = frozenset()) -> str | None:
-        key = fold(line)
+        key = fold_blanks(line)
         if not key:
             return None
         if key in self.exact:
@@ -51,7 +52,7 @@ class ChromePatterns:
 
 
 def edge_lines(text: str, count: int) -> set[str]:
-    lines = [fold(x) for x in text.split("\n") if x.strip()]
+    lines = [fold_blanks(x) for x in text.split("\n") if x.strip()]
     return set(lines[:count] + lines[-count:])
 
 
@@ -90,7 +91,7 @@ def drop_page_furniture(text: str, min_share: float, path: str) -> tuple[str, li
         return text, []
 
     def shape(line: str) -> str:
-        return re.sub(r"\d+", "#", fold(line))
+        return re.sub(r"\d+", "#", fold_blanks(line))
 
     def edges(page: str) -> list[int]:
         idx = [i for i, line in enumerate(page.split("\n")) if line.strip()]

@@ -14,21 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..config import data_lines
-
-LETTERS = "A-Za-zÀ-ÖØ-öø-ÿŒœÆæ"
-WORD = re.compile(rf"[{LETTERS}]+")
-
-
-@lru_cache(maxsize=200_000)
-def zipf(word: str, lang: str = "fr") -> float:
-    """wordfreq's Zipf frequency; 0 for a string that is not letters only (wordfreq
-    would drop the odd characters and score what is left: "¢a" as "a")."""
-    from wordfreq import zipf_frequency
-
-    if not WORD.fullmatch(word):
-        return 0.0
-    return zipf_frequency(word, lang)
-
+from ..text.words import LETTERS, WORD, zipf  # noqa: F401  (LETTERS for the other repair modules)
 
 @dataclass(frozen=True)
 class Lexicon:

@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT
 from pipeline.classify import annotate, detect_language
 from pipeline.classify.entities import acronym_definitions, person_name
-from pipeline.classify.gazetteer import fold
+from pipeline.text.fold import fold_name as fold
 from pipeline.classify.themes import load as load_themes, themes_of
 
 

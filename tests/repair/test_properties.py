@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from pipeline.config import defaults
 from pipeline.repair import context, repair_text
-from pipeline.repair.chrome import fold
+from pipeline.text.fold import fold_blanks as fold
 
 CTX = context(defaults())
 VOCAB = ["le", "réseau", "des", "collectivités", "accompagne", "les", "projets", "de", "l'économie", "sociale",
