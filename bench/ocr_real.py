@@ -44,7 +44,7 @@ def measure(config) -> list[dict[str, float | str | int]]:
     ctx = context(config)
     rows = []
     for doc in documents():
-        repaired, changes = repair_text(doc["ocr"], ctx, doc["file"])
+        repaired, changes = repair_text(doc["ocr"], ctx)
         dropped = sum(sum(ch.isalpha() for ch in c.before) for c in changes if c.operation.startswith("drop_"))
         rows.append({"file": doc["file"], "chars": len(doc["truth"]), "ocr": cer(doc["ocr"], doc["truth"]),
                      "ftfy": cer(ftfy.fix_text(doc["ocr"]), doc["truth"]),

@@ -73,9 +73,9 @@ def repair_bench(config, chars: int = 2_000_000) -> None:
             lines.append("")
     text = "\n".join(lines)
     ctx = context(config)
-    repair_text(text[:20_000], ctx, "warm-up")  # load wordfreq once
+    repair_text(text[:20_000], ctx)  # load wordfreq once
     started = time.perf_counter()
-    out, changes = repair_text(text, ctx, "bench.txt")
+    out, changes = repair_text(text, ctx)
     seconds = time.perf_counter() - started
     print(f"repair: {len(text):,} chars in {seconds:.2f}s = {len(text) / seconds:,.0f} chars/s, {len(changes):,} changes")
 

@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "repair":
             from .repair import context, repair_text
 
-            repaired, _ = repair_text(text, context(config), args.file)
+            repaired, _ = repair_text(text, context(config))
             _print(repaired)
         else:
             from .classify import annotate

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import codecs
-import json
 import math
-import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .stage import Settings
 
 
 class ConfigError(Exception):
@@ -122,6 +123,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "themes_file": Key("str", "themes.toml"),
         "language_seed": Key("int", 0),
         "language_min_chars": Key("int", 40, minimum=1),
+        "doc_type_by_title": Key("dict[str,str]", {"^fiche[- ]action": "action_sheet"}),
         "doc_type_by_format": Key(
             "dict[str,str]",
             {"html": "web_page", "txt": "web_page", "md": "document", "pdf": "report",
@@ -175,22 +177,15 @@ class Config:
     def data_file(self, name: str) -> Path:
         return self.base_dir / name
 
+    def settings(self, name: str) -> "Settings":
+        """The one section a stage receives."""
+        from .stage import Settings
+
+        return Settings(name, self.sections[name], self.base_dir)
+
     def fingerprint(self, *sections: str) -> str:
-        """Hash of the named sections and the data files they refer to (for the cache)."""
-        payload: dict[str, Any] = {}
-        for name in sections:
-            payload[name] = self.sections[name]
-            for key, value in sorted(self.sections[name].items()):
-                if key.endswith("_file") and value:
-                    f = self.data_file(value)
-                    payload[f"{name}.{key}:content"] = f.read_text("utf-8") if f.exists() else None
-                if key.endswith("_dir") and key != "cache_dir" and value:
-                    folder = self.data_file(value)
-                    payload[f"{name}.{key}:content"] = {
-                        f.name: f.read_text("utf-8") for f in sorted(folder.glob("*")) if f.is_file()
-                    } if folder.is_dir() else None
-        blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
-        return hashlib.sha256(blob).hexdigest()
+        """Hash of the named sections and the data files they refer to."""
+        return hashlib.sha256("".join(self.settings(name).fingerprint for name in sections).encode()).hexdigest()
 
 
 def data_lines(path: Path) -> list[str]:

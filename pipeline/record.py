@@ -19,6 +19,17 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class Edit:
+    """What a fix did to text, as the fix itself knows it: operation, before, after, why.  A stage stamps
+    it with its own name and the record's path to make a `Change` (fixes never need to know them)."""
+
+    operation: str
+    before: str
+    after: str
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
 class Change:
     """One explained change to text, in the spirit of ftfy's `fix_and_explain`.
 
@@ -34,6 +45,10 @@ class Change:
     path: str
     record: str | None = None
     reason: str | None = None
+
+    @classmethod
+    def stamp(cls, edits: "list[Edit] | tuple[Edit, ...]", stage: str, path: str) -> "tuple[Change, ...]":
+        return tuple(cls(stage, e.operation, e.before, e.after, path, reason=e.reason) for e in edits)
 
     def to_json(self) -> dict[str, Any]:
         return {

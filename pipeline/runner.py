@@ -37,7 +37,8 @@ from .outdir import check_out_dir, discard_tmp, make_tmp, recover, swap
 from .outputs import OUTPUT_FILES, write_outputs
 from .validate import check_runtime
 from .record import Record, dump, load
-from .stages import STAGES
+from .stage import Reader, Settings, Stage
+from .stages import build
 
 
 # Bumped whenever what the cache stores changes shape, so old entries are never read.
@@ -63,11 +64,7 @@ class RunResult:
     stats: list[StageStats] = field(default_factory=list)
 
 
-def file_stages() -> list[Any]:
-    return [s for s in STAGES if s.SCOPE == "file"]
-
-
-def process_file(raw_dir: str, found: Found, config: Config, cache_root: str | None) -> dict[str, Any]:
+def process_file(found: Found, reader: Reader, settings: Settings, cache_root: str | None) -> dict[str, Any]:
     """All file-scoped stages on one file.  Top-level so that worker processes can run it.
 
     Never raises: a file that cannot be read, or whose reader fails in a way
@@ -76,55 +73,52 @@ def process_file(raw_dir: str, found: Found, config: Config, cache_root: str | N
     result: dict[str, Any] = {"path": rel, "sha256": None, "format": detect_format(rel), "status": "ok",
                               "reason": None, "records": [], "stages": {}, "extracted": None}
     try:
-        return _process_file(found, config, cache_root, result)
+        return _process_file(found, reader, settings, cache_root, result)
     except Exception as exc:  # a reader's bug must not end the run: the file is quarantined, the run goes on
         result.update(status="quarantined", records=[], reason=f"unexpected error while reading: "
                       f"{exc.__class__.__name__}: {' '.join(str(exc).split())[:200]}")
         return result
 
 
-def _process_file(found: Found, config: Config, cache_root: str | None, result: dict[str, Any]) -> dict[str, Any]:
-    rel = found.rel
+def _process_file(found: Found, reader: Reader, settings: Settings, cache_root: str | None,
+                  result: dict[str, Any]) -> dict[str, Any]:
     cache = Cache(Path(cache_root) if cache_root else None)
-    max_bytes = int(config.section("extract")["max_file_mb"] * 1024 * 1024)
     try:
-        data = read_regular(found.fs_path, max_bytes)
+        data = read_regular(found.fs_path, int(settings["max_file_mb"] * 1024 * 1024))
     except Unreadable as exc:
         result.update(status="quarantined", reason=str(exc))
         return result
-    raw = RawFile(rel, data)
+    raw = RawFile(found.rel, data)
     result["sha256"] = raw.sha256
-    chain = key(CACHE_FORMAT, raw.sha256, rel)
+    started = time.perf_counter()
+    entry = key(CACHE_FORMAT, raw.sha256, found.rel, reader.name, reader.version, settings.fingerprint)
+    hit = cache.get(reader.name, entry)
     records: list[Record] | None = None
-    for stage in file_stages():
-        started = time.perf_counter()
-        chain = key(chain, stage.NAME, stage.VERSION, config.fingerprint(*stage.SECTIONS))
-        hit = cache.get(stage.NAME, chain)
-        if hit is not None and "reason" in hit:
-            result.update(status="quarantined", reason=hit["reason"])
-            result["stages"][stage.NAME] = {"cached": True, "seconds": time.perf_counter() - started}
+    if hit is not None and "reason" in hit:
+        result.update(status="quarantined", reason=hit["reason"])
+        result["stages"][reader.name] = {"cached": True, "seconds": time.perf_counter() - started}
+        return result
+    if hit is not None:
+        try:
+            records = [load(r) for r in hit["records"]]
+        except (TypeError, ValueError, KeyError):
+            hit = None  # unreadable entry: recompute
+    if hit is None:
+        try:
+            records = reader.read(raw)
+        except Unreadable as exc:
+            cache.put(reader.name, entry, {"reason": str(exc)})
+            result.update(status="quarantined", reason=str(exc))
+            result["stages"][reader.name] = {"cached": False, "seconds": time.perf_counter() - started}
             return result
-        if hit is not None:
-            try:
-                records = [load(r) for r in hit["records"]]
-            except (TypeError, ValueError, KeyError):
-                hit = None  # unreadable entry: recompute
-        if hit is None:
-            try:
-                records = stage.run([raw], config) if records is None else stage.run(records, config)
-            except Unreadable as exc:
-                cache.put(stage.NAME, chain, {"reason": str(exc)})
-                result.update(status="quarantined", reason=str(exc))
-                result["stages"][stage.NAME] = {"cached": False, "seconds": time.perf_counter() - started}
-                return result
-            cache.put(stage.NAME, chain, {"records": [dump(r) for r in records]})
-        if result["extracted"] is None and records:
-            source = records[0].source
-            result["extracted"] = {"extraction": source.extraction, "encoding": source.encoding,
-                                   "pages": source.pages, "ocr_pages": source.ocr_pages,
-                                   "ocr_confidence": source.ocr_confidence}
-        result["stages"][stage.NAME] = {"cached": hit is not None, "seconds": time.perf_counter() - started,
-                                        "records": len(records or [])}
+        cache.put(reader.name, entry, {"records": [dump(r) for r in records]})
+    if records:
+        source = records[0].source
+        result["extracted"] = {"extraction": source.extraction, "encoding": source.encoding,
+                               "pages": source.pages, "ocr_pages": source.ocr_pages,
+                               "ocr_confidence": source.ocr_confidence}
+    result["stages"][reader.name] = {"cached": hit is not None, "seconds": time.perf_counter() - started,
+                                     "records": len(records or [])}
     result["records"] = [dump(r) for r in records or []]
     return result
 
@@ -165,13 +159,13 @@ def _pool(workers: int) -> Any:
 _WORKER_POOL: Any = None
 
 
-def process_file_guarded(raw_dir: str, found: Found, config: Config, cache_root: str | None) -> dict[str, Any]:
+def process_file_guarded(found: Found, reader: Reader, settings: Settings, cache_root: str | None) -> dict[str, Any]:
     """`process_file` under the per-file time limit, in a child of this process (for Dask workers)."""
     global _WORKER_POOL
-    seconds = config.section("extract")["file_seconds"]
+    seconds = settings["file_seconds"]
     if _WORKER_POOL is None:
         _WORKER_POOL = _pool(1)
-    return _guarded_result(_WORKER_POOL.submit(process_file, seconds, raw_dir, found, config, cache_root),
+    return _guarded_result(_WORKER_POOL.submit(process_file, seconds, found, reader, settings, cache_root),
                            found, seconds)
 
 
@@ -179,10 +173,11 @@ def _workers(run_cfg: dict[str, Any]) -> int:
     return run_cfg["workers"] or os.cpu_count() or 1
 
 
-def _run_files(raw_dir: Path, found: list[Found], config: Config, cache_root: str | None,
+def _run_files(found: list[Found], reader: Reader, config: Config, cache_root: str | None,
                progress: bool) -> list[dict[str, Any]]:
     run_cfg = config.section("run")
-    seconds = config.section("extract")["file_seconds"]
+    settings = config.settings(reader.name)
+    seconds = settings["file_seconds"]
     show = progress and len(found) >= run_cfg["progress_min_files"]
 
     def bar(iterable: Any, total: int) -> Any:
@@ -206,12 +201,12 @@ def _run_files(raw_dir: Path, found: list[Found], config: Config, cache_root: st
                 client = Client(LocalCluster(n_workers=run_cfg["dask_workers"], threads_per_worker=1,
                                              processes=True, dashboard_address=":0"))
         with client:
-            futures = [client.submit(process_file_guarded, str(raw_dir), f, config, cache_root, pure=False)
+            futures = [client.submit(process_file_guarded, f, reader, settings, cache_root, pure=False)
                        for f in found]
             results = [future.result() for future in bar(as_completed(futures), len(futures))]
         return sorted(results, key=lambda r: r["path"])
     with _pool(min(_workers(run_cfg), len(found))) as pool:
-        futures = [pool.submit(process_file, seconds, str(raw_dir), f, config, cache_root) for f in found]
+        futures = [pool.submit(process_file, seconds, f, reader, settings, cache_root) for f in found]
         return [_guarded_result(future, f, seconds) for future, f in bar(zip(futures, found), len(found))]
 
 
@@ -228,19 +223,18 @@ def _unique_ids(records: list[Record]) -> list[Record]:
     return out
 
 
-def _run_records(stage: Any, records: list[Record], config: Config, cache: Cache, stats: StageStats) -> list[Record]:
+def _run_records(stage: Stage, records: list[Record], fingerprint: str, cache: Cache, stats: StageStats) -> list[Record]:
     """A record-scoped stage, cached per input record.
 
-    A stage that `SPLITS` (one record in, several out) is called record by
+    A stage that `splits` (one record in, several out) is called record by
     record; the others get all cache misses in one batch (spaCy wants batches).
     """
-    fingerprint = config.fingerprint(*stage.SECTIONS)
-    keys = [key(CACHE_FORMAT, json.dumps(dump(r), sort_keys=True, ensure_ascii=False), stage.NAME, stage.VERSION,
+    keys = [key(CACHE_FORMAT, json.dumps(dump(r), sort_keys=True, ensure_ascii=False), stage.name, stage.version,
                 fingerprint) for r in records]
     out: list[list[Record] | None] = []
     todo: list[int] = []
     for i, k in enumerate(keys):
-        hit = cache.get(stage.NAME, k)
+        hit = cache.get(stage.name, k)
         try:
             out.append([load(r) for r in hit] if hit is not None else None)
         except (TypeError, ValueError, KeyError):
@@ -248,24 +242,27 @@ def _run_records(stage: Any, records: list[Record], config: Config, cache: Cache
         if out[-1] is None:
             todo.append(i)
     if todo:
-        if getattr(stage, "SPLITS", False):
-            fresh = [stage.run([records[i]], config) for i in todo]
+        if stage.splits:
+            fresh = [stage.run([records[i]]) for i in todo]
         else:
-            batch = stage.run([records[i] for i in todo], config)
-            assert len(batch) == len(todo), f"{stage.NAME} must give one record per record"
+            batch = stage.run([records[i] for i in todo])
+            if len(batch) != len(todo):
+                raise RuntimeError(f"stage {stage.name} gave {len(batch)} records for {len(todo)}: a stage that does "
+                                   f"not split gives one record per record")
             fresh = [[r] for r in batch]
         for i, produced in zip(todo, fresh):
-            cache.put(stage.NAME, keys[i], [dump(r) for r in produced])
+            cache.put(stage.name, keys[i], [dump(r) for r in produced])
             out[i] = produced
     stats.computed, stats.cached = len(todo), len(records) - len(todo)
     return [r for group in out if group is not None for r in group]
 
 
-def fingerprint(files: list[tuple[str, str | None]], skipped: list[tuple[str, str]], config: Config) -> str:
+def fingerprint(files: list[tuple[str, str | None]], skipped: list[tuple[str, str]], config: Config,
+                steps: list[Any]) -> str:
     payload = {
         "version": __version__,
         "cache_format": CACHE_FORMAT,
-        "stages": [(s.NAME, s.VERSION) for s in STAGES],
+        "stages": [(s.name, s.version) for s in steps],
         # [run] says how to run (executor, cache, workers), not what comes out: it never makes outputs stale
         "config": config.fingerprint(*(name for name in config.sections if name != "run")),
         "files": files,
@@ -297,13 +294,14 @@ def run(raw_dir: Path, out_dir: Path, config: Config, *, use_cache: bool = True,
             print(f"glaneur: {line}", file=log)
     check_out_dir(raw_dir, out_dir)
     check_runtime(config)
+    reader, stages = build(config)  # rules and word lists read, order checked: before any work
     cache_root = str(Path(config.section("run")["cache_dir"]).resolve()) if use_cache else None
     extract_cfg = config.section("extract")
     found, skipped = discover(raw_dir, extract_cfg["skip"],
                               exclude=(out_dir,) + ((Path(cache_root),) if cache_root else ()))
     max_bytes = int(extract_cfg["max_file_mb"] * 1024 * 1024)
     hashes = [(f.rel, _quick_hash(f, max_bytes)) for f in found]
-    run_id = fingerprint(hashes, skipped, config)
+    run_id = fingerprint(hashes, skipped, config, [reader, *stages])
     manifest_path = out_dir / "manifest.json"
     if not force and manifest_path.exists() and all((out_dir / name).exists() for name in OUTPUT_FILES):
         try:
@@ -317,18 +315,19 @@ def run(raw_dir: Path, out_dir: Path, config: Config, *, use_cache: bool = True,
 
     tmp = make_tmp(out_dir)  # before any work: an unwritable CLEAN_DIR is found now, not at the end
     try:
-        return _run_into(tmp, raw_dir, out_dir, found, skipped, run_id, config, cache_root, progress, log)
+        return _run_into(tmp, reader, stages, out_dir, found, skipped, run_id, config, cache_root, progress, log)
     finally:
         discard_tmp(tmp)  # gone once swapped in; after a failure, never left behind
 
 
-def _run_into(tmp: Path, raw_dir: Path, out_dir: Path, found: list[Found], skipped: list[tuple[str, str]],
+def _run_into(tmp: Path, reader: Reader, stages: list[Stage], out_dir: Path, found: list[Found],
+              skipped: list[tuple[str, str]],
               run_id: str, config: Config, cache_root: str | None, progress: bool,
               log: TextIO | None) -> RunResult:
     cache = Cache(Path(cache_root) if cache_root else None)
     started = time.perf_counter()
-    results = _run_files(raw_dir, found, config, cache_root, progress)
-    stats = {s.NAME: StageStats(s.NAME) for s in STAGES}
+    results = _run_files(found, reader, config, cache_root, progress)
+    stats = {s.name: StageStats(s.name) for s in [reader, *stages]}
     for result in results:
         for name, info in result["stages"].items():
             st = stats[name]
@@ -341,16 +340,14 @@ def _run_into(tmp: Path, raw_dir: Path, out_dir: Path, found: list[Found], skipp
                 st.computed += 1
     records = _unique_ids([load(r) for res in results for r in res["records"]])
 
-    for stage in STAGES:
-        if stage.SCOPE == "file":
-            continue
-        st = stats[stage.NAME]
+    for stage in stages:
+        st = stats[stage.name]
         st.records_in = len(records)
         t0 = time.perf_counter()
-        if stage.SCOPE == "record":
-            records = _run_records(stage, records, config, cache, st)
+        if stage.scope == "record":
+            records = _run_records(stage, records, config.settings(stage.name).fingerprint, cache, st)
         else:
-            records = stage.run(records, config)
+            records = stage.run(records)
             st.computed = 1
         st.seconds = time.perf_counter() - t0
         st.records_out = len(records)

@@ -1,17 +1,32 @@
-"""The pipeline: a plain list of stages, run in this order.
+"""The pipeline: a reader, then a plain list of stages, run in this order.
 
-Every stage module has `NAME`, `VERSION` (bump it when its output changes,
-so cached results are recomputed), `SECTIONS` (the config sections it reads),
-`SCOPE` and one entry point `run(...)`:
-
-* `file` scope: run on one input file at a time, cached per file (extract,
-  which takes the file itself); file stages come first;
-* `corpus` scope: run once on all records, because they learn from the whole
-  corpus (repair learns site chrome, deduplicate compares records);
-* `record` scope: run on records, cached per record (segment, which may split
-  one record into several and says so with `SPLITS = True`, and classify).
+extract (the reader: one raw file in, its record out) → repair → segment →
+deduplicate → classify.  Each is built and set up with its own section of the
+config by `build`, which also checks the order rules (pipeline/stage.py).
+Bump a stage's `version` when its output changes, so cached results are
+recomputed.
 """
 
-from . import classify, deduplicate, extract, repair, segment
+from __future__ import annotations
 
-STAGES = [extract, repair, segment, deduplicate, classify]
+from .classify import Classify
+from .config import Config
+from .deduplicate import Deduplicate
+from .extract import Extract
+from .repair import Repair
+from .segment import Segment
+from .stage import Reader, Stage, check_pipeline
+
+READER = Extract
+STAGES = [Repair, Segment, Deduplicate, Classify]
+
+
+def build(config: Config) -> tuple[Reader, list[Stage]]:
+    """The reader and the stages, each set up with its own settings (rules and word lists read now)."""
+    reader = READER()
+    reader.setup(config.settings(reader.name))
+    stages: list[Stage] = [cls() for cls in STAGES]
+    for stage in stages:
+        stage.setup(config.settings(stage.name))
+    check_pipeline(reader, stages)
+    return reader, stages

@@ -219,7 +219,7 @@ def test_paragraph_dedup_compares_only_candidates_that_share_rare_words(monkeypa
 
     from wordfreq import top_n_list
 
-    import pipeline.deduplicate as dedup
+    import pipeline.deduplicate.paragraphs as dedup
 
     rng = random.Random(1)
     vocabulary = top_n_list("fr", 5000)

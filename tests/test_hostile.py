@@ -232,8 +232,8 @@ def _run_with_a_bad_reader(tmp_path, monkeypatch, misbehave, config_text=""):
     raw.mkdir()
     (raw / "bad.txt").write_text(FRENCH, "utf-8")
     (raw / "good.txt").write_text(FRENCH.replace("Bretagne", "Normandie"), "utf-8")
-    real = extract.extract_file
-    monkeypatch.setattr(extract, "extract_file",
+    real = extract.read_file
+    monkeypatch.setattr(extract, "read_file",
                         lambda file, cfg: misbehave() if file.path == "bad.txt" else real(file, cfg))
     result = run(raw, tmp_path / "clean", load(write_config(tmp_path, config_text)), use_cache=False,
                  progress=False, log=None)

@@ -93,14 +93,14 @@ def test_cache_means_unchanged_files_are_not_reextracted(tmp_path, config, monke
     calls = tmp_path / "calls.txt"  # files are read in worker processes: they note their calls in a file
     from pipeline import extract
 
-    real = extract.extract_file
+    real = extract.read_file
 
     def noting(f, c):
         with calls.open("a", encoding="utf-8") as handle:
             handle.write(f.path + "\n")
         return real(f, c)
 
-    monkeypatch.setattr(extract, "extract_file", noting)
+    monkeypatch.setattr(extract, "read_file", noting)
     (raw / "nouveau.txt").write_text("Un nouveau document sur les tiers-lieux en milieu rural, à Figeac.", "utf-8")
     result = run(raw, tmp_path / "two", config, progress=False, log=None)
     assert calls.read_text("utf-8").split() == ["nouveau.txt"]

@@ -246,17 +246,17 @@ def test_repair_changes_of_a_dump_are_filed_under_the_page_they_touched(variants
 
 def test_sentences_of_a_very_long_line_are_found_without_rescanning_it(rules, monkeypatch):
     """The abbreviation check looks at the few characters before each stop, not at the whole line."""
-    from pipeline import segment as seg
+    from pipeline.segment import blocks as seg_structure
 
     seen: list[int] = []
-    real = seg._ABBREVIATIONS
+    real = seg_structure._ABBREVIATIONS
 
     class Counting:
         def search(self, line, pos=0, endpos=None):
             seen.append((endpos if endpos is not None else len(line)) - pos)
             return real.search(line, pos, endpos if endpos is not None else len(line))
 
-    monkeypatch.setattr(seg, "_ABBREVIATIONS", Counting())
+    monkeypatch.setattr(seg_structure, "_ABBREVIATIONS", Counting())
     line = " ".join(f"Phrase numéro {i} chez M. Dupont." for i in range(2000))
     _, _, sentences = structure([line], rules)
     assert len(sentences) >= 2000

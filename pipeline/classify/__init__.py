@@ -1,7 +1,7 @@
 """Classify stage: language, entities, places, people, dates and themes, each resolved once.
 
-Entry point: `run(records, config) -> records` (record by record, cached per
-record; spaCy gets the records in batches through `nlp.pipe`).
+The stage is `Classify` (record by record, cached per record; spaCy gets
+the records in batches through `nlp.pipe`).
 `annotate(text, config)` is the same analysis on a bare text, for
 `glaneur annotate`: offsets are into the text as given.
 
@@ -14,16 +14,19 @@ record; spaCy gets the records in batches through `nlp.pipe`).
 * dates: see dates.py; a day without a year is resolved against the page's
   date (`published`, else `updated`);
 * themes: config/themes.toml, with the triggering words in `themes_evidence`;
-* doc_type: from the segment's findings and the source format.
+* doc_type: from the title's wording (`doc_type_by_title`), the page's
+  resource fields, then the source format.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
 from ..config import Config
 from ..record import Record
+from ..stage import Settings
 from ..text.language import detect_language
 from ..text.spans import Spans
 from . import dates as dates_mod
@@ -32,18 +35,19 @@ from . import gazetteer as gazetteer_mod
 from . import themes as themes_mod
 
 NAME = "classify"
-VERSION = "5"
-SCOPE = "record"
-SECTIONS = ("classify",)
 
 
 class Context:
-    def __init__(self, config: Config):
-        self.cfg = config.section(NAME)
-        base = config.data_file(self.cfg["gazetteer_dir"])
-        self.rules = self.cfg["rules"]
-        self.gazetteer = gazetteer_mod.load(base, self.cfg["communes"])
-        self.taxonomy = themes_mod.load(config.data_file(self.cfg["themes_file"]))
+    """Classify's gazetteer, taxonomy and rules, loaded once; the spaCy model loads when first needed."""
+
+    def __init__(self, config: Config | Settings):
+        settings = config.settings(NAME) if isinstance(config, Config) else config
+        self.cfg = settings
+        self.rules = settings["rules"]
+        self.gazetteer = gazetteer_mod.load(settings.data_file(settings["gazetteer_dir"]), settings["communes"])
+        self.taxonomy = themes_mod.load(settings.data_file(settings["themes_file"]))
+        self.title_types = tuple((re.compile(pattern, re.I), kind)
+                                 for pattern, kind in settings["doc_type_by_title"].items())
 
     @property
     def nlp(self) -> Any:
@@ -90,13 +94,14 @@ def annotate(text: str, config: Config) -> dict[str, Any]:
     return {key: result[key] for key in ("language", "entities", "dates")}
 
 
-def _doc_type(record: Record, cfg: dict[str, Any]) -> str:
-    title = (record.title or "").casefold()
-    if title.startswith("fiche-action") or title.startswith("fiche action"):
-        return "action_sheet"
+def _doc_type(record: Record, ctx: Context) -> str:
+    """From the title's wording (`doc_type_by_title`), then the page's resource fields, then the format."""
+    for pattern, kind in ctx.title_types:
+        if pattern.search(record.title or ""):
+            return kind
     if record.metadata.get("resource_type") is not None or record.metadata.get("private") is not None:
         return "web_page"
-    return cfg["doc_type_by_format"].get(record.source.format, "document")
+    return ctx.cfg["doc_type_by_format"].get(record.source.format, "document")
 
 
 def _block_languages(record: Record, ctx: Context) -> list[dict[str, Any]]:
@@ -109,27 +114,52 @@ def _block_languages(record: Record, ctx: Context) -> list[dict[str, Any]]:
     return blocks
 
 
+class Classify:
+    """The classify stage: record scope, cached per record; spaCy reads the records in batches."""
+
+    name = NAME
+    version = "5"
+    scope = "record"
+    splits = False
+
+    def setup(self, settings: Settings) -> None:
+        self.settings = settings
+        self._context: Context | None = None
+
+    @property
+    def context(self) -> Context:
+        if self._context is None:  # only when some record needs classifying: a cached run loads nothing
+            self._context = Context(self.settings)
+        return self._context
+
+    def run(self, records: list[Record]) -> list[Record]:
+        if not records:
+            return []
+        ctx = self.context
+        docs = entities_mod.pipe(ctx.nlp, (r.text for r in records), ctx.cfg["spacy_batch_size"],
+                                 ctx.cfg["spacy_chunk_chars"])
+        out = []
+        for record, doc in zip(records, docs):
+            result = analyse(record.text, doc, ctx, record.published, record.updated)
+            evidence = themes_mod.themes_of(f"{record.title or ''}\n{record.text}", ctx.taxonomy)
+            out.append(replace(
+                record,
+                language=result["language"],
+                doc_type=_doc_type(record, ctx),
+                entities=result["entities"],
+                organisations=result["organisations"],
+                places=result["places"],
+                people=result["people"],
+                dates=result["dates"],
+                themes=sorted(evidence),
+                themes_evidence=evidence,
+                blocks=_block_languages(record, ctx),
+            ))
+        return out
+
+
 def run(records: list[Record], config: Config) -> list[Record]:
-    if not records:
-        return []
-    ctx = Context(config)
-    docs = entities_mod.pipe(ctx.nlp, (r.text for r in records), ctx.cfg["spacy_batch_size"],
-                             ctx.cfg["spacy_chunk_chars"])
-    out = []
-    for record, doc in zip(records, docs):
-        result = analyse(record.text, doc, ctx, record.published, record.updated)
-        evidence = themes_mod.themes_of(f"{record.title or ''}\n{record.text}", ctx.taxonomy)
-        out.append(replace(
-            record,
-            language=result["language"],
-            doc_type=_doc_type(record, ctx.cfg),
-            entities=result["entities"],
-            organisations=result["organisations"],
-            places=result["places"],
-            people=result["people"],
-            dates=result["dates"],
-            themes=sorted(evidence),
-            themes_evidence=evidence,
-            blocks=_block_languages(record, ctx),
-        ))
-    return out
+    """The stage on `records` with `config`'s [classify] section (for tests and one-off use)."""
+    stage = Classify()
+    stage.setup(config.settings(NAME))
+    return stage.run(records)

@@ -1,9 +1,10 @@
-"""Extract stage: one input file in, one record holding its whole text out.
+"""Extract: the pipeline's reader, one raw file in, one record holding its whole text out.
 
-Entry point: `run(files, config) -> records`.  It is the one stage that takes
-files rather than records; every other stage takes and gives records.  A file
-that cannot be read raises `Unreadable` with a one-line reason, which the
-runner turns into a quarantine entry in the manifest.
+`Extract` is the `Reader` of the pipeline (pipeline/stage.py): set up with
+the `[extract]` settings, `read(file)` gives the file's record.  It is the one
+step that takes files rather than records.  A file that cannot be read raises
+`Unreadable` with a one-line reason, which the runner turns into a quarantine
+entry in the manifest.
 
 Pages of a paged document are separated by a form feed (`\\f`) on its own
 line, so that later stages can tell page furniture from body text.
@@ -16,16 +17,13 @@ import io
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 from ..config import Config
 from ..record import Change, Record, Source, record_id
 from .errors import Unreadable
 
-NAME = "extract"
-VERSION = "2"
-SCOPE = "file"
-SECTIONS = ("extract",)
 
 FORMATS = {
     ".txt": "txt", ".md": "md", ".html": "html", ".htm": "html", ".pdf": "pdf",
@@ -34,7 +32,7 @@ FORMATS = {
 }
 PAGE_BREAK = "\n\f\n"
 
-__all__ = ["NAME", "VERSION", "RawFile", "Unreadable", "detect_format", "run", "extract_file"]
+__all__ = ["Extract", "RawFile", "Unreadable", "detect_format", "extract_file", "read_file"]
 
 
 @dataclass(frozen=True)
@@ -83,8 +81,12 @@ def _image_pages(data: bytes, max_pixels: int) -> list[Any]:
 
 
 def extract_file(file: RawFile, config: Config) -> Record:
+    """Extract one file into one record, with the `[extract]` section of `config`."""
+    return read_file(file, config.section("extract"))
+
+
+def read_file(file: RawFile, cfg: Mapping[str, Any]) -> Record:
     """Extract one file into one record (whole text, span over all of it)."""
-    cfg = config.section("extract")
     fmt = detect_format(file.path)
     if fmt is None:
         known = " ".join(sorted(FORMATS))
@@ -105,7 +107,8 @@ def extract_file(file: RawFile, config: Config) -> Record:
 
         text, encoding = decode(file.data, cfg["text_encodings"])
         if fmt == "md" or cfg["strip_markdown_in_txt"]:
-            text, changes = strip_markdown(text, file.path, full=fmt == "md")
+            text, edits = strip_markdown(text, full=fmt == "md")
+            changes = list(Change.stamp(edits, "extract", file.path))
         extraction = "text"
     elif fmt == "html":
         from .html import extract_html
@@ -157,6 +160,14 @@ def extract_file(file: RawFile, config: Config) -> Record:
                   changes=tuple(changes), extracted=text)
 
 
-def run(files: list[RawFile], config: Config) -> list[Record]:
-    """Extract each file; raises `Unreadable` for the first file that cannot be read."""
-    return [extract_file(f, config) for f in files]
+class Extract:
+    """The pipeline's `Reader`."""
+
+    name = "extract"
+    version = "2"
+
+    def setup(self, settings: Mapping[str, Any]) -> None:
+        self.settings = settings
+
+    def read(self, file: RawFile) -> list[Record]:
+        return [read_file(file, self.settings)]

@@ -184,8 +184,6 @@ def grayscale(image: Any) -> Any:
     """8-bit grayscale for Tesseract.  A 16- or 32-bit image is rescaled from its own range: Pillow's
     `convert("L")` clips values above 255, which turns a 16-bit scan white."""
     if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
-        from PIL import Image
-
         image = image.convert("F") if image.mode != "F" else image
         low, high = image.getextrema()
         if high <= low:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from ..record import Change
+from ..record import Edit
 from .errors import Unreadable
 
 _BOMS = [
@@ -85,18 +85,17 @@ _MD_ONLY = [
 ]
 
 
-def strip_markdown(text: str, path: str, full: bool) -> tuple[str, list[Change]]:
+def strip_markdown(text: str, full: bool) -> tuple[str, list[Edit]]:
     """Remove emphasis markers (and, for `.md`, heading marks and link syntax).
 
     Each removal is a Change; the words themselves are kept.
     """
-    changes: list[Change] = []
+    changes: list[Edit] = []
     patterns = (_MD_ONLY if full else []) + _EMPHASIS
 
     for pattern, operation in patterns:
         def keep(match: re.Match[str], operation: str = operation) -> str:
-            changes.append(Change("extract", operation, match.group(0), match.group(1), path,
-                                  reason="markup, not text"))
+            changes.append(Edit(operation, match.group(0), match.group(1), reason="markup, not text"))
             return match.group(1)
         text = pattern.sub(keep, text)
     return text, changes

@@ -1,6 +1,6 @@
 """Repair stage: text that reads as its author wrote it, every change explained.
 
-Entry point: `run(records, config) -> records`.  It sees the whole corpus so
+The stage is `Repair` (pipeline/stage.py's protocol).  It sees the whole corpus so
 that it can learn the site chrome that repeats at the top or bottom of many
 documents of one folder; every other fix is a pure function of one text:
 
@@ -22,12 +22,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import Any
 
 from ..config import Config
-from ..record import Change, Record
+from ..record import Change, Edit, Record
+from ..stage import Settings
 from .chrome import ChromePatterns, drop_chrome, drop_page_furniture, learn_chrome
 from .layout import join_lines, list_markers
 from .lexicon import Lexicon
@@ -37,9 +38,6 @@ from .debris import is_debris_line
 from .words import repair_words
 
 NAME = "repair"
-VERSION = "4"
-SCOPE = "corpus"
-SECTIONS = ("repair",)
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u3000]{2,}|\t")
 
@@ -53,9 +51,13 @@ class Context:
 
 
 def context(config: Config, learned: frozenset[str] = frozenset()) -> Context:
-    cfg = config.section(NAME)
-    return Context(cfg, Lexicon.load(config.base_dir, cfg), ChromePatterns.load(config.data_file(cfg["chrome_file"])),
-                   learned)
+    """Repair's word lists and patterns, for repairing one text outside a run (`glaneur repair`)."""
+    return _context(config.settings(NAME), learned)
+
+
+def _context(settings: Settings, learned: frozenset[str] = frozenset()) -> Context:
+    return Context(dict(settings), Lexicon.load(settings.base_dir, settings),
+                   ChromePatterns.load(settings.data_file(settings["chrome_file"])), learned)
 
 
 def fix_encoding(line: str) -> tuple[str, str | None]:
@@ -83,19 +85,19 @@ def collapse_spaces(line: str) -> str:
     return _SPACES.sub(one, line).strip(" \t")
 
 
-def _per_line(text: str, cfg: dict[str, Any], path: str) -> tuple[str, list[Change]]:
-    changes: list[Change] = []
+def _per_line(text: str, cfg: dict[str, Any]) -> tuple[str, list[Edit]]:
+    changes: list[Edit] = []
     out = []
     for line in text.split("\n"):
         current = line
         if cfg["ftfy"]:
             fixed, why = fix_encoding(current)
             if why:
-                changes.append(Change(NAME, "fix_encoding", current, fixed, path, reason=why))
+                changes.append(Edit("fix_encoding", current, fixed, reason=why))
                 current = fixed
         normal = unicodedata.normalize(cfg["unicode_form"], current)
         if normal != current:
-            changes.append(Change(NAME, f"unicode_{cfg['unicode_form'].lower()}", current, normal, path,
+            changes.append(Edit(f"unicode_{cfg['unicode_form'].lower()}", current, normal,
                                   reason="canonical Unicode form"))
             current = normal
         out.append(current)
@@ -122,18 +124,18 @@ def _french_lines(text: str, cfg: dict[str, Any]) -> list[bool]:
     return french
 
 
-def _debris_and_words(text: str, ctx: Context, path: str) -> tuple[str, list[Change]]:
+def _debris_and_words(text: str, ctx: Context) -> tuple[str, list[Edit]]:
     cfg = ctx.cfg
-    changes: list[Change] = []
+    changes: list[Edit] = []
     out = []
     french = _french_lines(text, cfg) if cfg["ocr_words"] else []
     for i, line in enumerate(text.split("\n")):
         if cfg["debris"] and is_debris_line(line, cfg["debris_min_tokens"], cfg["debris_min_words"]):
-            changes.append(Change(NAME, "drop_debris_line", line, "", path,
+            changes.append(Edit("drop_debris_line", line, "",
                                   reason="not language in any script: symbols, junk tokens and loose letters"))
             continue
         if cfg["ocr_words"] and french[i]:
-            new, found = repair_words(line, ctx.lexicon, path)
+            new, found = repair_words(line, ctx.lexicon)
             changes += found
             if found and not new.strip():
                 continue
@@ -142,46 +144,46 @@ def _debris_and_words(text: str, ctx: Context, path: str) -> tuple[str, list[Cha
     return "\n".join(out), changes
 
 
-def _blanks(text: str, cfg: dict[str, Any], path: str) -> tuple[str, list[Change]]:
-    changes: list[Change] = []
+def _blanks(text: str, cfg: dict[str, Any]) -> tuple[str, list[Edit]]:
+    changes: list[Edit] = []
     lines = []
     for line in text.split("\n"):
         collapsed = collapse_spaces(line) if cfg["collapse_spaces"] else line.rstrip()
         if collapsed != line.strip(" \t"):  # trimming line ends alone is layout, not a change
-            changes.append(Change(NAME, "collapse_spaces", line, collapsed, path, reason="runs of blanks inside a line"))
+            changes.append(Edit("collapse_spaces", line, collapsed, reason="runs of blanks inside a line"))
         lines.append(collapsed)
     joined = "\n".join(lines)
     limit = "\n" * (cfg["max_blank_lines"] + 1)
     return re.sub(r"\n{%d,}" % (cfg["max_blank_lines"] + 2), limit, joined).strip("\n"), changes
 
 
-def _round(text: str, ctx: Context, path: str) -> tuple[str, list[Change]]:
+def _round(text: str, ctx: Context) -> tuple[str, list[Edit]]:
     cfg = ctx.cfg
-    changes: list[Change] = []
+    changes: list[Edit] = []
 
-    def step(result: tuple[str, list[Change]]) -> str:
+    def step(result: tuple[str, list[Edit]]) -> str:
         changes.extend(result[1])
         return result[0]
 
-    text = step(_per_line(text, cfg, path))
-    text = step(fix_typography(text, cfg["apostrophe"], path))
+    text = step(_per_line(text, cfg))
+    text = step(fix_typography(text, cfg["apostrophe"]))
     if cfg["page_furniture"]:
-        text = step(drop_page_furniture(text, cfg["furniture_min_share"], path))
+        text = step(drop_page_furniture(text, cfg["furniture_min_share"]))
     text = re.sub(r"\n?\f\n?", "\n\n", text)
-    text = step(drop_chrome(text, ctx.chrome, ctx.learned, path))
-    text = step(_debris_and_words(text, ctx, path))
+    text = step(drop_chrome(text, ctx.chrome, ctx.learned))
+    text = step(_debris_and_words(text, ctx))
     if cfg["layout"]:
-        text = step(list_markers(text, path))
-        text = step(join_lines(text, ctx.lexicon, path))
-    text = step(_blanks(text, cfg, path))
+        text = step(list_markers(text))
+        text = step(join_lines(text, ctx.lexicon))
+    text = step(_blanks(text, cfg))
     return text, changes
 
 
-def repair_text(text: str, ctx: Context, path: str) -> tuple[str, list[Change]]:
+def repair_text(text: str, ctx: Context) -> tuple[str, list[Edit]]:
     """Repair one text; returns the repaired text and every change made."""
-    changes: list[Change] = []
+    changes: list[Edit] = []
     for _ in range(4):
-        new, found = _round(text, ctx, path)
+        new, found = _round(text, ctx)
         changes += found
         if new == text:
             break
@@ -193,16 +195,35 @@ def folder(path: str) -> str:
     return str(PurePosixPath(path).parent)
 
 
+class Repair:
+    """The repair stage: corpus scope, since site chrome is learned from the edges of a folder's documents."""
+
+    name = NAME
+    version = "4"
+    scope = "corpus"
+    splits = False
+
+    def setup(self, settings: Settings) -> None:
+        self.settings = settings
+        self.context = _context(settings)
+
+    def run(self, records: list[Record]) -> list[Record]:
+        cfg = self.settings
+        by_folder: dict[str, list[str]] = defaultdict(list)
+        for record in records:
+            by_folder[folder(record.source.path)].append(record.text.replace("\f", "\n"))
+        learned = learn_chrome(by_folder, cfg["chrome_auto_edge_lines"], cfg["chrome_auto_min_docs"],
+                               cfg["chrome_auto_min_share"]) if cfg["chrome_auto"] else frozenset()
+        ctx = replace(self.context, learned=learned)
+        out = []
+        for record in records:
+            text, edits = repair_text(record.text, ctx)
+            out.append(record.with_changes(*Change.stamp(edits, NAME, record.source.path), text=text))
+        return out
+
+
 def run(records: list[Record], config: Config) -> list[Record]:
-    cfg = config.section(NAME)
-    by_folder: dict[str, list[str]] = defaultdict(list)
-    for record in records:
-        by_folder[folder(record.source.path)].append(record.text.replace("\f", "\n"))
-    learned = learn_chrome(by_folder, cfg["chrome_auto_edge_lines"], cfg["chrome_auto_min_docs"],
-                           cfg["chrome_auto_min_share"]) if cfg["chrome_auto"] else frozenset()
-    ctx = context(config, learned)
-    out = []
-    for record in records:
-        text, changes = repair_text(record.text, ctx, record.source.path)
-        out.append(record.with_changes(*changes, text=text))
-    return out
+    """The stage on `records` with `config`'s [repair] section (for tests and one-off use)."""
+    stage = Repair()
+    stage.setup(config.settings(NAME))
+    return stage.run(records)

@@ -16,9 +16,8 @@ from pathlib import Path
 
 from ..config import data_lines
 from ..text.fold import fold_blanks
-from ..record import Change
+from ..record import Edit
 
-NAME = "repair"
 _PAGE_NUMBER = re.compile(r"^\s*(page\s*)?\d{1,4}(\s*(/|sur|of)\s*\d{1,4})?\s*$", re.I)
 
 
@@ -69,14 +68,14 @@ def learn_chrome(texts_by_folder: dict[str, list[str]], edge: int, min_docs: int
     return frozenset(learned)
 
 
-def drop_chrome(text: str, patterns: ChromePatterns, learned: frozenset[str], path: str) -> tuple[str, list[Change]]:
+def drop_chrome(text: str, patterns: ChromePatterns, learned: frozenset[str]) -> tuple[str, list[Edit]]:
     """Chrome lines dropped; a text made of nothing else is kept whole (it is the document: several short
     documents of one folder may say the same sentence)."""
     out, changes = [], []
     for line in text.split("\n"):
         why = patterns.matches(line, learned)
         if why:
-            changes.append(Change(NAME, "drop_chrome", line, "", path, reason=why))
+            changes.append(Edit("drop_chrome", line, "", reason=why))
         else:
             out.append(line)
     if changes and not any(line.strip() for line in out):
@@ -84,7 +83,7 @@ def drop_chrome(text: str, patterns: ChromePatterns, learned: frozenset[str], pa
     return "\n".join(out), changes
 
 
-def drop_page_furniture(text: str, min_share: float, path: str) -> tuple[str, list[Change]]:
+def drop_page_furniture(text: str, min_share: float) -> tuple[str, list[Edit]]:
     """Running headers/footers and page numbers of a text whose pages are separated by form feeds."""
     pages = text.split("\f")
     if len(pages) < 2:
@@ -103,7 +102,7 @@ def drop_page_furniture(text: str, min_share: float, path: str) -> tuple[str, li
         counts.update({shape(lines[i]) for i in edges(page)})
     needed = max(2, int(min_share * len(pages) + 0.999))
     furniture = {s for s, n in counts.items() if n >= needed}
-    changes: list[Change] = []
+    changes: list[Edit] = []
     new_pages = []
     for page in pages:
         lines = page.split("\n")
@@ -112,6 +111,6 @@ def drop_page_furniture(text: str, min_share: float, path: str) -> tuple[str, li
             drop = set()  # a header or footer goes with text: a line alone on its page is the page
         for i in sorted(drop):
             reason = "page number" if _PAGE_NUMBER.match(lines[i]) else "running header or footer (repeats on the pages)"
-            changes.append(Change(NAME, "drop_page_furniture", lines[i], "", path, reason=reason))
+            changes.append(Edit("drop_page_furniture", lines[i], "", reason=reason))
         new_pages.append("\n".join(line for i, line in enumerate(lines) if i not in drop))
     return "\f".join(new_pages), changes

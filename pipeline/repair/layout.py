@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 
-from ..record import Change
+from ..record import Edit
 from .lexicon import LETTERS, Lexicon
 
-NAME = "repair"
 # A bullet glyph, or the "e" Tesseract reads for a round bullet before a capital.
 _BULLET = re.compile(r"^\s*(?:[•●▪◦■□➢►‣∙·]|e(?= [A-ZÉÈÀÇ]))\s+(?=\S)")
 _ITEM = re.compile(r"^\s*(?:- |\d{1,2}[.)] |[a-z][.)] )")
@@ -16,13 +15,13 @@ _HYPHEN_END = re.compile(rf"(?<![{LETTERS}])([{LETTERS}]{{1,60}})-$")  # bounded
 _LOWER_START = re.compile(rf"^[a-zà-öø-ÿœæ0-9(]")
 
 
-def list_markers(text: str, path: str) -> tuple[str, list[Change]]:
+def list_markers(text: str) -> tuple[str, list[Edit]]:
     out, changes = [], []
     for line in text.split("\n"):
         m = _BULLET.match(line)
         if m:
             new = "- " + line[m.end():]
-            changes.append(Change(NAME, "list_marker", line, new, path, reason="one list item marker: '- '"))
+            changes.append(Edit("list_marker", line, new, reason="one list item marker: '- '"))
             line = new
         out.append(line)
     return "\n".join(out), changes
@@ -37,9 +36,9 @@ def _ends_open(line: str, function_words: frozenset[str]) -> bool:
     return last in function_words
 
 
-def join_lines(text: str, lexicon: Lexicon, path: str) -> tuple[str, list[Change]]:
+def join_lines(text: str, lexicon: Lexicon) -> tuple[str, list[Edit]]:
     """Join lines broken inside a sentence, and words hyphenated at a line end."""
-    changes: list[Change] = []
+    changes: list[Edit] = []
     lines = text.split("\n")
     out: list[str] = []
     for line in lines:
@@ -54,12 +53,12 @@ def join_lines(text: str, lexicon: Lexicon, path: str) -> tuple[str, list[Change
             joined_word = hyphen.group(1) + first
             if nxt[0].islower() and lexicon.known(joined_word) and not lexicon.known(hyphen.group(1) + "-" + first):
                 out[-1] = previous[:-1] + nxt
-                changes.append(Change(NAME, "dehyphenate", f"{hyphen.group(1)}-\n{first}", joined_word, path,
+                changes.append(Edit("dehyphenate", f"{hyphen.group(1)}-\n{first}", joined_word,
                                       reason=f"'{joined_word}' is a word: the hyphen was the line break's"))
             else:
                 out[-1] = previous + nxt
-                changes.append(Change(NAME, "join_hyphenated", f"{hyphen.group(1)}-\n{first}",
-                                      f"{hyphen.group(1)}-{first}", path,
+                changes.append(Edit("join_hyphenated", f"{hyphen.group(1)}-\n{first}",
+                                      f"{hyphen.group(1)}-{first}",
                                       reason="a real hyphen at a line break: kept, the break removed"))
             continue
         if _SENTENCE_END.search(previous) or previous.endswith("-"):
@@ -69,7 +68,7 @@ def join_lines(text: str, lexicon: Lexicon, path: str) -> tuple[str, list[Change
             tail = previous.rsplit(" ", 1)[-1]
             head = nxt.split(" ", 1)[0]
             out[-1] = previous + " " + nxt
-            changes.append(Change(NAME, "join_lines", f"{tail}\n{head}", f"{tail} {head}", path,
+            changes.append(Edit("join_lines", f"{tail}\n{head}", f"{tail} {head}",
                                   reason="line broken inside a sentence"))
             continue
         out.append(line)

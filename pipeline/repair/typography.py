@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import re
 
-from ..record import Change
+from ..record import Edit
 from .lexicon import LETTERS
 
-NAME = "repair"
 _APOSTROPHES = re.compile(rf"(?<=[{LETTERS}])['’‘`´ʼ]+(?=[{LETTERS}])")
 _DOUBLE = re.compile(r"[“”„]")
 _BEFORE = re.compile(r"(?<![ \u00a0\u202f\u2009])[ \u00a0\u202f\u2009]+(?=[:;!?»])")  # from a run's start only: linear
@@ -29,12 +28,12 @@ def typography(line: str, apostrophe: str) -> str:
     return _AFTER.sub(" ", line)
 
 
-def fix_typography(text: str, apostrophe: str, path: str) -> tuple[str, list[Change]]:
+def fix_typography(text: str, apostrophe: str) -> tuple[str, list[Edit]]:
     out, changes = [], []
     for line in text.split("\n"):
         new = typography(line, apostrophe)
         if new != line:
-            changes.append(Change(NAME, "typography", line, new, path,
+            changes.append(Edit("typography", line, new,
                                   reason="apostrophes, quotes and French spacing in one form"))
         out.append(new)
     return "\n".join(out), changes

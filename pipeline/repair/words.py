@@ -13,11 +13,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..record import Change
+from ..record import Edit
 from .debris import URLISH, is_debris_token
 from .lexicon import LETTERS, Lexicon, zipf
 
-NAME = "repair"
 _SPLIT = re.compile(r"(\s+)")
 _EDGES = re.compile(r"^([(\[\"«“‘'»]*)(.*?)([)\]\".,;:!?»”’…]*)$", re.S)
 _NUMBERISH = re.compile(r"^[\d.,:/h€%°+\-–]+[a-zA-Z]{0,3}$")
@@ -81,11 +80,11 @@ def english_line(line: str) -> bool:
     return only_en > only_fr
 
 
-def repair_words(line: str, lexicon: Lexicon, path: str) -> tuple[str, list[Change]]:
+def repair_words(line: str, lexicon: Lexicon) -> tuple[str, list[Edit]]:
     """Fix damaged words and drop debris tokens in one line."""
     if not line.strip():
         return line, []
-    changes: list[Change] = []
+    changes: list[Edit] = []
     fix_words = not english_line(line)
     pieces = _SPLIT.split(line)
     out: list[str] = []
@@ -95,7 +94,7 @@ def repair_words(line: str, lexicon: Lexicon, path: str) -> tuple[str, list[Chan
             out.append(piece)
             continue
         if is_debris_token(piece):
-            changes.append(Change(NAME, "drop_debris_token", piece, "", path,
+            changes.append(Edit("drop_debris_token", piece, "",
                                   reason="not language: odd symbols, few letters"))
             continue
         lead, core, trail = _EDGES.match(piece).groups()
@@ -103,7 +102,7 @@ def repair_words(line: str, lexicon: Lexicon, path: str) -> tuple[str, list[Chan
         if fix_words and core and not URLISH.search(core) and not any(ch.isdigit() for ch in core):
             new_core, why = _fix_elision(core, lexicon)
             if why:
-                changes.append(Change(NAME, "ocr_elision", core, new_core, path, reason=why))
+                changes.append(Edit("ocr_elision", core, new_core, reason=why))
             head, sep, tail = new_core.rpartition("'") if "'" in new_core else ("", "", new_core)
             parts = re.split(r"([-/])", tail)
             fixed_parts = []
@@ -113,7 +112,7 @@ def repair_words(line: str, lexicon: Lexicon, path: str) -> tuple[str, list[Chan
                     continue
                 fixed, why = _fix_part(part, lexicon, sentence_start and not head and i == 0)
                 if why:
-                    changes.append(Change(NAME, "ocr_word", part, fixed, path, reason=why))
+                    changes.append(Edit("ocr_word", part, fixed, reason=why))
                 fixed_parts.append(fixed)
             new_core = head + sep + "".join(fixed_parts)
         out.append(lead + new_core + trail)

@@ -58,7 +58,7 @@ def test_utf8_and_utf16_round_trip(text):
 
 
 def test_emphasis_markers_removed_words_kept():
-    text, changes = strip_markdown("Organisation de **webinaires** et d'un *atelier* à __Niort__.", "f.txt", full=False)
+    text, changes = strip_markdown("Organisation de **webinaires** et d'un *atelier* à __Niort__.", full=False)
     assert text == "Organisation de webinaires et d'un atelier à Niort."
     assert [c.operation for c in changes] == ["markdown_bold", "markdown_bold", "markdown_italic"]
     assert changes[0].before == "**webinaires**" and changes[0].after == "webinaires"
@@ -72,13 +72,13 @@ def test_emphasis_markers_removed_words_kept():
     "note de bas de page*",
 ])
 def test_text_that_is_not_emphasis_is_left_alone(text):
-    out, changes = strip_markdown(text, "f.txt", full=False)
+    out, changes = strip_markdown(text, full=False)
     assert out == text and changes == []
 
 
 def test_markdown_headings_and_links_only_for_md():
     source = "# Titre\n\nVoir le [guide](https://exemple.fr/guide)."
-    md, _ = strip_markdown(source, "f.md", full=True)
-    txt, _ = strip_markdown(source, "f.txt", full=False)
+    md, _ = strip_markdown(source, full=True)
+    txt, _ = strip_markdown(source, full=False)
     assert md == "Titre\n\nVoir le guide."
     assert txt == source

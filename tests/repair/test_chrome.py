@@ -25,7 +25,7 @@ def test_lines_in_the_middle_are_never_learned():
 def test_running_header_and_page_numbers_dropped():
     bodies = ["Le réseau a grandi.", "Trois chantiers ont commencé.", "La feuille de route est adoptée."]
     pages = [f"Rapport annuel 2023\n\n{body}\n\n{i}/3" for i, body in enumerate(bodies, start=1)]
-    text, changes = drop_page_furniture("\n\f\n".join(pages), 0.5, "r.pdf")
+    text, changes = drop_page_furniture("\n\f\n".join(pages), 0.5)
     assert "Rapport annuel" not in text and "/3" not in text
     assert all(body in text for body in bodies)
     assert {c.reason for c in changes} == {"running header or footer (repeats on the pages)", "page number"}
@@ -33,9 +33,9 @@ def test_running_header_and_page_numbers_dropped():
 
 def test_a_single_page_keeps_everything():
     text = "Rapport annuel 2023\n\nTexte.\n\n1"
-    assert drop_page_furniture(text, 0.5, "r.pdf") == (text, [])
+    assert drop_page_furniture(text, 0.5) == (text, [])
 
 
 def test_a_line_alone_on_its_pages_is_not_furniture():
     text = "CIVAM\n\f\nCIVAM "
-    assert drop_page_furniture(text, 0.5, "r.pdf") == (text, [])
+    assert drop_page_furniture(text, 0.5) == (text, [])

@@ -49,7 +49,7 @@ def ctx(config):
 @pytest.mark.parametrize("lang", sorted(OTHER_LANGUAGES))
 def test_prose_in_another_language_or_script_is_kept_alone(ctx, lang):
     passage = OTHER_LANGUAGES[lang]
-    text, changes = repair_text(passage, ctx, "x.txt")
+    text, changes = repair_text(passage, ctx)
     assert text == passage, [c for c in changes]
     assert not [c for c in changes if c.operation.startswith("drop_")]
 
@@ -57,7 +57,7 @@ def test_prose_in_another_language_or_script_is_kept_alone(ctx, lang):
 @pytest.mark.parametrize("lang", sorted(OTHER_LANGUAGES))
 def test_prose_in_another_language_or_script_is_kept_inside_a_french_page(ctx, lang):
     passage = OTHER_LANGUAGES[lang]
-    text, changes = repair_text(FRENCH.format(passage=passage), ctx, "x.txt")
+    text, changes = repair_text(FRENCH.format(passage=passage), ctx)
     assert passage in text, [c for c in changes]
     assert not [c for c in changes if c.operation.startswith("drop_")]
 
@@ -70,12 +70,12 @@ def test_prose_in_another_language_or_script_is_kept_inside_a_french_page(ctx, l
     "Il fallait que je pusse venir, dit-elle, mais il se ravisa.",
 ])
 def test_correct_french_is_never_rewritten(ctx, sentence):
-    text, changes = repair_text(sentence, ctx, "x.txt")
+    text, changes = repair_text(sentence, ctx)
     assert text == sentence, changes
 
 
 def test_ocr_damage_is_still_repaired_in_french(ctx):
-    text, _ = repair_text("Il faut quelgues mois pour I'objet du projet, surles territoires.", ctx, "x.txt")
+    text, _ = repair_text("Il faut quelgues mois pour I'objet du projet, surles territoires.", ctx)
     assert text == "Il faut quelques mois pour l'objet du projet, sur les territoires."
 
 
@@ -116,7 +116,7 @@ def test_repair_never_raises_the_error_rate_of_real_ocr(ctx):
     from ocr_real import cer
 
     for doc in _icdar():
-        repaired, changes = repair_text(doc["ocr"], ctx, doc["file"])
+        repaired, changes = repair_text(doc["ocr"], ctx)
         before, after = cer(doc["ocr"], doc["truth"]), cer(repaired, doc["truth"])
         assert after <= before + 1e-9, (doc["file"], before, after)
         dropped = sum(sum(ch.isalpha() for ch in c.before) for c in changes if c.operation.startswith("drop_"))
@@ -132,7 +132,7 @@ def test_every_letter_bearing_line_is_kept_or_its_removal_recorded(ctx, lines):
     """For any text: each input line holding a letter is, letters and all, in the output, or a change says
     why it is not (changed, dropped, joined)."""
     text = "\n".join(lines)
-    repaired, changes = repair_text(text, ctx, "x.txt")
+    repaired, changes = repair_text(text, ctx)
     recorded = "\n".join(c.before for c in changes)
     out_letters = "".join(ch for ch in repaired if ch.isalpha()).casefold()
     for line in text.split("\n"):

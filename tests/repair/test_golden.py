@@ -19,13 +19,13 @@ def ctx(config):
 
 @pytest.mark.parametrize("case", CASES["fix"], ids=[c["why"] for c in CASES["fix"]])
 def test_fix(case, ctx):
-    text, changes = repair_text(case["input"], ctx, "golden.txt")
+    text, changes = repair_text(case["input"], ctx)
     assert text == case["expected"]
     assert changes, "a repair that changed text must record it"
 
 
 @pytest.mark.parametrize("case", CASES["keep"], ids=[c["why"] for c in CASES["keep"]])
 def test_keep(case, ctx):
-    text, changes = repair_text(case["input"], ctx, "golden.txt")
+    text, changes = repair_text(case["input"], ctx)
     assert text == case["input"]
     assert changes == []

@@ -26,8 +26,8 @@ SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 @SETTINGS
 @given(texts)
 def test_repair_is_idempotent(text):
-    once, _ = repair_text(text, CTX, "p.txt")
-    twice, changes = repair_text(once, CTX, "p.txt")
+    once, _ = repair_text(text, CTX)
+    twice, changes = repair_text(once, CTX)
     assert twice == once
     assert changes == []
 
@@ -36,7 +36,7 @@ def test_repair_is_idempotent(text):
 @given(texts)
 def test_no_line_disappears_unrecorded(text):
     """Every line of the input is in the output (joined or fixed) or in a recorded change."""
-    out, changes = repair_text(text, CTX, "p.txt")
+    out, changes = repair_text(text, CTX)
 
     def letters(s: str) -> str:  # hyphens, blanks and punctuation may move when lines are joined
         return "".join(ch for ch in s if ch.isalnum())
@@ -51,7 +51,7 @@ def test_no_line_disappears_unrecorded(text):
 @SETTINGS
 @given(texts)
 def test_lexicon_words_are_never_changed(text):
-    out, changes = repair_text(text, CTX, "p.txt")
+    out, changes = repair_text(text, CTX)
     for word in CTX.lexicon.protected:
         assert text.count(word) <= out.count(word) or any(word in c.before for c in changes
                                                            if c.operation in ("drop_chrome", "drop_debris_line", "drop_page_furniture"))
@@ -61,8 +61,8 @@ def test_lexicon_words_are_never_changed(text):
 @given(st.text(max_size=300))
 @settings(max_examples=200, deadline=None)
 def test_any_text_repairs_idempotently(text):
-    once, _ = repair_text(text, CTX, "p.txt")
-    assert repair_text(once, CTX, "p.txt")[0] == once
+    once, _ = repair_text(text, CTX)
+    assert repair_text(once, CTX)[0] == once
 
 
 def test_fold_ignores_case_and_blanks():

@@ -21,7 +21,7 @@ def seed(prefix: str) -> str:
 
 @needs_seeds
 def test_ocr_poster_is_repaired(ctx):
-    text, changes = repair_text(seed("002"), ctx, "002.txt")
+    text, changes = repair_text(seed("002"), ctx)
     for wrong in ("I'objet", "|'expertise", "quelgues", "publigue", "¢a", "ceuvrent", "déebut", "systémes",
                   "étre", "peut-é&tre", "surles", "gu'on", "quelgu'un", "logistigue", "Aif,é#@@%", "@\\i@\\",
                   "95}7", "France o QxS i"):
@@ -37,7 +37,7 @@ def test_ocr_poster_is_repaired(ctx):
 
 @needs_seeds
 def test_names_survive_untouched(ctx):
-    text, _ = repair_text(seed("002"), ctx, "002.txt")
+    text, _ = repair_text(seed("002"), ctx)
     for name in ("CIVAM", "UGESS", "GESRA", "VivreS", "Castanet-Tolosan", "VRAC", "Montpellier", "Marseille"):
         assert name in text, name
 
@@ -47,7 +47,7 @@ def test_names_survive_untouched(ctx):
 def test_clean_seeds_almost_unchanged(ctx, prefix):
     """Share of words changed by word repair on clean text (quotes, spaces, chrome aside): at most 0.1%."""
     original = seed(prefix)
-    _, changes = repair_text(original, ctx, f"{prefix}.txt")
+    _, changes = repair_text(original, ctx)
     changed = sum(max(1, len(c.before.split())) for c in changes if c.operation in WORD_OPERATIONS)
     assert changed / len(original.split()) <= 0.001, [c for c in changes if c.operation in WORD_OPERATIONS]
 
@@ -56,6 +56,6 @@ def test_clean_seeds_almost_unchanged(ctx, prefix):
 def test_clean_seeds_lose_only_chrome(ctx):
     dropped = []
     for prefix in ("000", "001", "003", "004"):
-        _, changes = repair_text(seed(prefix), ctx, f"{prefix}.txt")
+        _, changes = repair_text(seed(prefix), ctx)
         dropped += [c.before for c in changes if c.after == "" and c.operation != "drop_chrome"]
     assert dropped == []

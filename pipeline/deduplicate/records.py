@@ -1,0 +1,142 @@
+"""Across records and files: exact and near duplicates (MinHash LSH, then confirmed) merged into one record
+that lists every other place and gains any paragraph only another copy had."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from ..record import Change, Record
+from ..text.fold import fold_words
+from .compare import jaccard, names_agree, near, sentence_keys, shingles
+
+NAME = "deduplicate"
+
+
+def same_content(a: Record, b: Record, sa: set[str], sb: set[str], cfg: dict[str, Any]) -> float | None:
+    """The confirmed similarity of two records, or None when they are not the same content."""
+    score = jaccard(sa, sb)
+    smaller = min(len(sa), len(sb))
+    containment = len(sa & sb) / smaller if smaller >= cfg["containment_min_shingles"] else 0.0
+    if score < cfg["near_threshold"] and containment < cfg["containment_threshold"]:
+        return None
+    if not names_agree(a.text, b.text, cfg["names_threshold"]):
+        return None  # same template, different organisations, people, places or numbers
+    return round(score, 4)
+
+
+def completeness(record: Record) -> tuple:
+    """Sort key: the best copy first (longest, most fields, earliest path and span)."""
+    filled = sum(v is not None for v in (record.title, record.published, record.updated))
+    span = record.source.span or [0, 0]
+    return (-len(record.text), -filled, record.source.path, span[0], record.id)
+
+
+class _Groups:
+    """Union-find over record indexes."""
+
+    def __init__(self, n: int):
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, i: int, j: int) -> None:
+        a, b = self.find(i), self.find(j)
+        if a != b:
+            self.parent[max(a, b)] = min(a, b)
+
+
+def candidate_pairs(texts: list[str], cfg: dict[str, Any]) -> list[tuple[int, int]]:
+    """Pairs LSH says may be near duplicates (never all pairs).  Shingle sets are
+    made one at a time and not kept: only the signatures stay in memory."""
+    from datasketch import MinHash, MinHashLSH
+
+    lsh = MinHashLSH(threshold=cfg["lsh_threshold"], num_perm=cfg["num_perm"])
+    first = MinHash(num_perm=cfg["num_perm"], seed=cfg["seed"])
+    permutations, scheme = first.permutations, first.scheme  # drawn once, not per record
+    pairs: set[tuple[int, int]] = set()
+    for i, text in enumerate(texts):
+        shingle_set = shingles(text, cfg["shingle_size"])
+        if not shingle_set:
+            continue
+        signature = MinHash(num_perm=cfg["num_perm"], seed=cfg["seed"], permutations=permutations, scheme=scheme)
+        signature.update_batch([s.encode("utf-8") for s in sorted(shingle_set)])
+        for j in lsh.query(signature):
+            pairs.add((j, i))
+        lsh.insert(i, signature)
+    return sorted(pairs)
+
+
+def merge_records(records: list[Record], cfg: dict[str, Any]) -> list[Record]:
+    n = len(records)
+    groups = _Groups(n)
+    similarity: dict[tuple[int, int], tuple[str, float]] = {}
+    by_hash: dict[str, int] = {}
+    for i, record in enumerate(records):
+        digest = hashlib.sha256(fold_words(record.text).encode()).hexdigest()
+        if digest in by_hash and fold_words(record.text):
+            groups.union(by_hash[digest], i)
+            similarity[(by_hash[digest], i)] = ("exact", 1.0)
+        else:
+            by_hash.setdefault(digest, i)
+    if cfg["near"]:
+        for i, j in candidate_pairs([r.text for r in records], cfg):
+            if groups.find(i) == groups.find(j):
+                continue
+            size = cfg["shingle_size"]
+            score = same_content(records[i], records[j], shingles(records[i].text, size),
+                                 shingles(records[j].text, size), cfg)
+            if score is not None:
+                groups.union(i, j)
+                similarity[(i, j)] = ("near", score)
+    members: dict[int, list[int]] = {}
+    for i in range(n):
+        members.setdefault(groups.find(i), []).append(i)
+    out = []
+    for indexes in members.values():
+        if len(indexes) == 1:
+            out.append(records[indexes[0]])
+            continue
+        out.append(_merge_group([records[i] for i in indexes], indexes, similarity, cfg))
+    return out
+
+
+def _pair_info(a: int, b: int, similarity: dict[tuple[int, int], tuple[str, float]]) -> tuple[str, float]:
+    return similarity.get((a, b)) or similarity.get((b, a)) or ("near", 0.0)
+
+
+def _merge_group(group: list[Record], indexes: list[int], similarity: dict, cfg: dict[str, Any]) -> Record:
+    order = sorted(range(len(group)), key=lambda k: completeness(group[k]))
+    keep = group[order[0]]
+    paragraphs = keep.text.split("\n\n")
+    duplicates = list(keep.duplicates)
+    changes: list[Change] = []
+    for k in order[1:]:
+        other = group[k]
+        kind, score = _pair_info(indexes[order[0]], indexes[k], similarity)
+        if kind == "near" and score == 0.0:  # joined through a third copy: measure it against the kept one
+            sa, sb = shingles(keep.text, cfg["shingle_size"]), shingles(other.text, cfg["shingle_size"])
+            score = round(jaccard(sa, sb), 4)
+        duplicates.append({"path": other.source.path, "span": other.source.span, "kind": kind, "similarity": score})
+        duplicates.extend(other.duplicates)
+        changes.append(Change(NAME, f"merge_{kind}_duplicate", other.source.path, keep.source.path, keep.source.path,
+                              reason=f"record {other.id} has the same content (similarity {score:.2f}); "
+                                     "the most complete copy is kept"))
+        known = {key for p in paragraphs for key in sentence_keys(p)}
+        for paragraph in other.text.split("\n\n"):
+            keys = sentence_keys(paragraph)
+            threshold = cfg["paragraph_similarity"]
+            if keys and not all(key in known for key in keys) and \
+                    not any(near(paragraph, p, threshold) >= threshold and names_agree(paragraph, p, 1.0)
+                            for p in paragraphs):
+                paragraphs.append(paragraph)
+                known.update(keys)
+                changes.append(Change(NAME, "add_paragraph_from_duplicate", "", paragraph, keep.source.path,
+                                      reason=f"only the copy in {other.source.path} had it"))
+        changes.extend(other.changes)
+    duplicates.sort(key=lambda d: (d["path"], d["span"] or [0, 0]))
+    return keep.with_changes(*changes, text="\n\n".join(paragraphs), duplicates=duplicates)

@@ -1,0 +1,201 @@
+"""Pages of a dump: metadata blocks anchor them, titles are found from the summaries that repeat them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..text.fold import fold_blanks
+from .rules import Rules, clean_title, is_date_line, is_title_like, similar
+
+# --- blocks of metadata ---------------------------------------------------------------------------
+
+@dataclass
+class Block:
+    start: int  # line index of the first label
+    end: int  # line index after the block
+    fields: dict[str, Any] = field(default_factory=dict)
+    labels: int = 0
+    text: str = ""  # the block's lines as the source wrote them
+
+
+def find_blocks(lines: list[str], rules: Rules) -> list[Block]:
+    blocks: list[Block] = []
+    i = 0
+    while i < len(lines):
+        if fold_blanks(lines[i]) not in rules.labels:
+            i += 1
+            continue
+        block = Block(i, i)
+        j = i
+        while j < len(lines):
+            key = fold_blanks(lines[j])
+            if key not in rules.labels:
+                break
+            spec = rules.labels[key]
+            block.labels += 1
+            j += 1
+            value = None
+            if spec.get("has_value", True) and j < len(lines) and lines[j].strip() and fold_blanks(lines[j]) not in rules.labels:
+                value = lines[j].strip()
+                j += 1
+            if spec.get("has_value", True):
+                if value is not None and "values" in spec:
+                    value = spec["values"].get(value, value)
+                block.fields[spec["key"]] = value
+            while j < len(lines) and not lines[j].strip() and j + 1 < len(lines) and fold_blanks(lines[j + 1]) in rules.labels \
+                    and not spec.get("ends_block"):
+                j += 1  # a blank line between a label with no value and the next label
+            if spec.get("ends_block"):
+                break
+        block.end = j
+        block.text = "\n".join(lines[i:j]).strip("\n")
+        if block.labels >= 2:
+            blocks.append(block)
+            i = j
+        else:
+            i += 1
+    return blocks
+
+
+# --- paragraphs and pages -----------------------------------------------------------------------------
+
+def paragraphs(lines: list[str], rules: Rules) -> list[str]:
+    """Blank-line separated paragraphs; a date line always stands alone."""
+    out, current = [], []
+    for line in lines:
+        if line.strip() and is_date_line(line, rules):
+            if current:
+                out.append("\n".join(current))
+                current = []
+            out.append(line)
+        elif line.strip():
+            current.append(line)
+        elif current:
+            out.append("\n".join(current))
+            current = []
+    if current:
+        out.append("\n".join(current))
+    return out
+
+
+@dataclass
+class Page:
+    title: str | None
+    body: list[str]
+    fields: dict[str, Any] = field(default_factory=dict)
+    summary: list[str] = field(default_factory=list)
+    block_text: str = ""
+
+
+def _strong_title_at(paras: list[str], i: int, rules: Rules) -> bool:
+    """A title-like line followed by a date line ("Publié le …")."""
+    return is_title_like(paras[i], rules, any_case=True) and i + 1 < len(paras) \
+        and is_date_line(paras[i + 1], rules) is not None
+
+
+def _split_leading(paras: list[str], rules: Rules) -> list[Page]:
+    """Text before the first block's page.
+
+    A title-like line starts a page when no page is open, when the open page
+    is a title with nothing under it yet (two titles in a row: the first had
+    no body), when a date line follows it, or when it is the last line before
+    the next page (a heading always has something under it).  Elsewhere it is
+    a heading inside the open page.
+    """
+    pages: list[Page] = []
+    for i, para in enumerate(paras):
+        open_page = pages[-1] if pages else None
+        starts = is_title_like(para, rules) and (
+            open_page is None or (open_page.title is not None and not open_page.body)
+            or _strong_title_at(paras, i, rules) or i == len(paras) - 1)
+        if starts:
+            pages.append(Page(clean_title(para), []))
+        elif open_page is None:
+            pages.append(Page(None, [para]))
+        else:
+            open_page.body.append(para)
+    return pages
+
+
+def _title_index(region: list[str], summary: list[str], rules: Rules) -> int | None:
+    """Where the page of a block starts in the text before it (see the module docstring)."""
+    anchor = None
+    for probe in summary[:3]:
+        for i in range(len(region) - 1, -1, -1):
+            if similar(region[i], probe, rules.similarity):
+                anchor = i
+                break
+        if anchor is not None:
+            break
+    if anchor is not None:
+        for i in range(anchor - 1, -1, -1):
+            if is_title_like(region[i], rules):
+                return i
+        return None
+    i = len(region) - 1
+    while i >= 0 and is_date_line(region[i], rules):
+        i -= 1
+    if i >= 0 and is_title_like(region[i], rules):
+        return i
+    return None
+
+
+def split_pages(text: str, rules: Rules) -> list[Page]:
+    lines = text.split("\n")
+    blocks = find_blocks(lines, rules)
+    if not blocks:
+        return [Page(None, paragraphs(lines, rules))]
+    regions = [paragraphs(lines[: blocks[0].start], rules)]
+    for a, b in zip(blocks, blocks[1:]):
+        regions.append(paragraphs(lines[a.end: b.start], rules))
+    regions.append(paragraphs(lines[blocks[-1].end:], rules))
+
+    pages: list[Page] = []
+    carry: list[str] = regions[0]  # text before the current block not yet given to a page
+    for k, block in enumerate(blocks):
+        after = regions[k + 1]
+        t = _title_index(carry, after, rules)
+        if t is None:
+            before, mine = ([], carry) if not pages else (carry, [])
+            title = None
+        else:
+            before, mine, title = carry[:t], carry[t + 1:], clean_title(carry[t])
+        if pages:
+            pages[-1].summary.extend(before)
+        elif before:
+            pages.extend(_split_leading(before, rules))
+        pages.append(Page(title, mine, dict(block.fields), block_text=block.text))
+        carry = after
+    # after the last block: its summary, then any page a title with a date line starts
+    tail = carry
+    for i in range(len(tail)):
+        if _strong_title_at(tail, i, rules):
+            pages[-1].summary.extend(tail[:i])
+            pages.append(Page(clean_title(tail[i]), tail[i + 1:]))
+            break
+    else:
+        pages[-1].summary.extend(tail)
+    return pages
+
+
+
+
+def choose_title(paras: list[str], declared: str | None, rules: Rules) -> tuple[str | None, int | None]:
+    """Title of a one-record document and the index of the paragraph it came from (None if declared)."""
+    first = next((i for i, p in enumerate(paras) if p.strip()), None)
+    if declared and declared.strip():
+        declared = clean_title(declared)
+        if first is not None and fold_blanks(paras[first]) and fold_blanks(declared).startswith(fold_blanks(paras[first])):
+            return clean_title(paras[first]), first  # <title>Page - Site</title> and <h1>Page</h1>
+        return declared, None
+    for i, para in enumerate(paras):
+        if any(p.search(para.strip()) for p in rules.prefer) and is_title_like(para, rules):
+            return clean_title(para), i
+    for i in range(min(6, len(paras))):
+        if _strong_title_at(paras, i, rules):
+            return clean_title(paras[i]), i
+    for i, para in enumerate(paras[:6]):
+        if is_title_like(para, rules) and len(para.split()) <= rules.doc_title_max_words:
+            return clean_title(para), i
+    return None, None

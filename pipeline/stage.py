@@ -1,0 +1,108 @@
+"""What the runner knows about a stage: the `Stage` protocol, the file `Reader`, and their settings.
+
+A stage is built once, `setup` with its own section of the config (it does
+its I/O there: word lists, rules, gazetteers; models load when first needed),
+then `run` is a pure function of the records it is given.  The runner knows
+nothing else about stages: their name and version (for the cache), their
+scope, and whether one record may become several.
+
+* `file` scope is the `Reader`: it turns one raw file into records, in a
+  worker process, under the per-file limits;
+* `corpus` scope sees every record at once (repair learns site chrome,
+  deduplicate compares records);
+* `record` scope sees records one by one, cached per record (`splits`: one
+  record in, several out).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, Protocol, runtime_checkable
+
+from .record import Record
+
+Scope = Literal["corpus", "record"]
+
+
+@dataclass(frozen=True)
+class Settings(Mapping[str, Any]):
+    """One section of the config, as a stage receives it: its validated values, and the folder the file
+    names in it are relative to.  Read like a dict (`settings["key"]`)."""
+
+    section: str
+    data: Mapping[str, Any]
+    base_dir: Path
+
+    def __getitem__(self, key: str) -> Any:
+        return self.data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.data)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def data_file(self, name: str) -> Path:
+        return self.base_dir / name
+
+    @property
+    def fingerprint(self) -> str:
+        """Hash of the values and of the data files and folders they name (`*_file`, `*_dir`)."""
+        payload: dict[str, Any] = {"values": dict(self.data)}
+        for key, value in sorted(self.data.items()):
+            if key.endswith("_file") and value:
+                f = self.data_file(value)
+                payload[f"{key}:content"] = f.read_text("utf-8") if f.exists() else None
+            if key.endswith("_dir") and key != "cache_dir" and value:
+                folder = self.data_file(value)
+                payload[f"{key}:content"] = {
+                    f.name: f.read_text("utf-8") for f in sorted(folder.glob("*")) if f.is_file()
+                } if folder.is_dir() else None
+        blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
+        return hashlib.sha256(blob).hexdigest()
+
+
+@runtime_checkable
+class Stage(Protocol):
+    name: str  # also the config section it reads
+    version: str  # bumped when its output changes, so that cached results are recomputed
+    scope: Scope
+    splits: bool  # record scope: one record may become several
+
+    def setup(self, settings: Settings) -> None: ...
+
+    def run(self, records: list[Record]) -> list[Record]: ...
+
+
+@runtime_checkable
+class Reader(Protocol):
+    """The first step: one raw file in, its records out (or `Unreadable` with the reason)."""
+
+    name: str
+    version: str
+
+    def setup(self, settings: Settings) -> None: ...
+
+    def read(self, file: Any) -> list[Record]: ...
+
+
+def check_pipeline(reader: Reader, stages: list[Stage]) -> None:
+    """The order rules, checked where the pipeline list is built: a reader first, then stages with distinct
+    names and known scopes."""
+    if not isinstance(reader, Reader):
+        raise TypeError(f"{reader!r} is not a Reader")
+    names = [reader.name]
+    for stage in stages:
+        if not isinstance(stage, Stage):
+            raise TypeError(f"{stage!r} is not a Stage")
+        if stage.scope not in ("corpus", "record"):
+            raise ValueError(f"stage {stage.name}: scope must be 'corpus' or 'record', not {stage.scope!r}")
+        if stage.splits and stage.scope != "record":
+            raise ValueError(f"stage {stage.name}: only a record stage may split records")
+        names.append(stage.name)
+    if len(set(names)) != len(names):
+        raise ValueError(f"stage names must be distinct: {names}")
