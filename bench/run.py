@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline.config import load  # noqa: E402
 from pipeline.extract import RawFile, Unreadable, extract_file  # noqa: E402
-from pipeline.runner import run  # noqa: E402
+from pipeline.api import run  # noqa: E402
 
 WORDS = ("réseau collectivités économie sociale solidaire territoire projet alimentation rurale "
          "coopération tiers-lieux insertion emploi transition écologique commune région acteurs").split()
@@ -123,8 +123,7 @@ def classify_bench(config) -> None:
     import json
     import tomllib
 
-    sys.path.insert(0, str(ROOT / "tests"))
-    from classify.scoring import score
+    from pipeline.evaluation import score
 
     from pipeline.classify import run as classify
     from pipeline.config import Config

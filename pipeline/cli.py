@@ -7,7 +7,8 @@ import json
 import sys
 from pathlib import Path
 
-from .config import ConfigError, load
+from . import api
+from .config import ConfigError
 
 DEFAULT_CONFIG = "config/pipeline.toml"
 
@@ -37,22 +38,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _config(path: str):
-    # The default config is optional (built-in defaults apply); a named one must exist.
-    if path == DEFAULT_CONFIG and not Path(path).exists():
-        return load(None)
-    return load(path)
-
-
 def _read_text(file: str, config) -> str:
     """The text of FILE as extraction gives it (any supported format); '-' reads the bytes of stdin as a
     .txt file, through the same decoding (byte-order mark, UTF-16, UTF-8, cp1252…)."""
-    from .discover import read_regular
-    from .extract import RawFile, extract_file
+    from .run.discover import read_regular
 
     if file == "-":
-        return extract_file(RawFile("stdin.txt", sys.stdin.buffer.read()), config).text
-    return extract_file(RawFile(Path(file).name, read_regular(file)), config).text
+        return api.read_text(sys.stdin.buffer.read(), "stdin.txt", config)
+    return api.read_text(read_regular(file), Path(file).name, config)
 
 
 def _print(text: str) -> None:
@@ -67,13 +60,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "search":
             return _search(args)
-        config = _config(args.config)
+        config = api.load_config(args.config)
         if args.command == "run":
-            from .runner import FatalError, run
+            from .errors import FatalError
 
             try:
-                run(Path(args.raw), Path(args.out), config, use_cache=not args.no_cache,
-                    progress=not args.quiet, log=None if args.quiet else sys.stderr, force=args.force)
+                api.run(args.raw, args.out, config, use_cache=not args.no_cache,
+                        progress=not args.quiet, log=None if args.quiet else sys.stderr, force=args.force)
             except FatalError as exc:
                 print(f"glaneur: error: {exc}", file=sys.stderr)
                 return 2
@@ -89,16 +82,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"glaneur: error: {args.file}: {exc.strerror or exc}", file=sys.stderr)
             return 1
         if args.command == "repair":
-            from .repair import context, repair_text
-
-            repaired, _ = repair_text(text, context(config))
-            _print(repaired)
+            _print(api.repair(text, config)[0])
         else:
-            from .classify import annotate
-            from .validate import check_model
-
-            check_model(config)
-            _print(json.dumps(annotate(text, config), ensure_ascii=False))
+            _print(json.dumps(api.annotate(text, config), ensure_ascii=False))
         return 0
     except ConfigError as exc:
         print(f"glaneur: error: {exc}", file=sys.stderr)
@@ -106,13 +92,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _search(args) -> int:
-    from .corpus_db import search
-
-    path = Path(args.out) / "corpus.sqlite"
-    if not path.exists():
-        print(f"glaneur: error: {path} not found (run `glaneur run` first)", file=sys.stderr)
+    try:
+        hits = api.search(args.query, args.out, args.limit)
+    except FileNotFoundError as exc:
+        print(f"glaneur: error: {exc}", file=sys.stderr)
         return 2
-    hits = search(path, args.query, args.limit)
     for hit in hits:
         print(f"{hit['id']}  {hit['title'] or '(sans titre)'}  [{hit['path']}]")
         print(f"    {' '.join(hit['snippet'].split())}")

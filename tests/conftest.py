@@ -58,7 +58,7 @@ def cer(hypothesis: str, reference: str) -> float:
 @pytest.fixture(scope="session")
 def sample_run(tmp_path_factory, config):
     """The pipeline over the project's raw/ corpus, once per session (OCR and spaCy are slow)."""
-    from pipeline.runner import run
+    from pipeline.run import run
 
     base = tmp_path_factory.mktemp("sample-run")
     out = base / "clean"
@@ -103,7 +103,7 @@ HOSTILE = ("<script>document.title='pwned'; console.error('pwned')</script>\n\n"
 @pytest.fixture(scope="session")
 def hostile_run(tmp_path_factory, config):
     """A tiny corpus with a page full of markup, for the report's escaping and the search."""
-    from pipeline.runner import run
+    from pipeline.run import run
 
     raw = tmp_path_factory.mktemp("hostile") / "raw"
     raw.mkdir()

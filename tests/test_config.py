@@ -149,7 +149,7 @@ def test_runtime_checks_stop_the_cli_before_any_work_with_one_line(tmp_path, tex
 
 
 def test_the_run_section_does_not_make_outputs_stale(tmp_path, config):
-    from pipeline.runner import run
+    from pipeline.run import run
 
     raw = tmp_path / "raw"
     raw.mkdir()

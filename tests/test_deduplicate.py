@@ -98,7 +98,7 @@ def test_run_is_deterministic_whatever_the_input_order(config):
 
 @pytest.fixture(scope="module")
 def golden_run(tmp_path_factory, config):
-    from pipeline.runner import run
+    from pipeline.run import run
 
     corpus = tmp_path_factory.mktemp("dedup") / "corpus"
     shutil.copytree(GOLDEN / "corpus", corpus)
@@ -179,7 +179,7 @@ def _sentences(text: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def seed_run(tmp_path_factory, config):
-    from pipeline.runner import run
+    from pipeline.run import run
 
     out = tmp_path_factory.mktemp("seeds") / "clean"
     run(SEEDS, out, config, use_cache=False, progress=False, log=None)

@@ -226,7 +226,7 @@ def _run_with_a_bad_reader(tmp_path, monkeypatch, misbehave, config_text=""):
     patch, so they see it too.  Returns the manifest entries by path."""
     from pipeline import extract
     from pipeline.config import load
-    from pipeline.runner import run
+    from pipeline.run import run
 
     raw = tmp_path / "raw"
     raw.mkdir()

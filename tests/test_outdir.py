@@ -14,9 +14,9 @@ import pytest
 
 from conftest import ROOT
 from pipeline.errors import FatalError
-from pipeline.outdir import recover
+from pipeline.outputs.folder import recover
 from pipeline.outputs import OUTPUT_FILES
-from pipeline.runner import run
+from pipeline.run import run
 
 TEXT = "Le réseau des collectivités accompagne les projets d'économie sociale et solidaire en Bretagne.\n"
 
@@ -84,9 +84,9 @@ def test_an_empty_folder_and_our_own_previous_output_are_replaced(tmp_path, conf
 def test_an_unwritable_out_stops_the_run_before_any_work(tmp_path, config, monkeypatch):
     raw = corpus(tmp_path)
     (tmp_path / "fichier").write_text("x")
-    from pipeline import runner
+    import pipeline.run as runner
 
-    monkeypatch.setattr(runner, "_run_files", lambda *a, **k: pytest.fail("work started"))
+    monkeypatch.setattr(runner, "run_files", lambda *a, **k: pytest.fail("work started"))
     with pytest.raises(FatalError, match="cannot be written"):
         run(raw, tmp_path / "fichier" / "clean", config, use_cache=False, progress=False, log=None)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, needs_tesseract
-from pipeline.corpus_db import fts_query, search
+from pipeline.outputs.sqlite import fts_query, search
 
 def records_of(out: Path) -> list[dict]:
     return [json.loads(x) for x in (out / "records.jsonl").read_text("utf-8").splitlines()]

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from conftest import RAW, ROOT, needs_tesseract, write_config
-from pipeline import runner
+import pipeline.run as runner
 from pipeline.outputs import OUTPUT_FILES
-from pipeline.runner import FatalError, run
+from pipeline.run import FatalError, run
 
 
 def tiny_raw(tmp_path: Path) -> Path:

@@ -8,7 +8,7 @@ from conftest import SEEDS, needs_seeds, needs_tesseract
 @needs_seeds
 @needs_tesseract
 def test_every_seed_gives_records_and_a_manifest_entry(tmp_path, config):
-    from pipeline.runner import run
+    from pipeline.run import run
 
     run(SEEDS, tmp_path / "clean", config, use_cache=False, progress=False, log=None)
     manifest = json.loads((tmp_path / "clean" / "manifest.json").read_text("utf-8"))

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from conftest import ROOT, needs_tesseract
-from classify.scoring import score
+from pipeline.evaluation import score
 
 GOLDEN = ROOT / "tests" / "golden" / "classify.json"
 # Floors set from measurement (rules on, 2026-11-25: ORG F1 0.73, LOC 0.94, PER 0.92, DATE 1.00;
@@ -33,7 +33,7 @@ def test_f1_per_label_above_floor(scores, label):
 def test_rules_add_to_the_bare_model(tmp_path, config, sample_run):
     """The same corpus with `rules = false`: the gazetteer and rules must do better on every entity label."""
     from pipeline.config import load
-    from pipeline.runner import run
+    from pipeline.run import run
 
     from conftest import RAW, write_config
 

@@ -15,13 +15,39 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 from pathlib import Path
 
-from .discover import OUTPUT_MARKER, display_name, manifest_says_glaneur
-from .errors import FatalError
+from ..errors import FatalError
+
+OUTPUT_MARKER = "manifest.json"  # a folder holding it, written by glaneur, is an output folder
+
+def display_name(fs_name: str) -> str:
+    """A file name as text: valid UTF-8 as is, any other byte as `\\xNN`."""
+    return os.fsencode(fs_name).decode("utf-8", "backslashreplace")
+
+
+def is_glaneur_output(folder: Path) -> bool:
+    """A folder written by `glaneur run`: its manifest names glaneur."""
+    try:
+        with open(folder / OUTPUT_MARKER, "rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
+    return b'"glaneur"' in head and b'"fingerprint"' in head
+
+
+def manifest_says_glaneur(path: Path) -> bool:
+    """The manifest at `path` is one glaneur wrote (parsed, not only sniffed)."""
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and "glaneur" in data and "fingerprint" in data
+
 
 # Every name glaneur writes into CLEAN_DIR; anything else there is the user's.
 OWN_NAMES = frozenset({"records.jsonl", "records.parquet", "entities.parquet", "changes.jsonl", OUTPUT_MARKER,

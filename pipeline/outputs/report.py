@@ -22,7 +22,7 @@ import json
 from collections import Counter
 from typing import Any
 
-from .record import Record
+from ..record import Record
 
 LABEL_COLOURS = {"ORG": "#d9e8fb", "LOC": "#dcf5dc", "PER": "#fbe3d3", "DATE": "#efe3fb", "MISC": "#eeeeee"}
 

@@ -17,36 +17,20 @@ What glaneur promises here (README, "What glaneur will never do"):
 from __future__ import annotations
 
 import fnmatch
-import json
 import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from .extract.errors import Unreadable
+from ..extract.errors import Unreadable
+from ..outputs.folder import display_name, is_glaneur_output
 
-OUTPUT_MARKER = "manifest.json"  # a folder holding it, written by glaneur, is an output folder
 
 
 @dataclass(frozen=True)
 class Found:
     rel: str  # '/'-separated, relative to RAW_DIR, odd bytes escaped: the name shown everywhere
     fs_path: str  # the name on disk, for opening
-
-
-def display_name(fs_name: str) -> str:
-    """A file name as text: valid UTF-8 as is, any other byte as `\\xNN`."""
-    return os.fsencode(fs_name).decode("utf-8", "backslashreplace")
-
-
-def is_glaneur_output(folder: Path) -> bool:
-    """A folder written by `glaneur run`: its manifest names glaneur."""
-    try:
-        with open(folder / OUTPUT_MARKER, "rb") as handle:
-            head = handle.read(4096)
-    except OSError:
-        return False
-    return b'"glaneur"' in head and b'"fingerprint"' in head
 
 
 def _kind(mode: int) -> str:
@@ -157,12 +141,3 @@ def read_regular(fs_path: str, max_bytes: int | None = None) -> bytes:
         raise Unreadable(f"cannot read file: {exc.strerror or exc}") from None
     finally:
         os.close(fd)
-
-
-def manifest_says_glaneur(path: Path) -> bool:
-    """The manifest at `path` is one glaneur wrote (parsed, not only sniffed)."""
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
-        return False
-    return isinstance(data, dict) and "glaneur" in data and "fingerprint" in data

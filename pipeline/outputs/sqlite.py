@@ -13,7 +13,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from .record import Record
+from ..record import Record
 
 SCHEMA = """
 CREATE TABLE records (

@@ -16,6 +16,10 @@ from pathlib import Path
 from typing import Any
 
 
+# Bumped whenever what the cache stores changes shape, so old entries are never read.
+CACHE_FORMAT = "3"
+
+
 def key(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 

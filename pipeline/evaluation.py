@@ -1,4 +1,5 @@
-"""Precision, recall and F1 per label of classify's output against tests/golden/classify.json."""
+"""Precision, recall and F1 per label of classify's output against golden annotations (tests/golden/classify.json):
+used by the tests (with floors) and by `make bench` (beside the bare model)."""
 
 from __future__ import annotations
 

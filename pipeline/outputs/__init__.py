@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from .record import Record
+from ..record import Record
 
 OUTPUT_FILES = ("records.jsonl", "records.parquet", "entities.parquet", "changes.jsonl", "manifest.json",
                 "corpus.sqlite", "report.html")
@@ -105,7 +105,7 @@ def write_outputs(out: Path, records: list[Record], manifest: dict[str, Any]) ->
     write_parquet(out / "records.parquet", [_parquet_row(r) for r in records], record_schema())
     write_parquet(out / "entities.parquet", entity_rows(records), entity_schema())
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", "utf-8")
-    from . import corpus_db, report
+    from . import report, sqlite
 
-    corpus_db.write(out / "corpus.sqlite", records)
+    sqlite.write(out / "corpus.sqlite", records)
     (out / "report.html").write_text(report.render(records, manifest), "utf-8")

@@ -1,0 +1,71 @@
+"""glaneur as a library: what the command line and the benchmarks call (the CLI only parses and prints).
+
+    from pipeline import api
+    api.run("raw", "clean")                      # refresh clean/ from raw/
+    text, edits = api.repair("Il faut quelgues mois.")
+    api.annotate("Le RTES se réunit à Lyon le 4 mars 2023.")
+    api.search("économie solidaire", "clean")
+
+`config` is a `Config` (from `load_config`), a path to a TOML file, or None for
+config/pipeline.toml when it exists, else the built-in defaults.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .config import Config, load
+from .record import Edit
+from .run import RunResult, run as _run
+
+DEFAULT_CONFIG = Path("config") / "pipeline.toml"
+
+
+def load_config(config: Config | str | Path | None = None) -> Config:
+    """A validated config; a wrong key, type or value raises ConfigError with one line."""
+    if isinstance(config, Config):
+        return config
+    if config is None or Path(config) == DEFAULT_CONFIG and not Path(config).exists():
+        return load(DEFAULT_CONFIG) if DEFAULT_CONFIG.exists() else load(None)
+    return load(config)
+
+
+def run(raw_dir: str | Path = "raw", out_dir: str | Path = "clean", config: Config | str | Path | None = None,
+        **options: Any) -> RunResult:
+    """Refresh `out_dir` from `raw_dir` (options: use_cache, progress, log, force); raises FatalError."""
+    return _run(Path(raw_dir), Path(out_dir), load_config(config), **options)
+
+
+def read_text(data: bytes, name: str = "stdin.txt", config: Config | str | Path | None = None) -> str:
+    """The text extraction gives for a file's bytes (`name` says the format); raises Unreadable."""
+    from .extract import RawFile, extract_file
+
+    return extract_file(RawFile(name, data), load_config(config)).text
+
+
+def repair(text: str, config: Config | str | Path | None = None) -> tuple[str, list[Edit]]:
+    """The repaired text, and every edit made to it."""
+    from .repair import context, repair_text
+
+    return repair_text(text, context(load_config(config)))
+
+
+def annotate(text: str, config: Config | str | Path | None = None) -> dict[str, Any]:
+    """Language, entities and dates of `text`, offsets into it as given (the model must be installed)."""
+    from .classify import annotate as _annotate
+    from .validate import check_model
+
+    cfg = load_config(config)
+    check_model(cfg)
+    return _annotate(text, cfg)
+
+
+def search(query: str, out_dir: str | Path = "clean", limit: int = 10) -> list[dict[str, Any]]:
+    """The records of `out_dir/corpus.sqlite` that best match `query`; FileNotFoundError without it."""
+    from .outputs.sqlite import search as _search
+
+    path = Path(out_dir) / "corpus.sqlite"
+    if not path.exists():
+        raise FileNotFoundError(f"{path} not found (run `glaneur run` first)")
+    return _search(path, query, limit)

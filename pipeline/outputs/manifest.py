@@ -1,0 +1,37 @@
+"""manifest.json: every input file with its status, reason, records and flags, and the run's summary."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from .. import __version__
+from ..extract import detect_format
+from ..record import Record
+
+
+def build_manifest(results: list[dict[str, Any]], skipped: list[tuple[str, str]], records: list[Record],
+                   run_id: str) -> dict[str, Any]:
+    ids_by_path: dict[str, set[str]] = defaultdict(set)
+    flags: dict[str, list[str]] = defaultdict(list)
+    for record in records:
+        ids_by_path[record.source.path].add(record.id)
+        flags[record.source.path].extend(record.notes)
+        for dup in record.duplicates:
+            ids_by_path[dup["path"]].add(record.id)
+    files = []
+    for res in results:
+        entry = {"path": res["path"], "sha256": res["sha256"], "format": res["format"], "status": res["status"],
+                 "reason": res["reason"], "records": sorted(ids_by_path.get(res["path"], ())),
+                 "flags": sorted(flags.get(res["path"], []))}
+        entry.update(res["extracted"] or {"extraction": None, "encoding": None, "pages": None,
+                                          "ocr_pages": None, "ocr_confidence": None})
+        files.append(entry)
+    for rel, reason in skipped:
+        files.append({"path": rel, "sha256": None, "format": detect_format(rel), "status": "skipped",
+                      "reason": reason, "records": [], "flags": [], "extraction": None, "encoding": None, "pages": None,
+                      "ocr_pages": None, "ocr_confidence": None})
+    files.sort(key=lambda f: f["path"])
+    counts = {status: sum(f["status"] == status for f in files) for status in ("ok", "quarantined", "skipped")}
+    return {"glaneur": __version__, "fingerprint": run_id, "summary": {"files": len(files), **counts,
+            "flagged": sum(bool(f["flags"]) for f in files), "records": len(records)}, "files": files}

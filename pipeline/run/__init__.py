@@ -1,0 +1,171 @@
+"""Run the pipeline over a RAW_DIR and write CLEAN_DIR: the I/O edge of glaneur.
+
+The package: discover.py (which files, read safely), files.py (workers and
+the per-file limit), records.py (stages over records, with their cache),
+cache.py, summary.py; this module ties them together.
+
+* Files are found recursively and sorted; names matching `[extract] skip`
+  are listed as `skipped`.
+* File-scoped stages (extract) run per file, each result cached under a key from
+  the file's bytes and path, the stage version and its config; a file that
+  cannot be read is `quarantined` with its reason and the run goes on.
+  With `[run] executor = "dask"` files are spread over Dask distributed
+  workers (a local cluster, or `dask_scheduler` for an existing one).
+* Corpus stages (repair, deduplicate) run on everything; record stages
+  (segment, classify) per record, cached.
+* Outputs are written to a temporary folder beside CLEAN_DIR and swapped in at
+  the end, so an interrupted run leaves the previous CLEAN_DIR whole.  When the
+  inputs, config and code are those of the existing CLEAN_DIR, nothing is
+  rewritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from .. import __version__
+from ..config import Config
+from ..errors import FatalError
+from ..extract import Unreadable
+from ..outputs import OUTPUT_FILES, write_outputs
+from ..outputs.folder import check_out_dir, discard_tmp, make_tmp, recover, swap
+from ..outputs.manifest import build_manifest
+from ..record import load
+from ..stage import Reader, Stage
+from ..stages import build
+from ..validate import check_runtime
+from .cache import CACHE_FORMAT, Cache
+from .discover import Found, discover, read_regular
+from .files import run_files
+from .records import StageStats, run_records, unique_ids
+from .summary import print_summary
+
+__all__ = ["FatalError", "RunResult", "run"]
+
+
+@dataclass
+class RunResult:
+    out_dir: Path
+    up_to_date: bool
+    manifest: dict[str, Any]
+    stats: list[StageStats] = field(default_factory=list)
+
+
+
+def fingerprint(files: list[tuple[str, str | None]], skipped: list[tuple[str, str]], config: Config,
+                steps: list[Any]) -> str:
+    payload = {
+        "version": __version__,
+        "cache_format": CACHE_FORMAT,
+        "stages": [(s.name, s.version) for s in steps],
+        # [run] says how to run (executor, cache, workers), not what comes out: it never makes outputs stale
+        "config": config.fingerprint(*(name for name in config.sections if name != "run")),
+        "files": files,
+        "skipped": skipped,
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def _check_raw_dir(raw_dir: Path) -> None:
+    if not raw_dir.is_dir():
+        raise FatalError(f"RAW_DIR {raw_dir} is not a readable folder")
+    if not os.access(raw_dir, os.R_OK | os.X_OK):
+        raise FatalError(f"RAW_DIR {raw_dir} is not readable")
+
+
+def _quick_hash(found: Found, max_bytes: int) -> str | None:
+    try:
+        return hashlib.sha256(read_regular(found.fs_path, max_bytes)).hexdigest()
+    except Unreadable:
+        return None
+
+
+def run(raw_dir: Path, out_dir: Path, config: Config, *, use_cache: bool = True, progress: bool = True,
+        log: TextIO | None = sys.stderr, force: bool = False) -> RunResult:
+    raw_dir, out_dir = Path(raw_dir), Path(out_dir)
+    _check_raw_dir(raw_dir)
+    for line in recover(out_dir):
+        if log:
+            print(f"glaneur: {line}", file=log)
+    check_out_dir(raw_dir, out_dir)
+    check_runtime(config)
+    reader, stages = build(config)  # rules and word lists read, order checked: before any work
+    cache_root = str(Path(config.section("run")["cache_dir"]).resolve()) if use_cache else None
+    extract_cfg = config.section("extract")
+    found, skipped = discover(raw_dir, extract_cfg["skip"],
+                              exclude=(out_dir,) + ((Path(cache_root),) if cache_root else ()))
+    max_bytes = int(extract_cfg["max_file_mb"] * 1024 * 1024)
+    hashes = [(f.rel, _quick_hash(f, max_bytes)) for f in found]
+    run_id = fingerprint(hashes, skipped, config, [reader, *stages])
+    manifest_path = out_dir / "manifest.json"
+    if not force and manifest_path.exists() and all((out_dir / name).exists() for name in OUTPUT_FILES):
+        try:
+            previous = json.loads(manifest_path.read_text("utf-8"))
+        except ValueError:
+            previous = {}
+        if previous.get("fingerprint") == run_id:
+            if log:
+                print(f"glaneur: {out_dir} is up to date ({len(found)} files unchanged)", file=log)
+            return RunResult(out_dir, True, previous)
+
+    tmp = make_tmp(out_dir)  # before any work: an unwritable CLEAN_DIR is found now, not at the end
+    try:
+        return _run_into(tmp, reader, stages, out_dir, found, skipped, run_id, config, cache_root, progress, log)
+    finally:
+        discard_tmp(tmp)  # gone once swapped in; after a failure, never left behind
+
+
+def _run_into(tmp: Path, reader: Reader, stages: list[Stage], out_dir: Path, found: list[Found],
+              skipped: list[tuple[str, str]],
+              run_id: str, config: Config, cache_root: str | None, progress: bool,
+              log: TextIO | None) -> RunResult:
+    cache = Cache(Path(cache_root) if cache_root else None)
+    started = time.perf_counter()
+    results = run_files(found, reader, config, cache_root, progress)
+    stats = {s.name: StageStats(s.name) for s in [reader, *stages]}
+    for result in results:
+        for name, info in result["stages"].items():
+            st = stats[name]
+            st.files += 1
+            st.seconds += info["seconds"]
+            st.records_out += info.get("records", 0)
+            if info["cached"]:
+                st.cached += 1
+            else:
+                st.computed += 1
+    records = unique_ids([load(r) for res in results for r in res["records"]])
+
+    for stage in stages:
+        st = stats[stage.name]
+        st.records_in = len(records)
+        t0 = time.perf_counter()
+        if stage.scope == "record":
+            records = run_records(stage, records, config.settings(stage.name).fingerprint, cache, st)
+        else:
+            records = stage.run(records)
+            st.computed = 1
+        st.seconds = time.perf_counter() - t0
+        st.records_out = len(records)
+    records.sort(key=lambda r: r.id)
+
+    manifest = build_manifest(results, skipped, records, run_id)
+    try:
+        write_outputs(tmp, records, manifest)
+        from ..outputs.report import run_js
+
+        # The one file that differs between two runs of the same input: this run's timings.
+        (tmp / "run.js").write_text(run_js(list(stats.values()), time.perf_counter() - started), "utf-8")
+        swap(tmp, out_dir)
+    except OSError as exc:
+        raise FatalError(f"cannot write CLEAN_DIR {out_dir}: {exc.strerror or exc}") from None
+    result = RunResult(out_dir, False, manifest, list(stats.values()))
+    if log:
+        print_summary(result, time.perf_counter() - started, log)
+    return result
