@@ -7,7 +7,7 @@ a stage is a pure function of its input records and its configuration.
 
 Three fields are internal and never written to `records.jsonl`: `changes`
 (collected into `changes.jsonl`), `extracted` (the text as extraction gave
-it, so that segment can point `source.span` back into it) and `notes`
+it, so that segment can point `source.span` back into it) and `flags`
 (segmentation warnings, collected into the manifest).
 """
 
@@ -103,7 +103,7 @@ class Record:
     # internal, not part of records.jsonl
     changes: tuple[Change, ...] = ()
     extracted: str | None = None
-    notes: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()
 
     def with_changes(self, *changes: Change, **fields: Any) -> "Record":
         """A copy with `fields` replaced and `changes` appended to the log."""
@@ -142,7 +142,7 @@ def dump(record: Record) -> dict[str, Any]:
     data = record.to_json()
     data["_changes"] = [asdict(c) for c in record.changes]
     data["_extracted"] = record.extracted
-    data["_notes"] = list(record.notes)
+    data["_flags"] = list(record.flags)
     return data
 
 
@@ -150,5 +150,5 @@ def load(data: dict[str, Any]) -> Record:
     data = dict(data)
     changes = tuple(Change(**c) for c in data.pop("_changes", []))
     extracted = data.pop("_extracted", None)
-    notes = tuple(data.pop("_notes", []))
-    return Record.from_json(data, changes=changes, extracted=extracted, notes=notes)
+    flags = tuple(data.pop("_flags", []))
+    return Record.from_json(data, changes=changes, extracted=extracted, flags=flags)

@@ -16,7 +16,7 @@ def build_manifest(results: list[dict[str, Any]], skipped: list[tuple[str, str]]
     flags: dict[str, list[str]] = defaultdict(list)
     for record in records:
         ids_by_path[record.source.path].add(record.id)
-        flags[record.source.path].extend(record.notes)
+        flags[record.source.path].extend(record.flags)
         for dup in record.duplicates:
             ids_by_path[dup["path"]].add(record.id)
     files = []
@@ -24,7 +24,7 @@ def build_manifest(results: list[dict[str, Any]], skipped: list[tuple[str, str]]
         entry = {"path": res["path"], "sha256": res["sha256"], "format": res["format"], "status": res["status"],
                  "reason": res["reason"], "records": sorted(ids_by_path.get(res["path"], ())),
                  "flags": sorted(flags.get(res["path"], []))}
-        entry.update(res["extracted"] or {"extraction": None, "encoding": None, "pages": None,
+        entry.update(res["reading"] or {"extraction": None, "encoding": None, "pages": None,
                                           "ocr_pages": None, "ocr_confidence": None})
         files.append(entry)
     for rel, reason in skipped:

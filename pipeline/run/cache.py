@@ -17,7 +17,7 @@ from typing import Any
 
 
 # Bumped whenever what the cache stores changes shape, so old entries are never read.
-CACHE_FORMAT = "3"
+CACHE_FORMAT = "4"
 
 
 def key(*parts: str) -> str:

@@ -30,7 +30,7 @@ def process_file(found: Found, reader: Reader, settings: Settings, cache_root: s
     nobody foresaw, is quarantined with a one-line reason."""
     rel = found.rel
     result: dict[str, Any] = {"path": rel, "sha256": None, "format": detect_format(rel), "status": "ok",
-                              "reason": None, "records": [], "stages": {}, "extracted": None}
+                              "reason": None, "records": [], "stages": {}, "reading": None}
     try:
         return _process_file(found, reader, settings, cache_root, result)
     except Exception as exc:  # a reader's bug must not end the run: the file is quarantined, the run goes on
@@ -73,7 +73,7 @@ def _process_file(found: Found, reader: Reader, settings: Settings, cache_root: 
         cache.put(reader.name, entry, {"records": [dump(r) for r in records]})
     if records:
         source = records[0].source
-        result["extracted"] = {"extraction": source.extraction, "encoding": source.encoding,
+        result["reading"] = {"extraction": source.extraction, "encoding": source.encoding,
                                "pages": source.pages, "ocr_pages": source.ocr_pages,
                                "ocr_confidence": source.ocr_confidence}
     result["stages"][reader.name] = {"cached": hit is not None, "seconds": time.perf_counter() - started,
@@ -85,13 +85,13 @@ def _process_file(found: Found, reader: Reader, settings: Settings, cache_root: 
 def _timed_out(found: Found, seconds: float) -> dict[str, Any]:
     return {"path": found.rel, "sha256": None, "format": detect_format(found.rel), "status": "quarantined",
             "reason": f"reading took longer than file_seconds={seconds:g} (config [extract]): stopped",
-            "records": [], "stages": {}, "extracted": None}
+            "records": [], "stages": {}, "reading": None}
 
 
 def _crashed(found: Found, exc: BaseException) -> dict[str, Any]:
     return {"path": found.rel, "sha256": None, "format": detect_format(found.rel), "status": "quarantined",
             "reason": f"the reader process died ({exc.__class__.__name__}: {' '.join(str(exc).split())[:120]})",
-            "records": [], "stages": {}, "extracted": None}
+            "records": [], "stages": {}, "reading": None}
 
 
 def _guarded_result(future: Any, found: Found, seconds: float) -> dict[str, Any]:

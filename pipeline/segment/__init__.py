@@ -139,14 +139,14 @@ def flag(records: list[Record], rules: Rules) -> list[Record]:
     median = statistics.median(lengths) if lengths else 0
     out = []
     for r in records:
-        notes = list(r.notes)
+        flags = list(r.flags)
         if not r.text.strip():
-            notes.append(f"record {r.id} has a title but no text" if r.title else f"record {r.id} is empty")
+            flags.append(f"record {r.id} has a title but no text" if r.title else f"record {r.id} is empty")
         elif not r.title:
-            notes.append(f"record {r.id} has no title")
+            flags.append(f"record {r.id} has no title")
         if len(records) >= 3 and median and len(r.text) > rules.long_ratio * median:
-            notes.append(f"record {r.id} is {len(r.text) / median:.1f} times the median length of this file's records")
-        out.append(replace(r, notes=tuple(notes)))
+            flags.append(f"record {r.id} is {len(r.text) / median:.1f} times the median length of this file's records")
+        out.append(replace(r, flags=tuple(flags)))
     return out
 
 

@@ -5,16 +5,29 @@ from __future__ import annotations
 from functools import lru_cache
 
 
+@lru_cache(maxsize=4)
+def _factory(seed: int):
+    """A langdetect factory of our own, with its seed: langdetect's global one (and its global seed) are left
+    alone, and its profiles are read once per process."""
+    from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+
+    factory = DetectorFactory()
+    factory.load_profile(PROFILES_DIRECTORY)
+    factory.seed = seed
+    return factory
+
+
 @lru_cache(maxsize=50_000)
 def detect_language(text: str, seed: int, min_chars: int) -> str | None:
     """ISO 639-1 code of `text`, or None under `min_chars` letters or when langdetect cannot say."""
-    from langdetect import DetectorFactory, LangDetectException, detect
+    from langdetect import LangDetectException
 
     if sum(ch.isalpha() for ch in text) < min_chars:
         return None
-    DetectorFactory.seed = seed
+    detector = _factory(seed).create()
+    detector.append(text)
     try:
-        return detect(text)
+        return detector.detect()
     except LangDetectException:
         return None
 

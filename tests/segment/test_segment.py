@@ -74,8 +74,8 @@ def test_spans_point_back_to_the_page_in_the_extracted_text(variants, config):
 
 def test_title_only_pages_are_flagged(variants):
     records, _ = variants
-    assert any("title but no text" in note for note in records[1].notes)
-    assert not records[2].notes
+    assert any("title but no text" in note for note in records[1].flags)
+    assert not records[2].flags
 
 
 def test_sample_dump(config):
@@ -202,8 +202,8 @@ def test_a_record_far_longer_than_its_siblings_is_flagged(rules):
         return Record(f"r{i}", Source("d.txt", "0" * 64, "txt", "text"), text, title=f"T{i}")
 
     out = flag([rec(1, "court " * 20), rec(2, "court " * 22), rec(3, "long " * 400)], rules)
-    assert [bool(r.notes) for r in out] == [False, False, True]
-    assert "times the median length" in out[2].notes[0]
+    assert [bool(r.flags) for r in out] == [False, False, True]
+    assert "times the median length" in out[2].flags[0]
 
 
 # --- ids from content; changes under their page; linear on long lines ---------------------------------
@@ -271,6 +271,6 @@ def test_flags_never_contradict_each_other(rules):
     source = Source("d.txt", "0" * 64, "txt", "text")
     empty, titled, untitled = flag([Record("r1", source, ""), Record("r2", source, " ", title="Titre"),
                                     Record("r3", source, "Du texte.")], rules)
-    assert empty.notes == ("record r1 is empty",)
-    assert titled.notes == ("record r2 has a title but no text",)
-    assert untitled.notes[0] == "record r3 has no title"
+    assert empty.flags == ("record r1 is empty",)
+    assert titled.flags == ("record r2 has a title but no text",)
+    assert untitled.flags[0] == "record r3 has no title"
