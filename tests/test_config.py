@@ -157,3 +157,21 @@ def test_the_run_section_does_not_make_outputs_stale(tmp_path, config):
     run(raw, tmp_path / "clean", config, use_cache=False, progress=False, log=None)
     other = load(write(tmp_path, f"[run]\nworkers = 1\ncache_dir = '{tmp_path / 'ailleurs'}'\n"))
     assert run(raw, tmp_path / "clean", other, progress=False, log=None).up_to_date
+
+
+@pytest.mark.parametrize("name, content, words", [
+    ("themes.toml", "min_hits = 'deux'\n", "min_hits must be a whole number"),
+    ("themes.toml", "[themes.x]\nlabel = 'x'\n", "must have exactly 'label' and 'triggers'"),
+    ("segment.toml", "[[block_field]]\nlabel = 'Catégorie'\nclef = 'category'\n", "unknown key 'clef'"),
+    ("segment.toml", "[[date_line]]\npattern = '(publié'\n", "invalid pattern"),
+])
+def test_word_list_tables_are_checked_like_the_config_before_any_work(tmp_path, name, content, words):
+    path = write(tmp_path, "")
+    (tmp_path / name).write_text(content, "utf-8")
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "run", str(ROOT / "raw"), "--out",
+                           str(tmp_path / "out"), "--config", str(path), "--no-cache"],
+                          capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and words in lines[0], lines
+    assert not (tmp_path / "out").exists()

@@ -124,6 +124,7 @@ class Classify:
 
     def setup(self, settings: Settings) -> None:
         self.settings = settings
+        themes_mod.load(settings.data_file(settings["themes_file"]))  # checked now, before any work
         self._context: Context | None = None
 
     @property

@@ -17,9 +17,29 @@ class Taxonomy:
     min_hits: int
 
 
+def _check(data: dict, where: str) -> None:
+    """themes.toml checked like pipeline.toml: `min_hits` a whole number, each theme a label and triggers."""
+    from ..config import ConfigError
+
+    unknown = set(data) - {"min_hits", "themes"}
+    if unknown:
+        raise ConfigError(f"{where}: unknown key {sorted(unknown)[0]!r} (known: min_hits, [themes.NAME])")
+    if not isinstance(data.get("min_hits", 2), int) or isinstance(data.get("min_hits", 2), bool) \
+            or data.get("min_hits", 2) < 1:
+        raise ConfigError(f"{where}: min_hits must be a whole number from 1, got {data.get('min_hits')!r}")
+    for name, spec in data.get("themes", {}).items():
+        if not isinstance(spec, dict) or set(spec) != {"label", "triggers"}:
+            raise ConfigError(f"{where}: [themes.{name}] must have exactly 'label' and 'triggers'")
+        if not isinstance(spec["label"], str) or not isinstance(spec["triggers"], list) \
+                or not all(isinstance(t, str) and t.strip("* ") for t in spec["triggers"]):
+            raise ConfigError(f"{where}: [themes.{name}] label must be a string and triggers a list of words")
+
+
 @lru_cache(maxsize=4)
 def load(path: Path) -> Taxonomy:
+    """The taxonomy; a themes.toml that does not fit raises ConfigError with one line."""
     data = tomllib.loads(path.read_text("utf-8"))
+    _check(data, str(path))
     themes = []
     for spec in data.get("themes", {}).values():
         triggers = []

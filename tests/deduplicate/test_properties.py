@@ -1,0 +1,33 @@
+"""Properties of paragraph deduplication on any record: nothing is lost without a change saying why, no
+paragraph stands twice, and running it again changes nothing."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline.deduplicate import dedup_paragraphs
+from pipeline.record import Record, Source
+
+WORDS = ("réseau commune coopérative projet habitants atelier territoire emploi culture mobilité énergie "
+         "jardin école marché association solidaire rural quartier Lyon Rennes 2023 12").split()
+paragraph = st.lists(st.sampled_from(WORDS), min_size=3, max_size=14).map(lambda ws: " ".join(ws).capitalize() + ".")
+
+
+def rec(paragraphs):
+    text = "\n\n".join(paragraphs)
+    return Record("r", Source("a.txt", "0" * 64, "txt", "text", None, [0, len(text)]), text)
+
+
+@given(st.lists(paragraph, min_size=1, max_size=8).flatmap(
+    lambda ps: st.lists(st.sampled_from(ps), min_size=len(ps), max_size=2 * len(ps))))
+def test_every_paragraph_is_kept_or_its_removal_recorded(paragraphs):
+    kept, changes = dedup_paragraphs(rec(paragraphs), 0.8)
+    recorded = {c.before for c in changes} | {c.after for c in changes}
+    for p in paragraphs:
+        assert p in kept or p in recorded, p
+    assert len(kept) == len(set(kept))
+    assert all(c.operation in ("drop_repeated_paragraph", "drop_near_paragraph", "keep_fuller_paragraph")
+               for c in changes)
+    again, more = dedup_paragraphs(rec(kept), 0.8)
+    assert again == kept and not more
