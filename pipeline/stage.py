@@ -20,12 +20,29 @@ import hashlib
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal, Protocol, runtime_checkable
 
 from .record import Record
 
 Scope = Literal["corpus", "record"]
+
+
+class Unreadable(Exception):
+    """A file the reader cannot read; its message is the one-line quarantine reason."""
+
+
+@dataclass(frozen=True)
+class RawFile:
+    """What the reader reads: a file's path (relative to RAW_DIR, '/'-separated) and its bytes."""
+
+    path: str
+    data: bytes
+
+    @cached_property
+    def sha256(self) -> str:  # hashed once per file, however often it is asked for
+        return hashlib.sha256(self.data).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -87,7 +104,15 @@ class Reader(Protocol):
 
     def setup(self, settings: Settings) -> None: ...
 
-    def read(self, file: Any) -> list[Record]: ...
+    def format_of(self, path: str) -> str | None: ...  # the format a file's name says, None if unsupported
+
+    def read(self, file: RawFile) -> list[Record]: ...
+
+
+def run_with(stage: Stage, records: list[Record], config: Any) -> list[Record]:
+    """One stage on `records`, set up with `config`'s section for it (for tests and one-off use)."""
+    stage.setup(config.settings(stage.name))
+    return stage.run(records)
 
 
 def check_pipeline(reader: Reader, stages: list[Stage]) -> None:

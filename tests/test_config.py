@@ -107,6 +107,17 @@ def test_cli_bad_config_exits_2_with_one_line(tmp_path):
 
 # --- what a value means, checked before any work ------------------------------------------------------
 
+def assert_stops_before_work(tmp_path, config_path, words):
+    """`glaneur run` with this config exits 2 with one line holding `words`, and writes nothing."""
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "run", str(ROOT / "raw"), "--out",
+                           str(tmp_path / "out"), "--config", str(config_path), "--no-cache"],
+                          capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and words in lines[0], lines
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.mark.parametrize("text, words", [
     ("[deduplicate]\nnear_threshold = nan\n", "finite"),
     ("[extract]\nmax_file_mb = inf\n", "finite"),
@@ -138,14 +149,7 @@ def test_data_files_that_do_not_parse_stop_the_run_at_load(tmp_path, name, conte
 def test_runtime_checks_stop_the_cli_before_any_work_with_one_line(tmp_path, text, words):
     if "ocr_language" in text and not __import__("shutil").which("tesseract"):
         pytest.skip("tesseract-ocr is not installed")
-    path = write(tmp_path, text)
-    proc = subprocess.run([sys.executable, "-m", "pipeline", "run", str(ROOT / "raw"), "--out",
-                           str(tmp_path / "out"), "--config", str(path), "--no-cache"],
-                          capture_output=True, text=True, cwd=tmp_path)
-    assert proc.returncode == 2, proc.stderr
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and words in lines[0], lines
-    assert not (tmp_path / "out").exists()
+    assert_stops_before_work(tmp_path, write(tmp_path, text), words)
 
 
 def test_the_run_section_does_not_make_outputs_stale(tmp_path, config):
@@ -168,10 +172,4 @@ def test_the_run_section_does_not_make_outputs_stale(tmp_path, config):
 def test_word_list_tables_are_checked_like_the_config_before_any_work(tmp_path, name, content, words):
     path = write(tmp_path, "")
     (tmp_path / name).write_text(content, "utf-8")
-    proc = subprocess.run([sys.executable, "-m", "pipeline", "run", str(ROOT / "raw"), "--out",
-                           str(tmp_path / "out"), "--config", str(path), "--no-cache"],
-                          capture_output=True, text=True, cwd=tmp_path)
-    assert proc.returncode == 2, proc.stderr
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and words in lines[0], lines
-    assert not (tmp_path / "out").exists()
+    assert_stops_before_work(tmp_path, path, words)

@@ -26,7 +26,7 @@ from typing import Any
 
 from ..config import Config
 from ..record import Record
-from ..stage import Settings
+from ..stage import Settings, run_with
 from ..text.language import detect_language
 from ..text.spans import Spans
 from . import dates as dates_mod
@@ -161,6 +161,4 @@ class Classify:
 
 def run(records: list[Record], config: Config) -> list[Record]:
     """The stage on `records` with `config`'s [classify] section (for tests and one-off use)."""
-    stage = Classify()
-    stage.setup(config.settings(NAME))
-    return stage.run(records)
+    return run_with(Classify(), records, config)

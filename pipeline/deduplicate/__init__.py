@@ -30,7 +30,7 @@ from dataclasses import replace
 
 from ..config import Config
 from ..record import Record
-from ..stage import Settings
+from ..stage import Settings, run_with
 from ..text.structure import Structure, paragraph_structures, rebuild
 from .compare import near, names_agree, sentence_keys, shingles
 from .paragraphs import dedup_paragraphs
@@ -80,6 +80,4 @@ class Deduplicate:
 
 def run(records: list[Record], config: Config) -> list[Record]:
     """The stage on `records` with `config`'s [deduplicate] section (for tests and one-off use)."""
-    stage = Deduplicate()
-    stage.setup(config.settings(NAME))
-    return stage.run(records)
+    return run_with(Deduplicate(), records, config)

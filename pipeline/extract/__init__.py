@@ -12,16 +12,14 @@ line, so that later stages can tell page furniture from body text.
 
 from __future__ import annotations
 
-import hashlib
 import io
-from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from collections.abc import Mapping
 from typing import Any
 
 from ..config import Config
 from ..record import Change, Record, Source, record_id
+from ..stage import RawFile
 from .errors import Unreadable
 
 
@@ -33,20 +31,6 @@ FORMATS = {
 PAGE_BREAK = "\n\f\n"
 
 __all__ = ["Extract", "RawFile", "Unreadable", "detect_format", "extract_file", "read_file"]
-
-
-@dataclass(frozen=True)
-class RawFile:
-    path: str  # relative to RAW_DIR, '/'-separated
-    data: bytes
-
-    @cached_property
-    def sha256(self) -> str:  # hashed once per file, however often it is asked for
-        return hashlib.sha256(self.data).hexdigest()
-
-    @classmethod
-    def read(cls, raw_dir: Path, file: Path) -> "RawFile":
-        return cls(file.relative_to(raw_dir).as_posix(), file.read_bytes())
 
 
 def has_visible_text(text: str) -> bool:
@@ -168,6 +152,9 @@ class Extract:
 
     def setup(self, settings: Mapping[str, Any]) -> None:
         self.settings = settings
+
+    def format_of(self, path: str) -> str | None:
+        return detect_format(path)
 
     def read(self, file: RawFile) -> list[Record]:
         return [read_file(file, self.settings)]

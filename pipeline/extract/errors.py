@@ -1,5 +1,5 @@
-"""The one exception extraction raises for a file it cannot read."""
+"""The one exception extraction raises for a file it cannot read (defined with the Reader protocol)."""
 
+from ..stage import Unreadable
 
-class Unreadable(Exception):
-    """The file cannot be read; its message is the one-line quarantine reason."""
+__all__ = ["Unreadable"]

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from .. import __version__
-from ..extract import detect_format
 from ..record import Record
 
 
 def build_manifest(results: list[dict[str, Any]], skipped: list[tuple[str, str]], records: list[Record],
-                   run_id: str) -> dict[str, Any]:
+                   run_id: str, format_of: Callable[[str], str | None]) -> dict[str, Any]:
     ids_by_path: dict[str, set[str]] = defaultdict(set)
     flags: dict[str, list[str]] = defaultdict(list)
     for record in records:
@@ -28,7 +28,7 @@ def build_manifest(results: list[dict[str, Any]], skipped: list[tuple[str, str]]
                                           "ocr_pages": None, "ocr_confidence": None})
         files.append(entry)
     for rel, reason in skipped:
-        files.append({"path": rel, "sha256": None, "format": detect_format(rel), "status": "skipped",
+        files.append({"path": rel, "sha256": None, "format": format_of(rel), "status": "skipped",
                       "reason": reason, "records": [], "flags": [], "extraction": None, "encoding": None, "pages": None,
                       "ocr_pages": None, "ocr_confidence": None})
     files.sort(key=lambda f: f["path"])

@@ -28,7 +28,7 @@ from typing import Any
 
 from ..config import Config
 from ..record import Change, Edit, Record
-from ..stage import Settings
+from ..stage import Settings, run_with
 from .chrome import ChromePatterns, drop_chrome, drop_page_furniture, learn_chrome
 from .layout import join_lines, list_markers
 from .lexicon import Lexicon
@@ -224,6 +224,4 @@ class Repair:
 
 def run(records: list[Record], config: Config) -> list[Record]:
     """The stage on `records` with `config`'s [repair] section (for tests and one-off use)."""
-    stage = Repair()
-    stage.setup(config.settings(NAME))
-    return stage.run(records)
+    return run_with(Repair(), records, config)

@@ -33,12 +33,11 @@ from typing import Any, TextIO
 from .. import __version__
 from ..config import Config
 from ..errors import FatalError
-from ..extract import Unreadable
 from ..outputs import OUTPUT_FILES, write_outputs
 from ..outputs.folder import check_out_dir, discard_tmp, make_tmp, recover, swap
 from ..outputs.manifest import build_manifest
 from ..record import load
-from ..stage import Reader, Stage
+from ..stage import Reader, Stage, Unreadable
 from ..stages import build
 from ..validate import check_runtime
 from .cache import CACHE_FORMAT, Cache
@@ -155,7 +154,7 @@ def _run_into(tmp: Path, reader: Reader, stages: list[Stage], out_dir: Path, fou
         st.records_out = len(records)
     records.sort(key=lambda r: r.id)
 
-    manifest = build_manifest(results, skipped, records, run_id)
+    manifest = build_manifest(results, skipped, records, run_id, reader.format_of)
     try:
         write_outputs(tmp, records, manifest)
         from ..outputs.report import run_js

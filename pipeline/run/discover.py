@@ -22,8 +22,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..extract.errors import Unreadable
 from ..outputs.folder import display_name, is_glaneur_output
+from ..stage import Unreadable
 
 
 

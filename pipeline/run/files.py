@@ -16,9 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Config
-from ..extract import RawFile, Unreadable, detect_format
 from ..record import Record, dump, load
-from ..stage import Reader, Settings
+from ..stage import RawFile, Reader, Settings, Unreadable
 from .cache import CACHE_FORMAT, Cache, key
 from .discover import Found, read_regular
 
@@ -29,7 +28,7 @@ def process_file(found: Found, reader: Reader, settings: Settings, cache_root: s
     Never raises: a file that cannot be read, or whose reader fails in a way
     nobody foresaw, is quarantined with a one-line reason."""
     rel = found.rel
-    result: dict[str, Any] = {"path": rel, "sha256": None, "format": detect_format(rel), "status": "ok",
+    result: dict[str, Any] = {"path": rel, "sha256": None, "format": reader.format_of(rel), "status": "ok",
                               "reason": None, "records": [], "stages": {}, "reading": None}
     try:
         return _process_file(found, reader, settings, cache_root, result)
@@ -82,28 +81,28 @@ def _process_file(found: Found, reader: Reader, settings: Settings, cache_root: 
     return result
 
 
-def _timed_out(found: Found, seconds: float) -> dict[str, Any]:
-    return {"path": found.rel, "sha256": None, "format": detect_format(found.rel), "status": "quarantined",
+def _timed_out(found: Found, fmt: str | None, seconds: float) -> dict[str, Any]:
+    return {"path": found.rel, "sha256": None, "format": fmt, "status": "quarantined",
             "reason": f"reading took longer than file_seconds={seconds:g} (config [extract]): stopped",
             "records": [], "stages": {}, "reading": None}
 
 
-def _crashed(found: Found, exc: BaseException) -> dict[str, Any]:
-    return {"path": found.rel, "sha256": None, "format": detect_format(found.rel), "status": "quarantined",
+def _crashed(found: Found, fmt: str | None, exc: BaseException) -> dict[str, Any]:
+    return {"path": found.rel, "sha256": None, "format": fmt, "status": "quarantined",
             "reason": f"the reader process died ({exc.__class__.__name__}: {' '.join(str(exc).split())[:120]})",
             "records": [], "stages": {}, "reading": None}
 
 
-def _guarded_result(future: Any, found: Found, seconds: float) -> dict[str, Any]:
+def _guarded_result(future: Any, found: Found, fmt: str | None, seconds: float) -> dict[str, Any]:
     """The result of a file's work in a worker process, or its quarantine when it ran out of time or died."""
     from concurrent.futures import TimeoutError as FutureTimeout
 
     try:
         return future.result()
     except FutureTimeout:
-        return _timed_out(found, seconds)
+        return _timed_out(found, fmt, seconds)
     except Exception as exc:  # pebble.ProcessExpired: a segfault or an out-of-memory kill in a reader
-        return _crashed(found, exc)
+        return _crashed(found, fmt, exc)
 
 
 def _pool(workers: int) -> Any:
@@ -125,7 +124,7 @@ def process_file_guarded(found: Found, reader: Reader, settings: Settings, cache
     if _WORKER_POOL is None:
         _WORKER_POOL = _pool(1)
     return _guarded_result(_WORKER_POOL.submit(process_file, seconds, found, reader, settings, cache_root),
-                           found, seconds)
+                           found, reader.format_of(found.rel), seconds)
 
 
 def _workers(run_cfg: dict[str, Any]) -> int:
@@ -166,4 +165,5 @@ def run_files(found: list[Found], reader: Reader, config: Config, cache_root: st
         return sorted(results, key=lambda r: r["path"])
     with _pool(min(_workers(run_cfg), len(found))) as pool:
         futures = [pool.submit(process_file, seconds, f, reader, settings, cache_root) for f in found]
-        return [_guarded_result(future, f, seconds) for future, f in bar(zip(futures, found), len(found))]
+        return [_guarded_result(future, f, reader.format_of(f.rel), seconds)
+                for future, f in bar(zip(futures, found), len(found))]

@@ -39,7 +39,7 @@ from dataclasses import replace
 
 from ..config import Config
 from ..record import Change, Record, record_id
-from ..stage import Settings
+from ..stage import Settings, run_with
 from ..text.fold import fold_blanks
 from .locate import _normalised_with_map, file_changes, locate
 from .pages import Page, choose_title, split_pages
@@ -173,6 +173,4 @@ def rules_for(config: Config) -> Rules:
 
 def run(records: list[Record], config: Config) -> list[Record]:
     """The stage on `records` with `config`'s [segment] section (for tests and one-off use)."""
-    stage = Segment()
-    stage.setup(config.settings(NAME))
-    return stage.run(records)
+    return run_with(Segment(), records, config)
