@@ -27,7 +27,11 @@ def load_config(config: Config | str | Path | None = None) -> Config:
     if isinstance(config, Config):
         return config
     if config is None or Path(config) == DEFAULT_CONFIG and not Path(config).exists():
-        return load(DEFAULT_CONFIG) if DEFAULT_CONFIG.exists() else load(None)
+        if DEFAULT_CONFIG.exists():
+            return load(DEFAULT_CONFIG)
+        from .config import defaults_dir
+
+        return load(defaults_dir() / "pipeline.toml")  # the shipped one, with its word lists beside it
     return load(config)
 
 

@@ -172,7 +172,7 @@ class Config:
     @property
     def base_dir(self) -> Path:
         """Folder against which file names inside the config are resolved."""
-        return self.path.parent if self.path else Path(__file__).resolve().parent.parent / "config"
+        return self.path.parent if self.path else defaults_dir()
 
     def data_file(self, name: str) -> Path:
         return self.base_dir / name
@@ -186,6 +186,17 @@ class Config:
     def fingerprint(self, *sections: str) -> str:
         """Hash of the named sections and the data files they refer to."""
         return hashlib.sha256("".join(self.settings(name).fingerprint for name in sections).encode()).hexdigest()
+
+
+def defaults_dir() -> Path:
+    """The shipped config/ folder: beside the package in a checkout, inside it (pipeline.defaults) in a wheel."""
+    beside = Path(__file__).resolve().parent.parent / "config"
+    if (beside / "pipeline.toml").is_file():
+        return beside
+    import importlib.util
+
+    spec = importlib.util.find_spec("pipeline.defaults")  # config/ has no __init__.py: a namespace package
+    return Path(next(iter(spec.submodule_search_locations))) if spec and spec.submodule_search_locations else beside
 
 
 def data_lines(path: Path) -> list[str]:
