@@ -48,9 +48,15 @@ bench: install ## speed and memory benchmarks (not part of the tests)
 samples: $(STAMP) ## rebuild the generated PDFs, images and .docx of raw/ and their truth in samples/truth/
 	$(BIN)/python samples/make_samples.py
 
-browse: refresh ## open clean/corpus.sqlite in Datasette on http://127.0.0.1:8001 (installs it first)
-	$(BIN)/python -m pip install --quiet -e '.[browse]'
-	$(BIN)/datasette serve $(CLEAN)/corpus.sqlite --host 127.0.0.1 --port 8001
+BROWSE_STAMP := $(VENV)/.browse-stamp
+
+# Datasette is installed once (an optional extra), not at every `make browse`.
+$(BROWSE_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet 'datasette>=0.64'
+	@touch $(BROWSE_STAMP)
+
+browse: refresh $(BROWSE_STAMP) ## open clean/corpus.sqlite in Datasette on http://127.0.0.1:8001, searchable, with facets
+	$(BIN)/datasette serve $(CLEAN)/corpus.sqlite --metadata config/datasette.json --host 127.0.0.1 --port 8001
 
 clean: ## remove outputs and the stage cache
 	rm -rf $(CLEAN) .cache

@@ -4,6 +4,7 @@
     api.run("raw", "clean")                      # refresh clean/ from raw/
     text, edits = api.repair("Il faut quelgues mois.")
     api.annotate("Le RTES se réunit à Lyon le 4 mars 2023.")
+    annotate = api.annotator()                   # many texts, the model loaded once
     api.search("économie solidaire", "clean")
 
 `config` is a `Config` (from `load_config`), a path to a TOML file, or None for
@@ -13,7 +14,7 @@ config/pipeline.toml when it exists, else the built-in defaults.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .config import Config, load
 from .record import Edit
@@ -48,21 +49,33 @@ def read_text(data: bytes, name: str = "stdin.txt", config: Config | str | Path 
     return extract_file(RawFile(name, data), load_config(config)).text
 
 
-def repair(text: str, config: Config | str | Path | None = None) -> tuple[str, list[Edit]]:
-    """The repaired text, and every edit made to it."""
+def repairer(config: Config | str | Path | None = None) -> Callable[[str], tuple[str, list[Edit]]]:
+    """A function repairing texts, with the word lists loaded once."""
     from .repair import context, repair_text
 
-    return repair_text(text, context(load_config(config)))
+    ctx = context(load_config(config))
+    return lambda text: repair_text(text, ctx)
 
 
-def annotate(text: str, config: Config | str | Path | None = None) -> dict[str, Any]:
-    """Language, entities and dates of `text`, offsets into it as given (the model must be installed)."""
-    from .classify import annotate as _annotate
+def repair(text: str, config: Config | str | Path | None = None) -> tuple[str, list[Edit]]:
+    """The repaired text, and every edit made to it."""
+    return repairer(config)(text)
+
+
+def annotator(config: Config | str | Path | None = None) -> Callable[[str], dict[str, Any]]:
+    """A function giving language, entities and dates of a text (offsets into it as given), with the
+    gazetteer and the spaCy model loaded once (the model must be installed)."""
+    from .classify import annotator as _annotator
     from .validate import check_model
 
     cfg = load_config(config)
     check_model(cfg)
-    return _annotate(text, cfg)
+    return _annotator(cfg)
+
+
+def annotate(text: str, config: Config | str | Path | None = None) -> dict[str, Any]:
+    """Language, entities and dates of `text`, offsets into it as given."""
+    return annotator(config)(text)
 
 
 def search(query: str, out_dir: str | Path = "clean", limit: int = 10) -> list[dict[str, Any]]:

@@ -1,51 +1,75 @@
-"""Command line: `glaneur run|repair|annotate|search` (see ../shared/CONTRACT.md)."""
+"""glaneur: French public-interest writing, from a raw/ folder to clean structured records.
+
+Exit status: 0 done; 1 nothing found (a search without a match); 2 a usage
+error or a fatal problem (bad config, unreadable input, unwritable output),
+said in one line on stderr.
+"""
 
 from __future__ import annotations
 
 import argparse
+from dataclasses import asdict
 import json
 import sys
 from pathlib import Path
+from typing import Any, Iterator
 
-from . import api
+from . import __version__, api
 from .config import ConfigError
 
 DEFAULT_CONFIG = "config/pipeline.toml"
+CONFIG_HELP = f"config file (default {DEFAULT_CONFIG} when it exists, else the one glaneur ships)"
+EXAMPLES = """examples:
+  glaneur run raw --out clean          refresh clean/ from raw/
+  glaneur repair affiche.txt           the repaired text of one file
+  glaneur annotate - < page.txt        language, entities and dates as JSON
+  glaneur annotate --jsonl < in.jsonl  one JSON object per input line, the model loaded once
+  glaneur search 'économie solidaire'  the best matching records of clean/
+"""
+
+
+def _limit(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be a whole number from 1")
+    return number
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="glaneur", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = argparse.ArgumentParser(prog="glaneur", description=__doc__, epilog=EXAMPLES,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"glaneur {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    run = sub.add_parser("run", help="refresh CLEAN_DIR from RAW_DIR")
-    run.add_argument("raw", nargs="?", default="raw", help="input folder, walked recursively (default raw/)")
-    run.add_argument("--out", default="clean", help="output folder (default clean/)")
-    run.add_argument("--config", default=DEFAULT_CONFIG, help=f"config file (default {DEFAULT_CONFIG})")
+    run = sub.add_parser("run", help="refresh CLEAN_DIR from RAW_DIR", description="Refresh CLEAN_DIR from RAW_DIR: "
+                         "extract, repair, segment, deduplicate, classify; nothing is redone for unchanged input.")
+    run.add_argument("raw", nargs="?", default="raw", metavar="RAW_DIR",
+                     help="input folder, walked recursively (default raw/)")
+    run.add_argument("--out", default="clean", metavar="CLEAN_DIR", help="output folder (default clean/)")
+    run.add_argument("--config", default=DEFAULT_CONFIG, metavar="FILE", help=CONFIG_HELP)
     run.add_argument("--no-cache", action="store_true", help="recompute every stage, do not read or write the cache")
     run.add_argument("--force", action="store_true", help="rewrite CLEAN_DIR even when it is up to date")
     run.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
 
     for name, text in (("repair", "print the repaired text of one file"),
                        ("annotate", "print language, entities and dates of one text as JSON")):
-        one = sub.add_parser(name, help=text)
-        one.add_argument("file", nargs="?", default="-", help="a file of any supported format, or - for stdin")
-        one.add_argument("--config", default=DEFAULT_CONFIG)
+        one = sub.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
+        one.add_argument("file", nargs="?", default="-", metavar="FILE",
+                         help="a file of any supported format, or - for stdin (default)")
+        one.add_argument("--jsonl", action="store_true",
+                         help='read JSON Lines on stdin ({"text": …, other fields kept}) and write one result '
+                              'per line, loading word lists and the model once')
+        one.add_argument("--config", default=DEFAULT_CONFIG, metavar="FILE", help=CONFIG_HELP)
 
-    search = sub.add_parser("search", help="print the records that best match a query")
-    search.add_argument("query")
-    search.add_argument("--out", default="clean", help="the CLEAN_DIR to search (default clean/)")
-    search.add_argument("--limit", type=int, default=10)
+    search = sub.add_parser("search", help="print the records that best match a query",
+                            description="Print the records of CLEAN_DIR that best match QUERY. Words match with "
+                                        "or without accents and ligatures (oeuvre finds œuvre); \"a phrase\", "
+                                        "AND, OR, NOT, ( ) and prefix* are allowed.")
+    search.add_argument("query", metavar="QUERY", help="the words to look for")
+    search.add_argument("--out", default="clean", metavar="CLEAN_DIR", help="the CLEAN_DIR to search (default clean/)")
+    search.add_argument("--limit", type=_limit, default=10, metavar="N", help="at most N records (default 10)")
+    search.add_argument("--json", action="store_true", help="one JSON object per record instead of text")
     return parser
-
-
-def _read_text(file: str, config) -> str:
-    """The text of FILE as extraction gives it (any supported format); '-' reads the bytes of stdin as a
-    .txt file, through the same decoding (byte-order mark, UTF-16, UTF-8, cp1252…)."""
-    from .run.discover import read_regular
-
-    if file == "-":
-        return api.read_text(sys.stdin.buffer.read(), "stdin.txt", config)
-    return api.read_text(read_regular(file), Path(file).name, config)
 
 
 def _print(text: str) -> None:
@@ -55,8 +79,93 @@ def _print(text: str) -> None:
     sys.stdout.buffer.flush()
 
 
+def _fail(message: str) -> int:
+    print(f"glaneur: error: {message}", file=sys.stderr)
+    return 2
+
+
+def _read_text(file: str, config: Any) -> str:
+    """The text of FILE as extraction gives it (any supported format); '-' reads the bytes of stdin as a
+    .txt file, through the same decoding (byte-order mark, UTF-16, UTF-8, cp1252…)."""
+    from .run.discover import read_regular
+
+    if file == "-":
+        return api.read_text(sys.stdin.buffer.read(), "stdin.txt", config)
+    return api.read_text(read_regular(file), Path(file).name, config)
+
+
+def _jsonl_input() -> Iterator[tuple[int, dict[str, Any]]]:
+    for number, line in enumerate(sys.stdin.buffer, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except ValueError as exc:
+            raise ValueError(f"stdin line {number}: not JSON ({exc.msg})") from None
+        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+            raise ValueError(f'stdin line {number}: expected an object with a "text" string')
+        yield number, item
+
+
+def _one_text(args: argparse.Namespace, config: Any) -> int:
+    from .stage import Unreadable
+
+    try:
+        text = _read_text(args.file, config)
+    except Unreadable as exc:
+        return _fail(f"{args.file}: {exc}")
+    except OSError as exc:
+        return _fail(f"{args.file}: {exc.strerror or exc}")
+    if args.command == "repair":
+        _print(api.repair(text, config)[0])
+    else:
+        _print(json.dumps(api.annotate(text, config), ensure_ascii=False))
+    return 0
+
+
+def _many_texts(args: argparse.Namespace, config: Any) -> int:
+    """--jsonl: each input object comes back with its fields and the result added, in input order."""
+    process = api.repairer(config) if args.command == "repair" else api.annotator(config)
+    try:
+        for _, item in _jsonl_input():
+            result = process(item["text"])
+            if args.command == "repair":
+                text, edits = result
+                item = {**item, "text": text, "edits": [asdict(e) for e in edits]}
+            else:
+                item = {**item, **result}
+            _print(json.dumps(item, ensure_ascii=False))
+    except ValueError as exc:
+        return _fail(str(exc))
+    return 0
+
+
+def _search(args: argparse.Namespace) -> int:
+    from .outputs.sqlite import QueryError
+
+    if not args.query.strip():
+        return _fail("search: the query is empty")
+    try:
+        hits = api.search(args.query, args.out, args.limit)
+    except (FileNotFoundError, QueryError) as exc:
+        return _fail(str(exc))
+    for hit in hits:
+        if args.json:
+            _print(json.dumps(hit, ensure_ascii=False))
+        else:
+            _print(f"{hit['id']}  {hit['title'] or '(sans titre)'}  [{hit['path']}]")
+            _print(f"    {' '.join(hit['snippet'].split())}")
+    if not hits:
+        print(f"glaneur: no record matches {args.query!r}", file=sys.stderr)
+    return 0 if hits else 1
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
     try:
         if args.command == "search":
             return _search(args)
@@ -68,38 +177,8 @@ def main(argv: list[str] | None = None) -> int:
                 api.run(args.raw, args.out, config, use_cache=not args.no_cache,
                         progress=not args.quiet, log=None if args.quiet else sys.stderr, force=args.force)
             except FatalError as exc:
-                print(f"glaneur: error: {exc}", file=sys.stderr)
-                return 2
+                return _fail(str(exc))
             return 0
-        from .extract import Unreadable
-
-        try:
-            text = _read_text(args.file, config)
-        except Unreadable as exc:
-            print(f"glaneur: error: {args.file}: {exc}", file=sys.stderr)
-            return 1
-        except OSError as exc:
-            print(f"glaneur: error: {args.file}: {exc.strerror or exc}", file=sys.stderr)
-            return 1
-        if args.command == "repair":
-            _print(api.repair(text, config)[0])
-        else:
-            _print(json.dumps(api.annotate(text, config), ensure_ascii=False))
-        return 0
+        return _many_texts(args, config) if args.jsonl else _one_text(args, config)
     except ConfigError as exc:
-        print(f"glaneur: error: {exc}", file=sys.stderr)
-        return 2
-
-
-def _search(args) -> int:
-    try:
-        hits = api.search(args.query, args.out, args.limit)
-    except FileNotFoundError as exc:
-        print(f"glaneur: error: {exc}", file=sys.stderr)
-        return 2
-    for hit in hits:
-        print(f"{hit['id']}  {hit['title'] or '(sans titre)'}  [{hit['path']}]")
-        print(f"    {' '.join(hit['snippet'].split())}")
-    if not hits:
-        print(f"glaneur: no record matches {args.query!r}", file=sys.stderr)
-    return 0 if hits else 1
+        return _fail(str(exc))

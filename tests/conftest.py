@@ -109,7 +109,7 @@ def hostile_run(tmp_path_factory, config):
     raw.mkdir()
     (raw / "fiche-hostile.txt").write_text(HOSTILE, "utf-8")
     (raw / "autre.txt").write_text("Le Réseau des collectivités publie une étude sur les tiers-lieux ruraux et "
-                                   "l'économie de proximité en Bretagne.\n", "utf-8")
+                                   "l'économie de proximité en Bretagne. Les acteurs y œuvrent ensemble.\n", "utf-8")
     out = raw.parent / "clean"
     run(raw, out, config, use_cache=False, progress=False, log=None)
     return out

@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from conftest import ROOT
+from conftest import ROOT  # noqa: F401  (hostile_run comes from conftest)
 
 CP1252 = "Le comité régional se réunit à Lyon le 4 mars 2023.\nDeuxième ligne du compte rendu.\n".encode("cp1252")
 
@@ -36,7 +36,55 @@ def test_annotate_from_stdin_in_a_c_locale_gives_utf8_json():
     assert result["dates"][0]["start"] == "2023-03-04"
 
 
-def test_repair_of_empty_stdin_says_so_in_one_line():
+def test_repair_of_empty_stdin_says_so_in_one_line():  # a fatal problem with the input: exit 2
     done = glaneur("repair", "-", data=b"")
-    assert done.returncode == 1
+    assert done.returncode == 2
     assert done.stderr.decode().strip() == "glaneur: error: -: empty file"
+
+
+def test_version_and_help_on_bare_glaneur():
+    done = glaneur("--version", data=b"")
+    assert done.returncode == 0 and done.stdout.decode().startswith("glaneur ")
+    bare = glaneur(data=b"")
+    assert bare.returncode == 0 and b"usage: glaneur" in bare.stdout and b"examples:" in bare.stdout
+    assert b"shared/CONTRACT" not in bare.stdout
+
+
+def test_every_option_has_help_text():
+    from pipeline.cli import _parser
+
+    parser = _parser()
+    subparsers = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    for name, sub in subparsers.choices.items():
+        for action in sub._actions:
+            assert action.help, (name, action.dest)
+
+
+def test_exit_codes_usage_and_fatal_are_2_nothing_found_is_1(hostile_run):
+    assert glaneur("repair", "/nonexistent/fichier.txt", data=b"").returncode == 2
+    assert glaneur("search", "economie", "--limit", "0", "--out", str(hostile_run), data=b"").returncode == 2
+    assert glaneur("search", "  ", "--out", str(hostile_run), data=b"").returncode == 2
+    assert glaneur("search", "introuvable", "--out", str(hostile_run), data=b"").returncode == 1
+    assert glaneur("search", "economie", "--out", str(hostile_run), data=b"").returncode == 0
+
+
+def test_search_json_gives_one_object_per_record(hostile_run):
+    done = glaneur("search", "proximité", "--json", "--out", str(hostile_run), data=b"")
+    assert done.returncode == 0
+    hits = [json.loads(line) for line in done.stdout.decode("utf-8").splitlines()]
+    assert [h["path"] for h in hits] == ["autre.txt"] and {"id", "title", "snippet", "score"} <= hits[0].keys()
+
+
+def test_annotate_and_repair_read_json_lines_and_keep_their_fields():
+    lines = (json.dumps({"id": "a", "text": "Le RTES se réunit à Rennes le 4 mars 2023."}) + "\n"
+             + json.dumps({"id": "b", "text": "Il faut quelgues mois."}) + "\n").encode("utf-8")
+    annotated = glaneur("annotate", "--jsonl", data=lines)
+    assert annotated.returncode == 0, annotated.stderr
+    out = [json.loads(x) for x in annotated.stdout.decode("utf-8").splitlines()]
+    assert [o["id"] for o in out] == ["a", "b"]
+    assert any(e["text"] == "Rennes" for e in out[0]["entities"]) and out[0]["dates"][0]["start"] == "2023-03-04"
+    repaired = glaneur("repair", "--jsonl", data=lines)
+    out = [json.loads(x) for x in repaired.stdout.decode("utf-8").splitlines()]
+    assert out[1]["text"] == "Il faut quelques mois." and out[1]["edits"][0]["operation"] == "ocr_word"
+    bad = glaneur("repair", "--jsonl", data=b'{"id": 1}\n')
+    assert bad.returncode == 2 and b"line 1" in bad.stderr

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Any
+from typing import Any, Callable
 
 from ..config import Config
 from ..record import Record
@@ -86,12 +86,22 @@ def analyse(text: str, doc: Any, ctx: Context, published: str | None = None,
     }
 
 
-def annotate(text: str, config: Config) -> dict[str, Any]:
-    """`glaneur annotate`: language, entities and dates of a text, offsets into it as given."""
+def annotator(config: Config) -> Callable[[str], dict[str, Any]]:
+    """`glaneur annotate`: a function giving language, entities and dates of a text (offsets into it as
+    given), with the gazetteer and the model loaded once for every text it is given."""
     ctx = Context(config)
-    doc = next(entities_mod.pipe(ctx.nlp, [text], 1, ctx.cfg["spacy_chunk_chars"]))
-    result = analyse(text, doc, ctx)
-    return {key: result[key] for key in ("language", "entities", "dates")}
+
+    def annotate_one(text: str) -> dict[str, Any]:
+        doc = next(entities_mod.pipe(ctx.nlp, [text], 1, ctx.cfg["spacy_chunk_chars"]))
+        result = analyse(text, doc, ctx)
+        return {key: result[key] for key in ("language", "entities", "dates")}
+
+    return annotate_one
+
+
+def annotate(text: str, config: Config) -> dict[str, Any]:
+    """Language, entities and dates of one text, offsets into it as given."""
+    return annotator(config)(text)
 
 
 def _doc_type(record: Record, ctx: Context) -> str:

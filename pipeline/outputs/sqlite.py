@@ -1,8 +1,14 @@
-"""corpus.sqlite: records, entities and a full-text index suited to French.
+"""corpus.sqlite: records, entities and a full-text index suited to French, written with sqlite-utils.
 
-The FTS5 index uses the `unicode61` tokenizer with `remove_diacritics 2`, so
-"economie" finds "économie" and the other way round.  Built fresh in a fixed
-order on every run, so the same records give the same file.
+* `records` (primary key `id`) and `entities` (foreign key `record_id`, indexed), lists as JSON;
+* `records_fts`: an FTS5 index of `title` and `text` whose content is the `records` table itself (the
+  text is stored once), tokenizer `unicode61 remove_diacritics 2`, so "economie" finds "économie";
+  Datasette recognises it and gives `records` a search box;
+* `glaneur search` takes words, "phrases", AND, OR, NOT, ( ) and prefix*; any other character is read
+  as part of a word, and a query FTS5 still refuses is one line, never a traceback.  Ligatures are folded
+  by the query: "oeuvrent" also looks for "œuvrent" and the other way round.
+
+Built fresh in a fixed order on every run, so the same records give the same file.
 """
 
 from __future__ import annotations
@@ -15,68 +21,111 @@ from typing import Any
 
 from ..record import Record
 
-SCHEMA = """
-CREATE TABLE records (
-    id TEXT PRIMARY KEY, title TEXT, text TEXT, language TEXT, doc_type TEXT, published TEXT, updated TEXT,
-    path TEXT, format TEXT, extraction TEXT, span_start INTEGER, span_end INTEGER,
-    resource_type TEXT, private INTEGER, category TEXT,
-    organisations TEXT, places TEXT, people TEXT, themes TEXT, dates TEXT, duplicates TEXT, metadata TEXT
-);
-CREATE TABLE entities (
-    record_id TEXT REFERENCES records(id), label TEXT, text TEXT, canonical TEXT, start INTEGER, "end" INTEGER
-);
-CREATE INDEX entities_by_canonical ON entities(label, canonical);
-CREATE VIRTUAL TABLE records_fts USING fts5(
-    id UNINDEXED, title, text, tokenize = 'unicode61 remove_diacritics 2'
-);
-"""
+_LIGATURES = (("œ", "oe"), ("æ", "ae"), ("Œ", "Oe"), ("Æ", "Ae"))
+_TOKENS = re.compile(r'"[^"]*"?|\(|\)|[^\s()"]+')
+
+
+class QueryError(Exception):
+    """A search query FTS5 cannot run; its message is one line."""
 
 
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+def _row(r: Record) -> dict[str, Any]:
+    span = r.source.span or [None, None]
+    private = r.metadata.get("private")
+    return {"id": r.id, "title": r.title, "text": r.text, "language": r.language, "doc_type": r.doc_type,
+            "published": r.published, "updated": r.updated, "path": r.source.path, "format": r.source.format,
+            "extraction": r.source.extraction, "span_start": span[0], "span_end": span[1],
+            "resource_type": r.metadata.get("resource_type"), "private": None if private is None else int(private),
+            "category": r.metadata.get("category"), "organisations": _json(r.organisations),
+            "places": _json(r.places), "people": _json(r.people), "themes": _json(r.themes),
+            "dates": _json(r.dates), "duplicates": _json(r.duplicates), "metadata": _json(r.metadata)}
+
+
+RECORD_COLUMNS = {"id": str, "title": str, "text": str, "language": str, "doc_type": str, "published": str,
+                  "updated": str, "path": str, "format": str, "extraction": str, "span_start": int, "span_end": int,
+                  "resource_type": str, "private": int, "category": str, "organisations": str, "places": str,
+                  "people": str, "themes": str, "dates": str, "duplicates": str, "metadata": str}
+
+
 def write(path: Path, records: list[Record]) -> None:
+    import sqlite_utils
+
     if path.exists():
         path.unlink()
-    db = sqlite3.connect(path)
+    db = sqlite_utils.Database(path)
     try:
-        db.executescript(SCHEMA)
-        for r in sorted(records, key=lambda r: r.id):
-            span = r.source.span or [None, None]
-            private = r.metadata.get("private")
-            db.execute(
-                "INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (r.id, r.title, r.text, r.language, r.doc_type, r.published, r.updated, r.source.path,
-                 r.source.format, r.source.extraction, span[0], span[1], r.metadata.get("resource_type"),
-                 None if private is None else int(private), r.metadata.get("category"), _json(r.organisations),
-                 _json(r.places), _json(r.people), _json(r.themes), _json(r.dates), _json(r.duplicates),
-                 _json(r.metadata)))
-            db.executemany("INSERT INTO entities VALUES (?,?,?,?,?,?)",
-                           [(r.id, e["label"], e["text"], e["canonical"], e["start"], e["end"]) for e in r.entities])
-            db.execute("INSERT INTO records_fts (id, title, text) VALUES (?,?,?)", (r.id, r.title or "", r.text))
-        db.commit()
+        ordered = sorted(records, key=lambda r: r.id)
+        db["records"].create(RECORD_COLUMNS, pk="id", not_null={"text", "path"})
+        db["records"].insert_all((_row(r) for r in ordered), batch_size=500)
+        db["entities"].create({"record_id": str, "label": str, "text": str, "canonical": str, "start": int,
+                               "end": int}, foreign_keys=[("record_id", "records", "id")])
+        db["entities"].insert_all(({"record_id": r.id, "label": e["label"], "text": e["text"],
+                                    "canonical": e["canonical"], "start": e["start"], "end": e["end"]}
+                                   for r in ordered for e in r.entities), batch_size=1000)
+        db["entities"].create_index(["record_id"])
+        db["entities"].create_index(["label", "canonical"])
+        for column in ("path", "language", "doc_type"):
+            db["records"].create_index([column])
+        db["records"].enable_fts(["title", "text"], fts_version="FTS5",
+                                 tokenize="unicode61 remove_diacritics 2", create_triggers=False)
         db.execute("VACUUM")
     finally:
         db.close()
 
 
+def _variants(word: str) -> list[str]:
+    """The word with each ligature written both ways (oeuvre, œuvre): unicode61 does not fold them."""
+    options = [word]
+    for joined, apart in _LIGATURES:
+        options = [v for o in options for v in {o, o.replace(joined, apart), o.replace(apart, joined)}]
+    return sorted(set(options))[:8]
+
+
+def _term(token: str) -> str:
+    """One word (or prefix*) as FTS5 terms: quoted, so that a quote or a colon inside never becomes syntax."""
+    prefix = token.endswith("*") and len(token) > 1
+    word = token.rstrip("*").replace('"', "")
+    if not word:
+        return ""
+    terms = [f'"{v}"' + ("*" if prefix else "") for v in _variants(word)]
+    return terms[0] if len(terms) == 1 else "(" + " OR ".join(terms) + ")"
+
+
 def fts_query(query: str) -> str:
-    """A user's words as an FTS5 query: every word must be there (quoted, so no syntax leaks in)."""
-    words = re.findall(r"\w+", query)
-    return " ".join(f'"{w}"' for w in words)
+    """A user's query as FTS5: words (each must be there), "phrases", AND, OR, NOT, parentheses, prefix*."""
+    out: list[str] = []
+    for token in _TOKENS.findall(query):
+        if token in ("AND", "OR", "NOT", "(", ")"):
+            out.append(token)
+        elif token.startswith('"'):
+            phrase = token.strip('"').strip()
+            if phrase:
+                out.append(f'"{phrase}"')
+        else:
+            term = _term(token)
+            if term:
+                out.append(term)
+    return " ".join(out)
 
 
 def search(path: Path, query: str, limit: int = 10) -> list[dict[str, Any]]:
+    """The best matching records, best first (bm25), with a snippet; QueryError for a query FTS5 refuses."""
+    match = fts_query(query)
+    if not match:
+        return []
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        match = fts_query(query)
-        if not match:
-            return []
         rows = db.execute(
-            "SELECT f.id, r.title, r.path, snippet(records_fts, 2, '[', ']', '…', 16), bm25(records_fts) AS score "
-            "FROM records_fts f JOIN records r ON r.id = f.id WHERE records_fts MATCH ? "
-            "ORDER BY score, f.id LIMIT ?", (match, limit)).fetchall()
+            "SELECT r.id, r.title, r.path, snippet(records_fts, 1, '[', ']', '…', 16), bm25(records_fts) AS score "
+            "FROM records_fts JOIN records r ON r.rowid = records_fts.rowid WHERE records_fts MATCH ? "
+            "ORDER BY score, r.id LIMIT ?", (match, limit)).fetchall()
+    except sqlite3.OperationalError as exc:
+        raise QueryError(f"search: the query {query!r} is not one FTS5 can run ({exc}); quote words that hold "
+                         f"AND, OR, NOT or parentheses") from None
     finally:
         db.close()
     return [{"id": i, "title": t, "path": p, "snippet": s, "score": round(sc, 4)} for i, t, p, s, sc in rows]
