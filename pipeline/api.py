@@ -78,6 +78,23 @@ def annotate(text: str, config: Config | str | Path | None = None) -> dict[str, 
     return annotator(config)(text)
 
 
+def export(fmt: str = "jsonld", out_dir: str | Path = "clean", config: Config | str | Path | None = None) -> dict[str, Any]:
+    """The records of `out_dir/records.jsonl` as one JSON-LD document: schema.org (`jsonld`) or Dublin Core
+    (`dc`); FileNotFoundError without it."""
+    import json
+
+    from .classify.gazetteer import load as load_gazetteer
+    from .outputs.catalogue import export as _export, place_codes
+
+    path = Path(out_dir) / "records.jsonl"
+    if not path.exists():
+        raise FileNotFoundError(f"{path} not found (run `glaneur run` first)")
+    records = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    settings = load_config(config).settings("classify")
+    gazetteer = load_gazetteer(settings.data_file(settings["gazetteer_dir"]), settings["communes"])
+    return _export(records, fmt, place_codes(gazetteer))
+
+
 def search(query: str, out_dir: str | Path = "clean", limit: int = 10) -> list[dict[str, Any]]:
     """The records of `out_dir/corpus.sqlite` that best match `query`; FileNotFoundError without it."""
     from .outputs.sqlite import search as _search

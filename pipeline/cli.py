@@ -25,6 +25,7 @@ EXAMPLES = """examples:
   glaneur annotate - < page.txt        language, entities and dates as JSON
   glaneur annotate --jsonl < in.jsonl  one JSON object per input line, the model loaded once
   glaneur search 'économie solidaire'  the best matching records of clean/
+  glaneur export --format dc > dc.json the records as Dublin Core JSON-LD
 """
 
 
@@ -69,6 +70,14 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--out", default="clean", metavar="CLEAN_DIR", help="the CLEAN_DIR to search (default clean/)")
     search.add_argument("--limit", type=_limit, default=10, metavar="N", help="at most N records (default 10)")
     search.add_argument("--json", action="store_true", help="one JSON object per record instead of text")
+
+    export = sub.add_parser("export", help="print the records as JSON-LD for catalogue tools",
+                            description="Print the records of CLEAN_DIR as one JSON-LD document: schema.org "
+                                        "(jsonld) or Dublin Core (dc), with title, dates, language, themes, "
+                                        "places and their codes, organisations and people, and provenance.")
+    export.add_argument("--format", choices=("jsonld", "dc"), default="jsonld", help="vocabulary (default jsonld)")
+    export.add_argument("--out", default="clean", metavar="CLEAN_DIR", help="the CLEAN_DIR to export (default clean/)")
+    export.add_argument("--config", default=DEFAULT_CONFIG, metavar="FILE", help=CONFIG_HELP)
     return parser
 
 
@@ -170,6 +179,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "search":
             return _search(args)
         config = api.load_config(args.config)
+        if args.command == "export":
+            try:
+                _print(json.dumps(api.export(args.format, args.out, config), ensure_ascii=False, indent=1))
+            except FileNotFoundError as exc:
+                return _fail(str(exc))
+            return 0
         if args.command == "run":
             from .errors import FatalError
 

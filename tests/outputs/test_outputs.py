@@ -167,3 +167,22 @@ def test_report_lists_quarantined_files_with_their_reason(sample_run):
     out, _ = sample_run
     page = (out / "report.html").read_text("utf-8")
     assert "broken/export-tronque.pdf" in page and "corrupt PDF" in page
+
+
+def test_parquet_metadata_is_a_typed_struct_with_a_map_of_other_fields(tmp_path, config):
+    import pyarrow.parquet as pq
+
+    from pipeline.outputs import _parquet_row, record_schema
+    from pipeline.record import Record, Source
+
+    record = Record("r1", Source("a.txt", "0" * 64, "txt", "text"), "Texte.",
+                    metadata={"resource_type": "Guides", "private": False, "category": None,
+                              "keywords": "ESS, rural", "zone": "Bretagne"})
+    path = tmp_path / "m.parquet"
+    from pipeline.outputs import write_parquet
+
+    write_parquet(path, [_parquet_row(record)], record_schema())
+    table = pq.read_table(path)
+    meta = table.column("metadata").type
+    assert str(meta.field("private").type) == "bool" and str(meta.field("other").type).startswith("map<string, string")
+    assert table.to_pylist()[0]["metadata"]["other"] == [("keywords", "ESS, rural"), ("zone", "Bretagne")]
