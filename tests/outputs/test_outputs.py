@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import subprocess
 import sys
@@ -149,7 +150,7 @@ def test_report_escapes_hostile_text(hostile_run):
     page = (hostile_run / "report.html").read_text("utf-8")
     assert "<script>document.title" not in page and "<img src=x" not in page
     assert "&lt;script&gt;document.title=&#x27;pwned&#x27;" in page
-    assert page.count("<script") == 2  # run.js and the stage-times script, nothing from documents
+    assert page.count("<script") == 2  # run.js and the page's own script, nothing from documents
 
 
 def test_report_answers_the_newcomers_questions(hostile_run, tmp_path):
@@ -157,8 +158,8 @@ def test_report_answers_the_newcomers_questions(hostile_run, tmp_path):
     records = records_of(hostile_run)
     for record in records:
         assert f'id="rec-{record["id"]}"' in page and f'href="#rec-{record["id"]}"' in page
-    assert "Files that need a look" in page and "Changes by operation" in page
-    assert "Organisations in the most records" in page and "Records by theme" in page
+    assert "Fichiers à regarder" in page and "Modifications, par ce qu'elles ont fait" in page
+    assert "Organisations présentes dans le plus de fiches" in page and "Fiches par thème" in page
     assert (hostile_run / "run.js").read_text("utf-8").startswith("window.GLANEUR_RUN = ")
 
 
@@ -186,3 +187,21 @@ def test_parquet_metadata_is_a_typed_struct_with_a_map_of_other_fields(tmp_path,
     meta = table.column("metadata").type
     assert str(meta.field("private").type) == "bool" and str(meta.field("other").type).startswith("map<string, string")
     assert table.to_pylist()[0]["metadata"]["other"] == [("keywords", "ESS, rural"), ("zone", "Bretagne")]
+
+
+def test_report_orders_records_by_source_and_shows_dates_changes_and_diffs_for_people(sample_run):
+    from pipeline.outputs.report import _date, word_diff
+
+    out, _ = sample_run
+    page = (out / "report.html").read_text("utf-8")
+    rows = re.findall(r'<tr data-type="[^"]*" data-lang="[^"]*" data-folder="[^"]*" data-flagged="[^"]*" '
+                      r'data-theme="[^"]*"><td><a href="#rec-\w+">[^<]*</a></td><td>([^<]*)</td>', page)
+    assert len(rows) == len(records_of(out)) and rows == sorted(rows)  # pages of one dump together, in order
+    text = re.sub(r"<[^>]+>", "", page.split('<h2 id="records">')[1])
+    assert "None…None" not in text and "→ None" not in text and "None …" not in text
+    assert _date({"text": "le 4 mars", "start": None, "end": None}) == "le 4 mars → année non résolue"
+    assert _date({"text": "mars 2023", "start": "2023-03-01", "end": "2023-03-31"}).endswith("2023-03-01 … 2023-03-31")
+    assert word_diff("Il faut quelgues mois ici", "Il faut quelques mois ici") == \
+        "Il faut <del>quelgues</del><ins>quelques</ins> mois ici"
+    assert "ligne coupée en pleine phrase recollée" in page and "apply(fix_" not in page
+    assert "confiance de l&#x27;OCR" in page  # the poster's OCR confidence is on its page

@@ -38,7 +38,7 @@ def test_loads_without_console_errors_and_runs_its_script(report, tmp_path):
     assert not console_errors(result.stderr), console_errors(result.stderr)
     dom = result.stdout
     assert "<title>glaneur — rapport</title>" in dom  # the hostile record did not rename the page
-    assert "<th>stage</th><th>computed</th>" in dom  # run.js loaded and the stage times were drawn
+    assert "<th>étape</th><th>calculées</th>" in dom  # run.js loaded and the stage times were drawn
     assert "&lt;script&gt;document.title" in dom
 
 
@@ -51,3 +51,17 @@ def test_screenshots_of_the_overview_and_a_record_page(report, tmp_path, hostile
         result = chromium(tmp_path, url, f"--screenshot={png}", "--window-size=1280,1600")
         assert png.exists() and png.stat().st_size > 10_000, result.stderr[-2000:]
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_filters_work_from_the_address_in_a_real_browser(sample_run, tmp_path):
+    """The records table filtered by type and by words, as the page's script does it in Chromium."""
+    import json
+
+    out, _ = sample_run
+    records = [json.loads(x) for x in (out / "records.jsonl").read_text("utf-8").splitlines()]
+    pages = sum(r["doc_type"] == "web_page" for r in records)
+    for query, expected in ((f"?type=web_page", pages), ("?q=garages", 1), ("?q=introuvable", 0)):
+        dom = chromium(tmp_path, (out / "report.html").as_uri() + query, "--dump-dom").stdout
+        rows = re.findall(r'<tr data-type="[^"]*"[^>]*?(style="display: none;")?>', dom)
+        assert sum(1 for hidden in rows if not hidden) == expected, query
+        assert f"{expected} fiche(s) sur {len(records)}" in dom
