@@ -99,11 +99,41 @@ def entity_schema() -> Any:
                       ("canonical", pa.string()), ("start", pa.int64()), ("end", pa.int64())])
 
 
+_DUPLICATE_DROPS = ("drop_repeated_paragraph", "drop_near_paragraph")
+
+
+def _find(text: str, probe: str, cursor: int) -> list[int] | None:
+    """Where `probe` stands in `text`, from `cursor` on (else anywhere): [start, end], or None."""
+    if not probe.strip():
+        return None
+    start = text.find(probe, cursor)
+    if start == -1:
+        start = text.find(probe)
+    return None if start == -1 else [start, start + len(probe)]
+
+
+def change_rows(record: Record) -> list[dict[str, Any]]:
+    """The record's changes as rows of changes.jsonl, with two added fields: `at`, where the change's result
+    stands in the record's text ([start, end], or null when nothing of it is there: a drop, or text changed
+    again later), and for a paragraph dropped as a duplicate, `kept_at`, where the copy that was kept stands."""
+    rows, cursors = [], {}
+    for change in record.changes:
+        row = replace(change, record=record.id).to_json()
+        at = _find(record.text, change.after, cursors.get(change.operation, 0))
+        if at:
+            cursors[change.operation] = at[1]
+        row["at"] = at
+        if change.operation in _DUPLICATE_DROPS:
+            first = change.before.split("\n")[0].split(". ")[0]
+            row["kept_at"] = _find(record.text, first, 0)
+        rows.append(row)
+    return rows
+
+
 def write_outputs(out: Path, records: list[Record], manifest: dict[str, Any]) -> None:
     records = sorted(records, key=lambda r: r.id)
     _jsonl(out / "records.jsonl", [r.to_json() for r in records])
-    _jsonl(out / "changes.jsonl",
-           [replace(c, record=r.id).to_json() for r in records for c in r.changes])
+    _jsonl(out / "changes.jsonl", [row for r in records for row in change_rows(r)])
     write_parquet(out / "records.parquet", [_parquet_row(r) for r in records], record_schema())
     write_parquet(out / "entities.parquet", entity_rows(records), entity_schema())
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", "utf-8")

@@ -205,3 +205,19 @@ def test_report_orders_records_by_source_and_shows_dates_changes_and_diffs_for_p
         "Il faut <del>quelgues</del><ins>quelques</ins> mois ici"
     assert "ligne coupée en pleine phrase recollée" in page and "apply(fix_" not in page
     assert "confiance de l&#x27;OCR" in page  # the poster's OCR confidence is on its page
+
+
+def test_changes_say_where_their_result_and_the_kept_copy_stand():
+    from pipeline.outputs import change_rows
+    from pipeline.record import Change, Record, Source
+
+    text = "Il faut quelques mois.\n\nLe réseau publie un guide. Il est gratuit."
+    changes = (Change("repair", "ocr_word", "quelgues", "quelques", "a.txt"),
+               Change("deduplicate", "drop_repeated_paragraph", "Le réseau publie un guide. Il est gratuit.", "",
+                      "a.txt"),
+               Change("repair", "drop_chrome", "Accepter les cookies", "", "a.txt"))
+    rows = change_rows(Record("r1", Source("a.txt", "0" * 64, "txt", "text"), text, changes=changes))
+    word, dropped, chrome = rows
+    assert text[word["at"][0]:word["at"][1]] == "quelques" and word["record"] == "r1"
+    assert dropped["at"] is None and text[dropped["kept_at"][0]:].startswith("Le réseau publie un guide")
+    assert chrome["at"] is None and "kept_at" not in chrome
