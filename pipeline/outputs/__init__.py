@@ -141,3 +141,7 @@ def write_outputs(out: Path, records: list[Record], manifest: dict[str, Any]) ->
 
     sqlite.write(out / "corpus.sqlite", records)
     (out / "report.html").write_text(report.render(records, manifest), "utf-8")
+    pages = out / report.PAGES
+    pages.mkdir()
+    for name, page in report.render_pages(records).items():
+        (pages / name).write_text(page, "utf-8")

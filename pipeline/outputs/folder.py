@@ -52,6 +52,20 @@ def manifest_says_glaneur(path: Path) -> bool:
 # Every name glaneur writes into CLEAN_DIR; anything else there is the user's.
 OWN_NAMES = frozenset({"records.jsonl", "records.parquet", "entities.parquet", "changes.jsonl", OUTPUT_MARKER,
                        "corpus.sqlite", "report.html", "run.js"})
+OWN_FOLDERS = {"pages": ".html"}  # report.html's page per record: a folder of ours holds nothing else
+
+
+def _foreign(folder: Path) -> list[str]:
+    """What in `folder` glaneur did not write (names, a sub-folder's as folder/name)."""
+    out = []
+    for name in sorted(os.listdir(folder)):
+        path = folder / name
+        if name in OWN_FOLDERS and path.is_dir() and not path.is_symlink():
+            out += [f"{name}/{n}" for n in sorted(os.listdir(path)) if not n.endswith(OWN_FOLDERS[name])
+                    or not (path / n).is_file()]
+        elif name not in OWN_NAMES or path.is_dir():
+            out.append(name)
+    return out
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -81,7 +95,7 @@ def check_out_dir(raw_dir: Path, out_dir: Path) -> None:
         if names and not manifest_says_glaneur(out_dir / OUTPUT_MARKER):
             raise FatalError(f"CLEAN_DIR {out_dir} is not empty and is not a glaneur output (no glaneur "
                              f"manifest.json): refusing to replace it; choose an empty or new --out")
-        foreign = [n for n in names if n not in OWN_NAMES]
+        foreign = _foreign(out_dir)
         if foreign:
             raise FatalError(f"CLEAN_DIR {out_dir} holds files glaneur did not write ({display_name(foreign[0])}"
                              f"{f' and {len(foreign) - 1} more' if len(foreign) > 1 else ''}): refusing to replace "
@@ -105,7 +119,7 @@ def _alive(pid: int) -> bool:
 
 def _only_ours(folder: Path) -> bool:
     try:
-        return all(n in OWN_NAMES for n in os.listdir(folder))
+        return not _foreign(folder)
     except OSError:
         return False
 

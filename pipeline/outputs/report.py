@@ -197,7 +197,14 @@ STATUS = {"ok": "lu", "quarantined": "en quarantaine", "skipped": "ignoré"}
 
 
 def _links(records: list[Record]) -> str:
-    return ", ".join(f'<a href="#rec-{esc(r.id)}">{esc(r.title or "(sans titre)")}</a>' for r in records)
+    return ", ".join(f'<a href="{page_href(r)}">{esc(r.title or "(sans titre)")}</a>' for r in records)
+
+
+PAGES = "pages"  # the folder beside report.html holding one page per record
+
+
+def page_href(r: Record) -> str:
+    return f"{PAGES}/{esc(r.id)}.html"
 
 
 def _charts(records: list[Record]) -> str:
@@ -230,7 +237,7 @@ def _record_table(records: list[Record]) -> str:
     rows = "".join(
         f'<tr data-type="{esc(r.doc_type)}" data-lang="{esc(r.language or "")}" data-folder="{esc(folder(r))}" '
         f'data-flagged="{"1" if r.flags else ""}" data-theme="{esc(" ".join(r.themes))}">'
-        f'<td><a href="#rec-{esc(r.id)}">{esc(r.title or "(sans titre)")}</a></td><td>{esc(r.source.path)}</td>'
+        f'<td><a href="{page_href(r)}">{esc(r.title or "(sans titre)")}</a></td><td>{esc(r.source.path)}</td>'
         f"<td>{esc(r.doc_type)}</td><td>{esc(r.language)}</td><td>{esc(', '.join(r.themes))}</td>"
         f"<td>{len(r.entities)}</td><td>{len(r.duplicates)}</td><td>{len(r.changes)}</td></tr>"
         for r in records)
@@ -289,7 +296,7 @@ def _record_page(r: Record) -> str:
                          f"similarité {esc(d['similarity'])}</li>" for d in r.duplicates) or '<li class="muted">nulle part ailleurs</li>'
     dropped = [c.before for c in r.changes if c.before and not c.after]
     return (f'<section class="record" id="rec-{esc(r.id)}"><h2>{esc(r.title or "(sans titre)")}</h2>'
-            f'<p><a href="#records">retour à la liste</a></p><table>{table}</table>'
+            f'<p><a href="../report.html#records">retour à la liste</a></p><table>{table}</table>'
             f'<div class="side"><div><h3>Texte extrait (ce qui a été retiré est barré)</h3>'
             f'<div class="text">{mark_removed(raw, dropped)}</div></div>'
             f'<div><h3>Texte nettoyé (entités surlignées)</h3><div class="text">{highlight(r.text, r.entities)}</div>'
@@ -325,16 +332,39 @@ el(id).addEventListener('change',apply);});apply();})();
 """
 
 
+def _index(records: list[Record]) -> str:
+    """Places and organisations, each with the records that mention it."""
+    parts = []
+    for title, names in (("Lieux", lambda r: r.places), ("Organisations", lambda r: r.organisations),
+                         ("Personnes", lambda r: r.people)):
+        where: dict[str, list[Record]] = {}
+        for r in records:
+            for name in names(r):
+                where.setdefault(name, []).append(r)
+        items = "".join(f"<li><b>{esc(name)}</b> : {_links(rs)}</li>" for name, rs in sorted(where.items()))
+        parts.append(f'<details><summary>{esc(title)} ({len(where)})</summary><ul>{items}</ul></details>')
+    return "".join(parts)
+
+
 def render(records: list[Record], manifest: dict[str, Any]) -> str:
+    """The index page: the run, the charts, the records with their filter, and the indexes."""
     records = _in_order(records)
     return ("<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>glaneur — rapport</title>"
             f"<style>{CSS}</style></head><body><header><h1>glaneur — rapport du corpus</h1>"
             f'<p class="muted">{manifest["summary"]["files"]} fichiers, {manifest["summary"]["records"]} fiches. '
-            "Chaque fiche a sa page : cliquez sur son titre.</p></header><main>"
+            f"Chaque fiche a sa page (dossier {PAGES}/) : cliquez sur son titre.</p></header><main>"
             f"<h2>Le passage en un coup d'œil</h2>{_overview(manifest, records)}<h2>Graphiques</h2>{_charts(records)}"
             f'<h2 id="records">Fiches</h2>{_record_table(records)}'
-            + "".join(_record_page(r) for r in records)
+            f'<h2 id="index">Index</h2>{_index(records)}'
             + f'</main><script src="run.js"></script><script>{SCRIPT}</script></body></html>\n')
+
+
+def render_pages(records: list[Record]) -> dict[str, str]:
+    """One page per record, by file name: the report grows with the corpus without one page holding it all."""
+    return {f"{r.id}.html": ("<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\">"
+                             f"<title>{esc(r.title or '(sans titre)')} — glaneur</title><style>{CSS}"
+                             ".record{display:block}</style></head><body><main>"
+                             f"{_record_page(r)}</main></body></html>\n") for r in records}
 
 
 def run_js(stats: list[Any], seconds: float) -> str:

@@ -142,3 +142,14 @@ def test_kill_9_at_any_moment_leaves_the_previous_output_whole(tmp_path):
     a, b = snapshot(out), snapshot(fresh)
     a.pop("run.js"), b.pop("run.js")
     assert a == b
+
+
+def test_a_users_file_inside_our_pages_folder_is_refused(tmp_path, config):
+    raw = corpus(tmp_path)
+    out = tmp_path / "clean"
+    run(raw, out, config, use_cache=False, progress=False, log=None)
+    assert list((out / "pages").glob("*.html"))
+    (out / "pages" / "mes-notes.txt").write_text("à garder", "utf-8")
+    with pytest.raises(FatalError, match="pages/mes-notes.txt"):
+        run(raw, out, config, use_cache=False, progress=False, log=None, force=True)
+    assert (out / "pages" / "mes-notes.txt").exists()

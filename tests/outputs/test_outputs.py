@@ -148,16 +148,21 @@ def test_cli_search(hostile_run):
 
 def test_report_escapes_hostile_text(hostile_run):
     page = (hostile_run / "report.html").read_text("utf-8")
-    assert "<script>document.title" not in page and "<img src=x" not in page
-    assert "&lt;script&gt;document.title=&#x27;pwned&#x27;" in page
+    pages = "".join(p.read_text("utf-8") for p in (hostile_run / "pages").glob("*.html"))
+    assert "<script>document.title" not in page + pages and "<img src=x" not in page + pages
+    assert "&lt;script&gt;document.title=&#x27;pwned&#x27;" in pages
     assert page.count("<script") == 2  # run.js and the page's own script, nothing from documents
+    for record_page in (hostile_run / "pages").glob("*.html"):
+        assert "<script" not in record_page.read_text("utf-8")  # every document text escaped
 
 
 def test_report_answers_the_newcomers_questions(hostile_run, tmp_path):
     page = (hostile_run / "report.html").read_text("utf-8")
     records = records_of(hostile_run)
     for record in records:
-        assert f'id="rec-{record["id"]}"' in page and f'href="#rec-{record["id"]}"' in page
+        assert f'href="pages/{record["id"]}.html"' in page
+        own = (hostile_run / "pages" / f'{record["id"]}.html').read_text("utf-8")
+        assert f'id="rec-{record["id"]}"' in own and 'href="../report.html#records"' in own
     assert "Fichiers à regarder" in page and "Modifications, par ce qu'elles ont fait" in page
     assert "Organisations présentes dans le plus de fiches" in page and "Fiches par thème" in page
     assert (hostile_run / "run.js").read_text("utf-8").startswith("window.GLANEUR_RUN = ")
@@ -195,16 +200,18 @@ def test_report_orders_records_by_source_and_shows_dates_changes_and_diffs_for_p
     out, _ = sample_run
     page = (out / "report.html").read_text("utf-8")
     rows = re.findall(r'<tr data-type="[^"]*" data-lang="[^"]*" data-folder="[^"]*" data-flagged="[^"]*" '
-                      r'data-theme="[^"]*"><td><a href="#rec-\w+">[^<]*</a></td><td>([^<]*)</td>', page)
+                      r'data-theme="[^"]*"><td><a href="pages/\w+\.html">[^<]*</a></td><td>([^<]*)</td>', page)
     assert len(rows) == len(records_of(out)) and rows == sorted(rows)  # pages of one dump together, in order
-    text = re.sub(r"<[^>]+>", "", page.split('<h2 id="records">')[1])
+    pages = "".join(p.read_text("utf-8") for p in sorted((out / "pages").glob("*.html")))
+    assert "ligne coupée en pleine phrase recollée" in pages and "apply(fix_" not in pages
+    text = re.sub(r"<[^>]+>", "", pages)
     assert "None…None" not in text and "→ None" not in text and "None …" not in text
     assert _date({"text": "le 4 mars", "start": None, "end": None}) == "le 4 mars → année non résolue"
     assert _date({"text": "mars 2023", "start": "2023-03-01", "end": "2023-03-31"}).endswith("2023-03-01 … 2023-03-31")
     assert word_diff("Il faut quelgues mois ici", "Il faut quelques mois ici") == \
         "Il faut <del>quelgues</del><ins>quelques</ins> mois ici"
-    assert "ligne coupée en pleine phrase recollée" in page and "apply(fix_" not in page
-    assert "confiance de l&#x27;OCR" in page  # the poster's OCR confidence is on its page
+    assert "confiance de l&#x27;OCR" in pages  # the poster's OCR confidence is on its page
+    assert "<details><summary>Lieux" in page and "Loire-Atlantique" in page  # the index of places
 
 
 def test_changes_say_where_their_result_and_the_kept_copy_stand():

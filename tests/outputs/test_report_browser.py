@@ -39,14 +39,19 @@ def test_loads_without_console_errors_and_runs_its_script(report, tmp_path):
     dom = result.stdout
     assert "<title>glaneur — rapport</title>" in dom  # the hostile record did not rename the page
     assert "<th>étape</th><th>calculées</th>" in dom  # run.js loaded and the stage times were drawn
-    assert "&lt;script&gt;document.title" in dom
+    for page in (report.parent / "pages").glob("*.html"):  # every record page, the hostile one among them
+        result = chromium(tmp_path, page.as_uri(), "--dump-dom")
+        assert result.returncode == 0 and not console_errors(result.stderr), console_errors(result.stderr)
+        assert "— glaneur</title>" in result.stdout  # no document renamed its page
+    hostile = "".join(p.read_text("utf-8") for p in (report.parent / "pages").glob("*.html"))
+    assert "&lt;script&gt;document.title" in hostile
 
 
 def test_screenshots_of_the_overview_and_a_record_page(report, tmp_path, hostile_run):
     import json
 
     first = json.loads((hostile_run / "records.jsonl").read_text("utf-8").splitlines()[0])["id"]
-    for name, url in (("overview", report.as_uri()), ("record", f"{report.as_uri()}#rec-{first}")):
+    for name, url in (("overview", report.as_uri()), ("record", (hostile_run / "pages" / f"{first}.html").as_uri())):
         png = tmp_path / f"{name}.png"
         result = chromium(tmp_path, url, f"--screenshot={png}", "--window-size=1280,1600")
         assert png.exists() and png.stat().st_size > 10_000, result.stderr[-2000:]
