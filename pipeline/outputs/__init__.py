@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from ..record import Record
@@ -130,7 +131,10 @@ def change_rows(record: Record) -> list[dict[str, Any]]:
     return rows
 
 
-def write_outputs(out: Path, records: list[Record], manifest: dict[str, Any]) -> None:
+def write_outputs(out: Path, records: list[Record], manifest: dict[str, Any],
+                  source: Callable[[str], bytes | None] | None = None) -> None:
+    """Every output into `out`.  `source(path)` gives a file's bytes (read safely inside RAW_DIR), for the
+    thumbnails of OCR'd records in the report; without it the report has none."""
     records = sorted(records, key=lambda r: r.id)
     _jsonl(out / "records.jsonl", [r.to_json() for r in records])
     _jsonl(out / "changes.jsonl", [row for r in records for row in change_rows(r)])
@@ -143,5 +147,12 @@ def write_outputs(out: Path, records: list[Record], manifest: dict[str, Any]) ->
     (out / "report.html").write_text(report.render(records, manifest), "utf-8")
     pages = out / report.PAGES
     pages.mkdir()
-    for name, page in report.render_pages(records).items():
+    thumbnails = set()
+    for r in records:
+        data = source(r.source.path) if source and r.source.ocr_pages and 1 in r.source.ocr_pages else None
+        picture = report.thumbnail(data, r.source.format) if data else None
+        if picture:
+            (pages / f"{r.id}.png").write_bytes(picture)
+            thumbnails.add(r.id)
+    for name, page in report.render_pages(records, thumbnails).items():
         (pages / name).write_text(page, "utf-8")

@@ -52,7 +52,7 @@ def manifest_says_glaneur(path: Path) -> bool:
 # Every name glaneur writes into CLEAN_DIR; anything else there is the user's.
 OWN_NAMES = frozenset({"records.jsonl", "records.parquet", "entities.parquet", "changes.jsonl", OUTPUT_MARKER,
                        "corpus.sqlite", "report.html", "run.js"})
-OWN_FOLDERS = {"pages": ".html"}  # report.html's page per record: a folder of ours holds nothing else
+OWN_FOLDERS = {"pages": (".html", ".png")}  # report.html's pages and thumbnails: a folder of ours holds nothing else
 
 
 def _foreign(folder: Path) -> list[str]:

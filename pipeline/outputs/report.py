@@ -359,12 +359,50 @@ def render(records: list[Record], manifest: dict[str, Any]) -> str:
             + f'</main><script src="run.js"></script><script>{SCRIPT}</script></body></html>\n')
 
 
-def render_pages(records: list[Record]) -> dict[str, str]:
-    """One page per record, by file name: the report grows with the corpus without one page holding it all."""
+def render_pages(records: list[Record], thumbnails: set[str] = frozenset()) -> dict[str, str]:
+    """One page per record, by file name: the report grows with the corpus without one page holding it all.
+    A record whose id is in `thumbnails` shows its source image (`ID.png` beside the page)."""
+    def picture(r: Record) -> str:
+        if r.id not in thumbnails:
+            return ""
+        return (f'<figure><img src="{esc(r.id)}.png" alt="page 1 de {esc(r.source.path)}" '
+                f'style="max-width:100%;border:1px solid #ccc"><figcaption class="muted">la source, lue par OCR'
+                f'{f" (confiance {r.source.ocr_confidence:.1f} / 100)" if r.source.ocr_confidence else ""}'
+                f"</figcaption></figure>")
+
     return {f"{r.id}.html": ("<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\">"
                              f"<title>{esc(r.title or '(sans titre)')} — glaneur</title><style>{CSS}"
                              ".record{display:block}</style></head><body><main>"
-                             f"{_record_page(r)}</main></body></html>\n") for r in records}
+                             f"{_record_page(r)}{picture(r)}</main></body></html>\n") for r in records}
+
+
+def thumbnail(data: bytes, fmt: str, width: int = 480) -> bytes | None:
+    """A small PNG of page 1 of an OCR'd source (an image, or a scanned PDF), or None when it cannot be made."""
+    import io
+
+    from PIL import Image
+
+    try:
+        if fmt == "pdf":
+            import pypdfium2
+
+            pdf = pypdfium2.PdfDocument(data)
+            try:
+                page = pdf[0]
+                image = page.render(scale=width / page.get_size()[0]).to_pil()
+            finally:
+                pdf.close()
+        else:
+            Image.MAX_IMAGE_PIXELS = None  # the file was read under [extract] max_pixels already
+            image = Image.open(io.BytesIO(data))
+            image.draft("L", (width, width * 4))
+            image = image.convert("L")
+        image.thumbnail((width, width * 4))
+        out = io.BytesIO()
+        image.convert("L").save(out, format="PNG", optimize=False)
+        return out.getvalue()
+    except Exception:  # a thumbnail is a courtesy: never a reason for the run to fail
+        return None
 
 
 def run_js(stats: list[Any], seconds: float) -> str:

@@ -79,6 +79,14 @@ def _check_raw_dir(raw_dir: Path) -> None:
         raise FatalError(f"RAW_DIR {raw_dir} is not readable")
 
 
+def _source_bytes(found: Found | None, max_bytes: int) -> bytes | None:
+    """A file's bytes for the report's thumbnails, read as safely as for extraction; None when it cannot be."""
+    try:
+        return read_regular(found.fs_path, max_bytes) if found else None
+    except Unreadable:
+        return None
+
+
 def _quick_hash(found: Found, max_bytes: int) -> str | None:
     try:
         return hashlib.sha256(read_regular(found.fs_path, max_bytes)).hexdigest()
@@ -156,7 +164,9 @@ def _run_into(tmp: Path, reader: Reader, stages: list[Stage], out_dir: Path, fou
 
     manifest = build_manifest(results, skipped, records, run_id, reader.format_of)
     try:
-        write_outputs(tmp, records, manifest)
+        by_rel = {f.rel: f for f in found}
+        max_bytes = int(config.section("extract")["max_file_mb"] * 1024 * 1024)
+        write_outputs(tmp, records, manifest, source=lambda rel: _source_bytes(by_rel.get(rel), max_bytes))
         from ..outputs.report import run_js
 
         # The one file that differs between two runs of the same input: this run's timings.

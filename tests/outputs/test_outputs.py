@@ -228,3 +228,17 @@ def test_changes_say_where_their_result_and_the_kept_copy_stand():
     assert text[word["at"][0]:word["at"][1]] == "quelques" and word["record"] == "r1"
     assert dropped["at"] is None and text[dropped["kept_at"][0]:].startswith("Le réseau publie un guide")
     assert chrome["at"] is None and "kept_at" not in chrome
+
+
+@needs_tesseract
+def test_ocr_records_show_a_thumbnail_of_their_source(sample_run):
+    out, _ = sample_run
+    ocr = [r for r in records_of(out) if r["source"]["ocr_pages"]]
+    assert len(ocr) >= 2  # the poster and the scanned report
+    for record in ocr:
+        png = out / "pages" / f"{record['id']}.png"
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        page = (out / "pages" / f"{record['id']}.html").read_text("utf-8")
+        assert f'<img src="{record["id"]}.png"' in page and "confiance" in page
+    others = [r for r in records_of(out) if not r["source"]["ocr_pages"]]
+    assert not any((out / "pages" / f"{r['id']}.png").exists() for r in others)
