@@ -71,6 +71,13 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--limit", type=_limit, default=10, metavar="N", help="at most N records (default 10)")
     search.add_argument("--json", action="store_true", help="one JSON object per record instead of text")
 
+    cache = sub.add_parser("cache", help="look after the stage cache", description="The stage cache "
+                           "([run] cache_dir): `prune` removes the entries no run has used for DAYS days.")
+    cache.add_argument("action", choices=("prune",), help="prune: remove entries not used for DAYS days")
+    cache.add_argument("--days", type=float, default=30.0, metavar="DAYS",
+                       help="remove entries no run has used for this many days (default 30; 0 empties the cache)")
+    cache.add_argument("--config", default=DEFAULT_CONFIG, metavar="FILE", help=CONFIG_HELP)
+
     export = sub.add_parser("export", help="print the records as JSON-LD for catalogue tools",
                             description="Print the records of CLEAN_DIR as one JSON-LD document: schema.org "
                                         "(jsonld) or Dublin Core (dc), with title, dates, language, themes, "
@@ -179,6 +186,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "search":
             return _search(args)
         config = api.load_config(args.config)
+        if args.command == "cache":
+            from .run.cache import prune
+
+            root = Path(config.section("run")["cache_dir"])
+            removed, freed = prune(root, max(0.0, args.days))
+            print(f"glaneur: {removed} cache entries removed from {root} ({freed / 1024 / 1024:.1f} MB)",
+                  file=sys.stderr)
+            return 0
         if args.command == "export":
             try:
                 _print(json.dumps(api.export(args.format, args.out, config), ensure_ascii=False, indent=1))

@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+import time
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -35,10 +37,16 @@ class Cache:
     def get(self, stage: str, digest: str) -> Any | None:
         if self.root is None:
             return None
+        path = self._path(stage, digest)
         try:
-            return json.loads(self._path(stage, digest).read_text("utf-8"))
+            value = json.loads(path.read_text("utf-8"))
         except (OSError, ValueError):
             return None
+        try:
+            os.utime(path)  # "used now": what `glaneur cache prune` goes by
+        except OSError:
+            pass
+        return value
 
     def put(self, stage: str, digest: str, value: Any) -> None:
         if self.root is None:
@@ -52,3 +60,30 @@ class Cache:
             os.replace(tmp, path)
         except OSError:
             pass  # a cache that cannot be written only costs time
+
+
+_ENTRY = re.compile(r"^[0-9a-f]{64}\.json$")
+_TMP = re.compile(r"^tmp\w+\.tmp$")
+
+
+def prune(root: Path, older_than_days: float, now: float | None = None) -> tuple[int, int]:
+    """Remove the entries of the cache at `root` that no run has used for `older_than_days` days, and the
+    half-written files of interrupted writes; only files of the cache's own shape
+    (`STAGE/xx/<sha256>.json`) are ever removed.  Returns (files removed, bytes freed)."""
+    limit = (time.time() if now is None else now) - older_than_days * 86400
+    removed = freed = 0
+    if not root.is_dir():
+        return 0, 0
+    for stage in sorted(p for p in root.iterdir() if p.is_dir() and not p.is_symlink()):
+        for shard in sorted(p for p in stage.iterdir() if p.is_dir() and not p.is_symlink() and len(p.name) == 2):
+            for entry in sorted(shard.iterdir()):
+                if not entry.is_file() or entry.is_symlink():
+                    continue
+                ours = _ENTRY.match(entry.name) and entry.name.startswith(shard.name) or _TMP.match(entry.name)
+                info = entry.stat()
+                if ours and info.st_mtime < limit:
+                    entry.unlink()
+                    removed, freed = removed + 1, freed + info.st_size
+            if not any(shard.iterdir()):
+                shard.rmdir()
+    return removed, freed
