@@ -31,22 +31,17 @@ def display_name(fs_name: str) -> str:
 
 
 def is_glaneur_output(folder: Path) -> bool:
-    """A folder written by `glaneur run`: its manifest names glaneur."""
+    """A folder written by `glaneur run`: its manifest, parsed, names glaneur and a run's fingerprint."""
     try:
-        with open(folder / OUTPUT_MARKER, "rb") as handle:
-            head = handle.read(4096)
-    except OSError:
-        return False
-    return b'"glaneur"' in head and b'"fingerprint"' in head
-
-
-def manifest_says_glaneur(path: Path) -> bool:
-    """The manifest at `path` is one glaneur wrote (parsed, not only sniffed)."""
-    try:
-        data = json.loads(path.read_text("utf-8"))
+        data = json.loads((folder / OUTPUT_MARKER).read_text("utf-8"))
     except (OSError, ValueError):
         return False
     return isinstance(data, dict) and "glaneur" in data and "fingerprint" in data
+
+
+def inside(path: Path, root: Path) -> bool:
+    """`path` is `root` or lies under it (both resolved)."""
+    return path == root or root in path.parents
 
 
 # Every name glaneur writes into CLEAN_DIR; anything else there is the user's.
@@ -68,19 +63,15 @@ def _foreign(folder: Path) -> list[str]:
     return out
 
 
-def _inside(path: Path, root: Path) -> bool:
-    return path == root or root in path.parents
-
-
 def check_out_dir(raw_dir: Path, out_dir: Path) -> None:
     """Refuse (FatalError, one line) an output folder whose replacement could destroy the user's files."""
     raw, out = raw_dir.resolve(), out_dir.resolve()
     if out == raw:
         raise FatalError(f"CLEAN_DIR {out_dir} is RAW_DIR itself: choose another --out")
-    if _inside(out, raw):
+    if inside(out, raw):
         raise FatalError(f"CLEAN_DIR {out_dir} is inside RAW_DIR {raw_dir}: outputs would be read back as "
                          f"documents; choose an --out outside it")
-    if _inside(raw, out):
+    if inside(raw, out):
         raise FatalError(f"CLEAN_DIR {out_dir} contains RAW_DIR {raw_dir}: replacing it would delete the corpus; "
                          f"choose another --out")
     if out_dir.is_symlink():
@@ -92,7 +83,7 @@ def check_out_dir(raw_dir: Path, out_dir: Path) -> None:
             names = sorted(os.listdir(out_dir))
         except OSError as exc:
             raise FatalError(f"CLEAN_DIR {out_dir} cannot be read: {exc.strerror or exc}") from None
-        if names and not manifest_says_glaneur(out_dir / OUTPUT_MARKER):
+        if names and not is_glaneur_output(out_dir):
             raise FatalError(f"CLEAN_DIR {out_dir} is not empty and is not a glaneur output (no glaneur "
                              f"manifest.json): refusing to replace it; choose an empty or new --out")
         foreign = _foreign(out_dir)

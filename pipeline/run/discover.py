@@ -22,7 +22,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..outputs.folder import display_name, is_glaneur_output
+from ..outputs.folder import display_name, inside, is_glaneur_output
 from ..stage import Unreadable
 
 
@@ -41,10 +41,6 @@ def _kind(mode: int) -> str:
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
         return "a device"
     return "not a regular file"
-
-
-def _inside(path: Path, root: Path) -> bool:
-    return path == root or root in path.parents
 
 
 def discover(raw_dir: Path, skip: list[str], exclude: tuple[Path, ...] = ()) -> tuple[list[Found], list[tuple[str, str]]]:
@@ -110,7 +106,7 @@ def _link_reason(path: Path, root: Path) -> str | None:
         target = path.resolve(strict=True)
     except (OSError, RuntimeError):
         return "symbolic link to nothing (broken or a loop): not followed"
-    if not _inside(target, root):
+    if not inside(target, root):
         return "symbolic link to a place outside RAW_DIR: not followed"
     if target.is_dir():
         return "symbolic link to a folder: not followed (its files are read where they are)"

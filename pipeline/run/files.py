@@ -27,9 +27,7 @@ def process_file(found: Found, reader: Reader, settings: Settings, cache_root: s
 
     Never raises: a file that cannot be read, or whose reader fails in a way
     nobody foresaw, is quarantined with a one-line reason."""
-    rel = found.rel
-    result: dict[str, Any] = {"path": rel, "sha256": None, "format": reader.format_of(rel), "status": "ok",
-                              "reason": None, "records": [], "stages": {}, "reading": None}
+    result = _result(found, reader.format_of(found.rel))
     try:
         return _process_file(found, reader, settings, cache_root, result)
     except Exception as exc:  # a reader's bug must not end the run: the file is quarantined, the run goes on
@@ -81,16 +79,10 @@ def _process_file(found: Found, reader: Reader, settings: Settings, cache_root: 
     return result
 
 
-def _timed_out(found: Found, fmt: str | None, seconds: float) -> dict[str, Any]:
-    return {"path": found.rel, "sha256": None, "format": fmt, "status": "quarantined",
-            "reason": f"reading took longer than file_seconds={seconds:g} (config [extract]): stopped",
-            "records": [], "stages": {}, "reading": None}
-
-
-def _crashed(found: Found, fmt: str | None, exc: BaseException) -> dict[str, Any]:
-    return {"path": found.rel, "sha256": None, "format": fmt, "status": "quarantined",
-            "reason": f"the reader process died ({exc.__class__.__name__}: {' '.join(str(exc).split())[:120]})",
-            "records": [], "stages": {}, "reading": None}
+def _result(found: Found, fmt: str | None, reason: str | None = None) -> dict[str, Any]:
+    """A file's entry as the runner collects it: ok until a reason quarantines it."""
+    return {"path": found.rel, "sha256": None, "format": fmt, "status": "quarantined" if reason else "ok",
+            "reason": reason, "records": [], "stages": {}, "reading": None}
 
 
 def _guarded_result(future: Any, found: Found, fmt: str | None, seconds: float) -> dict[str, Any]:
@@ -100,9 +92,10 @@ def _guarded_result(future: Any, found: Found, fmt: str | None, seconds: float) 
     try:
         return future.result()
     except FutureTimeout:
-        return _timed_out(found, fmt, seconds)
+        return _result(found, fmt, f"reading took longer than file_seconds={seconds:g} (config [extract]): stopped")
     except Exception as exc:  # pebble.ProcessExpired: a segfault or an out-of-memory kill in a reader
-        return _crashed(found, fmt, exc)
+        return _result(found, fmt, f"the reader process died ({exc.__class__.__name__}: "
+                                   f"{' '.join(str(exc).split())[:120]})")
 
 
 def _pool(workers: int) -> Any:
