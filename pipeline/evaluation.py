@@ -1,19 +1,23 @@
-"""Precision, recall and F1 per label of classify's output against golden annotations (tests/golden/classify.json):
-used by the tests (with floors) and by `make bench` (beside the bare model)."""
+"""Precision, recall and F1 per label of classify's output against golden annotations (tests/golden/classify.json,
+and the held-out set tests/golden/heldout/classify.json): used by the tests (with floors) and by `make bench`
+(beside the bare model).  Names are compared folded (case, accents, a leading article, hyphens ignored):
+"La CRESS" is "CRESS"; what is scored is finding the thing, not its spelling."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+from .text.fold import fold_name
+
 LABELS = ("ORG", "LOC", "PER", "DATE")
 
 
 def found_by_label(record: dict) -> dict[str, set[str]]:
     return {
-        "ORG": set(record["organisations"]),
-        "LOC": set(record["places"]),
-        "PER": set(record["people"]),
+        "ORG": {fold_name(x) for x in record["organisations"]},
+        "LOC": {fold_name(x) for x in record["places"]},
+        "PER": {fold_name(x) for x in record["people"]},
         "DATE": {d["start"] for d in record["dates"] if d["start"]},
     }
 
@@ -25,7 +29,8 @@ def score(records: list[dict], golden_path: Path) -> dict[str, dict[str, float]]
     for title, expected in golden.items():
         found = found_by_label(by_title[title])
         for label in LABELS:
-            want, got = set(expected[label]), found[label]
+            want = {fold_name(x) if label != "DATE" else x for x in expected[label]}
+            got = found[label]
             counts[label][0] += len(want & got)
             counts[label][1] += len(got)
             counts[label][2] += len(want)
