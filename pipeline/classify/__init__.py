@@ -64,26 +64,42 @@ def _entity_dates(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def analyse(text: str, doc: Any, ctx: Context, published: str | None = None,
-            updated: str | None = None) -> dict[str, Any]:
-    found_dates = dates_mod.find_dates(text, dates_mod.reference_date(published, updated))
+            updated: str | None = None, title: str | None = None, title_doc: Any = None) -> dict[str, Any]:
+    """Language, entities (offsets into `text`) and the record's lists of names and dates; the title's
+    names and dates join the lists ("… en Centre-Val de Loire", "… du 12 janvier 2023"), not `entities`,
+    whose offsets are into the text."""
+    reference = dates_mod.reference_date(published, updated)
+    found_dates = dates_mod.find_dates(text, reference)
+    ents = _entities(text, doc, found_dates, ctx)
+    public_ents = [{k: e[k] for k in ("text", "label", "start", "end", "canonical")} for e in ents]
+    listed, listed_dates = list(ents), list(found_dates)
+    if title and title_doc is not None:
+        title_dates = dates_mod.find_dates(title, reference)
+        listed += _entities(title, title_doc, title_dates, ctx)
+        listed_dates = title_dates + [d for d in found_dates if d["start"] is None or
+                                      all(d["start"] != t["start"] or d["end"] != t["end"] for t in title_dates)]
+    places = {e["canonical"] for e in listed if e["label"] == "LOC" and e["canonical"]}
+    places |= {e["department"] for e in listed if e.get("department")}
+    return {
+        "language": ctx.language(text),
+        "entities": public_ents,
+        "dates": dates_mod.public(listed_dates),
+        "organisations": sorted({e["canonical"] for e in listed if e["label"] == "ORG" and e["canonical"]}),
+        "places": sorted(places),
+        # a surname alone ("M. Zberg") is an entity, but listed as a person only with a first name
+        "people": sorted({e["canonical"] for e in listed if e["label"] == "PER" and " " in (e["canonical"] or "")}),
+    }
+
+
+def _entities(text: str, doc: Any, found_dates: list[dict[str, Any]], ctx: Context) -> list[dict[str, Any]]:
     found = entities_mod.entities(doc, ctx.gazetteer, ctx.rules,
-                                  {k: ctx.cfg[k] for k in ("common_word_zipf", "common_phrase_zipf", "unknown_place_zipf")})
+                                  {k: ctx.cfg[k] for k in ("common_word_zipf", "common_phrase_zipf", "unknown_place_zipf",
+                                                           "demonym_zipf")})
     taken = Spans()
     for e in found:
         taken.add(e["start"], e["end"])
     date_entities = [d for d in _entity_dates(found_dates) if not taken.overlaps(d["start"], d["end"])]
-    ents = sorted(found + date_entities, key=lambda e: (e["start"], e["end"]))
-    public_ents = [{k: e[k] for k in ("text", "label", "start", "end", "canonical")} for e in ents]
-    places = {e["canonical"] for e in ents if e["label"] == "LOC" and e["canonical"]}
-    places |= {e["department"] for e in ents if e.get("department")}
-    return {
-        "language": ctx.language(text),
-        "entities": public_ents,
-        "dates": dates_mod.public(found_dates),
-        "organisations": sorted({e["canonical"] for e in ents if e["label"] == "ORG" and e["canonical"]}),
-        "places": sorted(places),
-        "people": sorted({e["canonical"] for e in ents if e["label"] == "PER" and e["canonical"]}),
-    }
+    return sorted(found + date_entities, key=lambda e: (e["start"], e["end"]))
 
 
 def annotator(config: Config) -> Callable[[str], dict[str, Any]]:
@@ -128,7 +144,7 @@ class Classify:
     """The classify stage: record scope, cached per record; spaCy reads the records in batches."""
 
     name = NAME
-    version = "5"
+    version = "6"
     scope = "record"
     splits = False
 
@@ -147,11 +163,12 @@ class Classify:
         if not records:
             return []
         ctx = self.context
-        docs = entities_mod.pipe(ctx.nlp, (r.text for r in records), ctx.cfg["spacy_batch_size"],
-                                 ctx.cfg["spacy_chunk_chars"])
+        docs = entities_mod.pipe(ctx.nlp, (t for r in records for t in (r.text, r.title or "")),
+                                 ctx.cfg["spacy_batch_size"], ctx.cfg["spacy_chunk_chars"])
         out = []
-        for record, doc in zip(records, docs):
-            result = analyse(record.text, doc, ctx, record.published, record.updated)
+        for record in records:
+            doc, title_doc = next(docs), next(docs)
+            result = analyse(record.text, doc, ctx, record.published, record.updated, record.title, title_doc)
             evidence = themes_mod.themes_of(f"{record.title or ''}\n{record.text}", ctx.taxonomy)
             out.append(replace(
                 record,

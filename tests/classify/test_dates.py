@@ -23,6 +23,17 @@ from pipeline.classify.dates import find_dates, public
     ("au premier trimestre 2020", None, [("premier trimestre 2020", "2020-01-01", "2020-03-31", "month")]),
     ("association née en 2012 à Vaillant", None, [("2012", "2012-01-01", "2012-12-31", "year")]),
     ("Mercredi 18 octobre 2023", None, [("Mercredi 18 octobre 2023", "2023-10-18", "2023-10-18", "day")]),
+    ("au second semestre 2021,", None, [("second semestre 2021", "2021-07-01", "2021-12-31", "month")]),
+    ("dès les années 2010", None, [("années 2010", "2010-01-01", "2019-12-31", "year")]),
+    ("reçus avant le 21/03/22.", None, [("21/03/22", "2022-03-21", "2022-03-21", "day")]),
+    ("atteindre d'ici 2030 la neutralité", None, [("2030", "2030-01-01", "2030-12-31", "year")]),
+    ("à partir de 2020 et à compter de 2021", None, [("2020", "2020-01-01", "2020-12-31", "year"),
+                                                     ("2021", "2021-01-01", "2021-12-31", "year")]),
+    ("en mars-avril 2021", None, [("mars-avril 2021", "2021-03-01", "2021-04-30", "month")]),
+    ("entre mars et avril 2021", None, [("mars et avril 2021", "2021-03-01", "2021-04-30", "month")]),
+    ("le 2 mars 2021 puis le 4 mars.", None, [("2 mars 2021", "2021-03-02", "2021-03-02", "day"),
+                                              ("4 mars", "2021-03-04", "2021-03-04", "day")]),
+    ("du 3 janv. au 5 févr. 2020", None, [("du 3 janv. au 5 févr. 2020", "2020-01-03", "2020-02-05", "day")]),
 ])
 def test_french_dates(text, reference, expected):
     assert [(d["text"], d["start"], d["end"], d["precision"]) for d in public(find_dates(text, reference))] == expected
@@ -43,6 +54,12 @@ def test_day_without_any_year_has_null_ends():
         {"text": "5 juin", "start": None, "end": None, "precision": "day"}]
 
 
+def test_a_year_is_not_borrowed_across_paragraphs_nor_from_a_later_date():
+    dates = public(find_dates("Réunion le 4 mars.\n\nLe bilan du 2 mars 2021 puis le 12 mai et avril 2022."))
+    assert [(d["text"], d["start"]) for d in dates] == [("4 mars", None), ("2 mars 2021", "2021-03-02"),
+                                                        ("12 mai", "2021-05-12"), ("avril 2022", "2022-04-01")]
+
+
 @pytest.mark.parametrize("text", [
     "https://collectifgare.wordpress.com/2016/11/22/qui-sommes-nous/",
     "Téléchargez le guide (32 pages).",
@@ -50,6 +67,8 @@ def test_day_without_any_year_has_null_ends():
     "18 sites pilotes, 2 000 habitants",
     "le 31 février 2022",
     "écrire à contact2021@exemple.fr",
+    "version 1/2/34 du logiciel",
+    "ratio 12/13/14",
 ])
 def test_not_dates(text):
     assert [d for d in find_dates(text) if d["precision"] == "day" and d["start"]] == []

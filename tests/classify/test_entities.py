@@ -158,3 +158,78 @@ def test_a_long_run_without_spaces_is_not_fed_to_the_tokenizer(config):
     result = annotate(text, config)
     rennes = [e for e in result["entities"] if e["text"] == "Rennes"]
     assert rennes and text[rennes[0]["start"]:rennes[0]["end"]] == "Rennes"
+
+
+def spans(result, label):
+    return [e["text"] for e in result["entities"] if e["label"] == label]
+
+
+def test_titles_belong_to_the_mention_not_to_the_name(ann):
+    result = ann("Le cortège fourni par M. Hagenbeck a traversé la ville. Le général de Gaulle est arrivé.")
+    assert "M. Hagenbeck" in spans(result, "PER") and "général de Gaulle" in spans(result, "PER")
+    assert names(result, "PER") == ["Hagenbeck", "de Gaulle"]
+
+
+def test_a_surname_alone_takes_the_full_name_given_in_the_text(config):
+    from pipeline.api import annotate as api_annotate
+
+    result = api_annotate("Jacques Chirac a parlé hier. Selon Chirac, la réforme attendra.", config)
+    assert {e["canonical"] for e in result["entities"] if e["label"] == "PER"} == {"Jacques Chirac"}
+
+
+def test_articles_taken_by_the_model_are_left_out_unless_part_of_the_name(ann):
+    result = ann("Les exportations vers la France ont baissé. Il a rejoint le café associatif Le Comptoir des "
+                 "Lilas, près du Havre.")
+    assert "France" in spans(result, "LOC") and "la France" not in spans(result, "LOC")
+    assert "Le Comptoir des Lilas" in spans(result, "ORG")
+
+
+@pytest.mark.parametrize("text, organisation", [
+    ("La commune travaille avec la Banque des Territoires depuis 2019.", "Banque des Territoires"),
+    ("Le collectif La Brèche, installé à Roubaix, demande un rendez-vous.", "La Brèche"),
+    ("Toulouse Métropole lance un appel à projets.", "Toulouse Métropole"),
+    ("Le Conseil fédéral dans son message propose une loi.", "Conseil fédéral"),
+    ("avec le soutien de l'Agence nationale de la cohésion des territoires.",
+     "Agence nationale de la cohésion des territoires"),
+    ("Étaient présents : Sophie Martin (Chambre régionale de l'économie sociale et solidaire des Hauts-de-France).",
+     "Chambre régionale de l'économie sociale et solidaire des Hauts-de-France"),
+    ("Porteur : Garage solidaire du Berry\nLieu : Vierzon", "Garage solidaire du Berry"),
+])
+def test_organisations_no_gazetteer_lists(ann, text, organisation):
+    assert organisation in spans(ann(text), "ORG")
+
+
+def test_two_organisations_joined_by_et_stay_two(ann):
+    found = spans(ann("Avec le soutien de la Fondation Terres Communes et du Réseau des épiceries solidaires de "
+                      "l'Ouest, le projet avance."), "ORG")
+    assert "Fondation Terres Communes" in found and not any(" et du " in f for f in found)
+
+
+def test_acronym_after_an_elided_article_is_linked(ann):
+    result = ann("Une étude menée avec l'Agence nationale de la cohésion des territoires (ANCT). Selon l'ANCT, "
+                 "le nombre de tiers-lieux a doublé.")
+    anct = [e for e in result["entities"] if e["text"] == "ANCT"]
+    assert len(anct) == 2 and {e["canonical"] for e in anct} == {"Agence nationale de la cohésion des territoires"}
+
+
+@pytest.mark.parametrize("text, not_a_name", [
+    ("Les Suisses et les Autrichiens se sont rencontrés à Genève.", "Suisses"),
+    ("Les Suisses et les Autrichiens se sont rencontrés à Genève.", "Autrichiens"),
+    ("Dialoguer avec les habitants du quartier.", "Dialoguer"),
+    ("Réunion du 14 février 2022 à la mairie de Crest.", "Réunion"),
+    ("Mission locale\nAccueil des jeunes de 16 à 25 ans.", "Mission locale"),
+])
+def test_what_is_not_a_name(ann, text, not_a_name):
+    assert not_a_name not in [e["text"] for e in ann(text)["entities"]]
+
+
+def test_places_inside_a_sentence_are_kept(ann):
+    found = spans(ann("Il est parti de Genève pour Londres, puis pour les Etats-Unis et l'Angleterre."), "LOC")
+    assert {"Genève", "Londres", "Etats-Unis", "Angleterre"} <= set(found)
+
+
+def test_a_name_wrapped_over_a_line_end_is_kept_a_heading_over_two_lines_is_not(ann):
+    wrapped = ann("Enfin, avant de prendre ses vacances, le\nConseil national a décidé de créer un impôt.")
+    assert "Conseil national" in spans(wrapped, "ORG")
+    heading = ann("Toulouse\nReconnaissance des acquis de l'expérience\n\nLe dispositif commence en mai.")
+    assert not any("\n" in e["text"] for e in heading["entities"])

@@ -1,0 +1,124 @@
+"""Organisations named in the text that no gazetteer lists, found by the shape of their name.
+
+Three shapes, their words in config/gazetteer/:
+* a capitalised head word inside a sentence (`organisation_heads.txt`): "la Banque des Territoires",
+  "l'Union régionale des Scop", "le Conseil fédéral";
+* a lower-case kind before a capitalised name (`organisation_kinds.txt`): "le collectif La Brèche",
+  "l'association Herri Bizia" (the organisation is the name);
+* capitalised words before a tail word (`organisation_tails.txt`): "Toulouse Métropole".
+
+Pure functions of a spaCy Doc (tokens with their part of speech) and the word lists; they give
+character spans, labelled ORG by the caller.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+# parts of speech a name runs over, after its head; it stops at anything else (verbs, pronouns, numbers,
+# punctuation) and at a line break
+_INSIDE = {"NOUN", "PROPN", "ADJ", "DET", "ADP", "X"}
+_ARTICLES = {"de", "du", "des", "d'", "d’", "la", "le", "les", "l'", "l’"}
+_CONNECT = _ARTICLES | {"et", "en", "pour", "sur"}
+_MAX_TOKENS = 14
+
+
+@dataclass(frozen=True)
+class Words:
+    heads: frozenset[str]
+    kinds: tuple[tuple[str, ...], ...]  # longest first, then alphabetical: a fixed order
+    tails: frozenset[str]
+
+
+def _capitalised(token: Any) -> bool:
+    return token.text[:1].isupper()
+
+
+def _breaks(token: Any) -> bool:
+    return "\n" in token.whitespace_ or "\n" in token.text
+
+
+def _head_name(doc: Any, i: int) -> tuple[int, int] | None:
+    """The name that starts at head token i, as token indexes [i, end): up to its last capitalised word,
+    else up to its adjective and the lower-case complement hung on it by articles only ("Agence nationale
+    de la cohésion des territoires", "Conseil fédéral"; not "Conseil fédéral dans son message")."""
+    last_capital, last_lower = None, None
+    chain = True  # still in "head adjective (de la noun)*"
+    j = i + 1
+    while j < len(doc) and j - i < _MAX_TOKENS and not _breaks(doc[j - 1]):
+        token = doc[j]
+        low = token.text.lower()
+        if token.is_punct or token.like_num:
+            break
+        if low == "et" and (j + 1 >= len(doc) or last_capital is not None
+                            or _capitalised(doc[j + 1]) and doc[j + 1].pos_ != "PROPN"):
+            break  # "… et la Région", "Fondation Terres Communes et du Réseau …": a second organisation
+        if token.pos_ not in _INSIDE and low not in _CONNECT and not _capitalised(token):
+            break
+        if _capitalised(token):
+            last_capital = j
+        elif chain and token.pos_ == "ADJ" and j == i + 1:
+            last_lower = j
+        elif chain and last_lower is not None and token.pos_ in ("NOUN", "ADJ"):
+            last_lower = j
+        elif low not in _ARTICLES and low != "et":
+            chain = False
+        j += 1
+    end = last_capital if last_capital is not None else last_lower
+    return (i, end + 1) if end is not None else None
+
+
+def _kind_name(doc: Any, j: int) -> tuple[int, int] | None:
+    """The capitalised name starting at token j (after a kind word), with the small words between
+    its capitalised words ("Les Fabriques du Haut-Doubs")."""
+    if j >= len(doc) or not _capitalised(doc[j]) or doc[j].is_punct:
+        return None
+    last = j
+    k = j + 1
+    while k < len(doc) and k - j < _MAX_TOKENS and not _breaks(doc[k - 1]):
+        token = doc[k]
+        if _capitalised(token) and not token.is_punct:
+            last = k
+        elif token.text.lower() not in _ARTICLES:
+            break
+        k += 1
+    if last == j and doc[j].pos_ == "DET":
+        return None
+    return (j, last + 1)
+
+
+def _tail_name(doc: Any, i: int) -> tuple[int, int] | None:
+    start = i
+    while start > 0 and _capitalised(doc[start - 1]) and not doc[start - 1].is_punct \
+            and not _breaks(doc[start - 1]) and doc[start - 1].pos_ != "DET":
+        start -= 1
+    return (start, i + 1) if start < i else None
+
+
+def _sentence_initial(doc: Any, i: int) -> bool:
+    """A capital that says nothing: the first word of a text, a sentence or a line (a field's value after
+    "Porteur :" is a name, and is not sentence-initial)."""
+    return i == 0 or doc[i - 1].text in ".!?;•-–" or _breaks(doc[i - 1])
+
+
+def organisation_spans(doc: Any, words: Words) -> list[tuple[int, int]]:
+    """Character spans of the organisations the text names by the shapes above, in text order."""
+    found: list[tuple[int, int]] = []
+    for i, token in enumerate(doc):
+        span = None
+        if token.text in words.heads:
+            span = _head_name(doc, i)
+            if span and _sentence_initial(doc, i) and not any(_capitalised(t) for t in doc[i + 1:span[1]]):
+                span = None  # "Mission locale" starting a line says no more than "mission locale"
+        elif token.text in words.tails and i > 0:
+            span = _tail_name(doc, i)
+        else:
+            for kind in words.kinds:  # longest first: "café associatif Le Comptoir", not "café" then "associatif"
+                if token.text.lower() == kind[0] and all(
+                        i + n < len(doc) and doc[i + n].text.lower() == w for n, w in enumerate(kind[1:], 1)):
+                    span = _kind_name(doc, i + len(kind))
+                    break
+        if span and span[1] - span[0] >= 1 and (span[1] - span[0] >= 2 or span[0] != i):
+            found.append((doc[span[0]].idx, doc[span[1] - 1].idx + len(doc[span[1] - 1].text)))
+    return found
