@@ -149,8 +149,10 @@ def classify_bench(config) -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     import hipe
+    import languages
 
     hipe.main([])
+    languages.main()
 
     from pipeline.classify.entities import load_model
     from pipeline.record import Record, Source

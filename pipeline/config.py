@@ -33,6 +33,9 @@ class Key:
     maximum: float | None = None
 
 
+LINGUA_LANGUAGES = ["fr", "en", "de", "es", "it", "pt", "nl", "ca", "eu", "la", "cy", "ga", "pl", "ro", "sv",
+                    "da", "hu", "tr", "ru", "ar", "he", "el", "vi", "zh", "ja"]
+
 SCHEMA: dict[str, dict[str, Key]] = {
     "run": {
         "cache_dir": Key("str", ".cache/glaneur"),
@@ -122,8 +125,11 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "unknown_place_zipf": Key("float", 2.5, minimum=0.0, maximum=8.0),
         "demonym_zipf": Key("float", 2.0, minimum=0.0, maximum=8.0),
         "themes_file": Key("str", "themes.toml"),
+        "language_detector": Key("str", "lingua", choices=("lingua", "langdetect")),
+        "languages": Key("list[str]", LINGUA_LANGUAGES),
+        "language_min_distance": Key("float", 0.1, minimum=0.0, maximum=0.99),
         "language_seed": Key("int", 0),
-        "language_min_chars": Key("int", 40, minimum=1),
+        "language_min_chars": Key("int", 15, minimum=1),
         "doc_type_by_title": Key("dict[str,str]", {"^fiche[- ]action": "action_sheet"}),
         "doc_type_by_format": Key(
             "dict[str,str]",
@@ -273,6 +279,12 @@ def load(path: str | Path | None) -> Config:
             codecs.lookup(encoding)
         except LookupError:
             raise ConfigError(f"{where}: [extract] text_encodings: unknown encoding {encoding!r}") from None
+    from .text.language import lingua_code_known
+
+    unknown = [c for c in config.sections["classify"]["languages"] if not lingua_code_known(c)]
+    if unknown or not config.sections["classify"]["languages"]:
+        raise ConfigError(f"{where}: [classify] languages: {'unknown ISO 639-1 code ' + repr(unknown[0]) if unknown else 'empty'}"
+                          " (lingua-language-detector's codes: fr, en, de, …)")
     for name, keys in SCHEMA.items():
         for key in keys:
             value = config.sections[name][key]

@@ -5,9 +5,9 @@ the records in batches through `nlp.pipe`).
 `annotate(text, config)` is the same analysis on a bare text, for
 `glaneur annotate`: offsets are into the text as given.
 
-* language: langdetect with a fixed seed, per record and per paragraph block
-  (an English passage in a French page gets `language: "en"` on its block);
-  null below `language_min_chars` letters;
+* language: lingua (or langdetect with a fixed seed, `language_detector`), per record and per
+  paragraph block (an English passage in a French page gets `language: "en"` on its block); null
+  below `language_min_chars` letters or when lingua is not sure (`language_min_distance`);
 * entities: see entities.py (spaCy + gazetteer + rules); `organisations`,
   `places` (with the department of a postcode), `people`: canonical names,
   each once, sorted;
@@ -27,7 +27,7 @@ from typing import Any, Callable
 from ..config import Config
 from ..record import Record
 from ..stage import Settings, run_with
-from ..text.language import detect_language
+from ..text.language import detect_language, detect_with_lingua
 from ..text.spans import Spans
 from . import dates as dates_mod
 from . import entities as entities_mod
@@ -54,6 +54,9 @@ class Context:
         return entities_mod.load_model(self.cfg["spacy_model"], self.rules, self.gazetteer if self.rules else None)
 
     def language(self, text: str) -> str | None:
+        if self.cfg["language_detector"] == "lingua":
+            return detect_with_lingua(text, tuple(self.cfg["languages"]), self.cfg["language_min_distance"],
+                                      self.cfg["language_min_chars"])
         return detect_language(text, self.cfg["language_seed"], self.cfg["language_min_chars"])
 
 

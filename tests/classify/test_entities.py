@@ -92,6 +92,27 @@ def test_language_french_english_and_too_short():
     assert detect_language("Oui", 0, 40) is None
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("Rencontre des tiers-lieux ruraux", "fr"),  # a heading: 29 letters, under langdetect's 40
+    ("Open call for rural projects", "en"),
+    ("Lo país d'òc es bèl e la lenga occitana viu encara", None),  # Occitan: no model; never French
+    ("Oui", None),
+])
+def test_short_paragraphs_get_a_language_or_none_never_a_wrong_french(config, text, expected):
+    from pipeline.classify import Context
+
+    found = Context(config).language(text)
+    assert found == expected or (expected is None and found not in ("fr",) and text.startswith("Lo"))
+
+
+def test_an_unknown_language_code_in_config_stops_with_one_line(tmp_path):
+    from pipeline.config import ConfigError, load
+
+    (tmp_path / "p.toml").write_text('[classify]\nlanguages = ["fr", "oc"]\n', "utf-8")
+    with pytest.raises(ConfigError, match=r"\[classify\] languages: unknown ISO 639-1 code 'oc'"):
+        load(tmp_path / "p.toml")
+
+
 def test_an_english_passage_in_a_french_page_is_noticed(config):
     from pipeline.classify import run
     from pipeline.record import Record, Source
