@@ -130,6 +130,8 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "language_min_distance": Key("float", 0.1, minimum=0.0, maximum=0.99),
         "language_seed": Key("int", 0),
         "language_min_chars": Key("int", 15, minimum=1),
+        "ocr_fixes_per_1000_words": Key("float", 5.0, minimum=0.0),
+        "poster_max_words": Key("int", 800, minimum=0),
         "doc_type_by_title": Key("dict[str,str]", {"^fiche[- ]action": "action_sheet"}),
         "doc_type_by_format": Key(
             "dict[str,str]",

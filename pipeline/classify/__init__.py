@@ -15,7 +15,8 @@ the records in batches through `nlp.pipe`).
   date (`published`, else `updated`);
 * themes: config/themes.toml, with the triggering words in `themes_evidence`;
 * doc_type: from the title's wording (`doc_type_by_title`), the page's
-  resource fields, then the source format.
+  resource fields, OCR (read by Tesseract, or a text file whose repair needed OCR fixes: a poster or
+  a scan), then the source format.
 """
 
 from __future__ import annotations
@@ -123,14 +124,28 @@ def annotate(text: str, config: Config) -> dict[str, Any]:
     return annotator(config)(text)
 
 
+_OCR_FIXES = ("ocr_elision", "ocr_word", "drop_debris_token", "drop_debris_line")
+
+
 def _doc_type(record: Record, ctx: Context) -> str:
-    """From the title's wording (`doc_type_by_title`), then the page's resource fields, then the format."""
+    """From the title's wording (`doc_type_by_title`), the page's resource fields, what the text went
+    through (OCR: a poster or a scan, whatever its file format), then the format."""
     for pattern, kind in ctx.title_types:
         if pattern.search(record.title or ""):
             return kind
     if record.metadata.get("resource_type") is not None or record.metadata.get("private") is not None:
         return "web_page"
+    if record.source.extraction == "ocr":
+        return "poster" if record.source.format == "image" else "scan"
+    if _reads_like_ocr(record, ctx):  # OCR output saved as text: "I'objet", "quelgues", logo debris
+        return "poster" if len(record.text.split()) <= ctx.cfg["poster_max_words"] else "scan"
     return ctx.cfg["doc_type_by_format"].get(record.source.format, "document")
+
+
+def _reads_like_ocr(record: Record, ctx: Context) -> bool:
+    fixes = sum(c.operation in _OCR_FIXES for c in record.changes)
+    words = len(record.text.split()) or 1
+    return fixes >= 3 and 1000 * fixes / words >= ctx.cfg["ocr_fixes_per_1000_words"]
 
 
 def _block_languages(record: Record, ctx: Context) -> list[dict[str, Any]]:
@@ -147,7 +162,7 @@ class Classify:
     """The classify stage: record scope, cached per record; spaCy reads the records in batches."""
 
     name = NAME
-    version = "6"
+    version = "7"
     scope = "record"
     splits = False
 
