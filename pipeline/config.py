@@ -139,6 +139,9 @@ SCHEMA: dict[str, dict[str, Key]] = {
              "image": "poster", "docx": "document"},
         ),
     },
+    "resolve": {
+        "across_records": Key("bool", True),
+    },
 }
 
 

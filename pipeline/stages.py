@@ -1,7 +1,7 @@
 """The pipeline: a reader, then a plain list of stages, run in this order.
 
 extract (the reader: one raw file in, its record out) → repair → segment →
-deduplicate → classify.  Each is built and set up with its own section of the
+deduplicate → classify → resolve (one canonical name per thing across the corpus).  Each is built and set up with its own section of the
 config by `build`, which also checks the order rules (pipeline/stage.py).
 Bump a stage's `version` when its output changes, so cached results are
 recomputed.
@@ -14,11 +14,12 @@ from .config import Config
 from .deduplicate import Deduplicate
 from .extract import Extract
 from .repair import Repair
+from .resolve import Resolve
 from .segment import Segment
 from .stage import Reader, Stage, check_pipeline
 
 READER = Extract
-STAGES = [Repair, Segment, Deduplicate, Classify]
+STAGES = [Repair, Segment, Deduplicate, Classify, Resolve]
 
 
 def build(config: Config) -> tuple[Reader, list[Stage]]:

@@ -141,14 +141,14 @@ def acronym_definitions(text: str) -> list[tuple[str, int, int, str, int, int]]:
             skip = elided.end() if elided else 0
             if not chosen[0].group(0)[skip:skip + 1].isupper():
                 continue
-            if _matches(_initials([w.group(0) for w in chosen]), acronym):
+            if _defines([w.group(0) for w in chosen], acronym):
                 start, end = base + chosen[0].start() + skip, base + chosen[-1].end()
                 found.append((text[start:end], start, end, acronym, m.start(1), m.end(1)))
                 break
     for m in _ACRONYM_BEFORE.finditer(text):
         acronym, inside = m.group(1), m.group(2)
         head = re.split(r"[,;:]", inside)[0].strip()
-        if _matches(_initials(re.findall(r"[\w'’-]+", head)), acronym):
+        if _defines(re.findall(r"[\w'’-]+", head), acronym):
             start = m.start(2) + inside.index(head)
             found.append((head, start, start + len(head), acronym, m.start(1), m.end(1)))
     return found
@@ -157,14 +157,23 @@ def acronym_definitions(text: str) -> list[tuple[str, int, int, str, int, int]]:
 _ELISION = re.compile(r"^[dlDL]['’]")
 
 
-def _initials(words: list[str]) -> str:
+def _initials(words: list[str], whole_capitals: bool = False) -> str:
+    """The initials of the words, small words left out; with `whole_capitals`, a word in capitals gives all
+    its letters ("Fédération nationale des CUMA" gives FNCUMA)."""
     out = ""
     for w in words:
         w = re.sub(r"^[dlDL]['’]", "", w)
         if w.lower() in _SMALL or not w:
             continue
+        if whole_capitals and len(w) > 1 and w.isupper():
+            out += w
+            continue
         out += unicodedata.normalize("NFD", w[0])[0].upper()  # "épiceries" gives E
     return out
+
+
+def _defines(words: list[str], acronym: str) -> bool:
+    return _matches(_initials(words), acronym) or _matches(_initials(words, True), acronym)
 
 
 def _matches(initials: str, acronym: str) -> bool:

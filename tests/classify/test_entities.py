@@ -254,3 +254,9 @@ def test_a_name_wrapped_over_a_line_end_is_kept_a_heading_over_two_lines_is_not(
     assert "Conseil national" in spans(wrapped, "ORG")
     heading = ann("Toulouse\nReconnaissance des acquis de l'expérience\n\nLe dispositif commence en mai.")
     assert not any("\n" in e["text"] for e in heading["entities"])
+
+
+def test_an_acronym_holding_a_word_in_capitals_is_defined():
+    found = {(long, acro) for long, _, _, acro, _, _ in
+             acronym_definitions("avec la Fédération nationale des CUMA (FNCUMA) et les CUMA du Gers")}
+    assert found == {("Fédération nationale des CUMA", "FNCUMA")}
