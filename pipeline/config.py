@@ -77,6 +77,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "debris_min_tokens": Key("int", 3, minimum=1),
         "debris_min_words": Key("float", 0.5, minimum=0.0, maximum=1.0),
         "ocr_words": Key("bool", True),
+        "ocr_digits": Key("bool", True),
         "french_only": Key("bool", True),
         "language_seed": Key("int", 0),
         "language_min_chars": Key("int", 40, minimum=1),

@@ -35,6 +35,7 @@ from .lexicon import Lexicon
 from .typography import fix_typography
 from ..text.language import passage_languages
 from .debris import is_debris_line
+from .numbers import fix_digits
 from .words import repair_words
 
 NAME = "repair"
@@ -134,6 +135,9 @@ def _debris_and_words(text: str, ctx: Context) -> tuple[str, list[Edit]]:
             changes.append(Edit("drop_debris_line", line, "",
                                   reason="not language in any script: symbols, junk tokens and loose letters"))
             continue
+        if cfg["ocr_digits"]:
+            line, found = fix_digits(line)
+            changes += found
         if cfg["ocr_words"] and french[i]:
             new, found = repair_words(line, ctx.lexicon)
             changes += found
@@ -199,7 +203,7 @@ class Repair:
     """The repair stage: corpus scope, since site chrome is learned from the edges of a folder's documents."""
 
     name = NAME
-    version = "4"
+    version = "5"
     scope = "corpus"
     splits = False
 

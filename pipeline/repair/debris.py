@@ -26,6 +26,7 @@ _LATIN_VOWELS = set("aeiouyàáâãäåæèéêëìíîïòóôõöøœùúûü�
 # bounded runs: a 30,000-character line of "_" (all \w) costs a linear scan, not a quadratic one
 URLISH = re.compile(r"(https?://|www\.|[\w.+-]{1,64}@[\w-]{1,63}\.[a-z]{2,}|\w\.(fr|com|org|net|eu|ly)\b)", re.I)
 _NUMBERISH = re.compile(r"^[\d.,:/h€%°+\-–]+[a-zA-Z]{0,3}$")
+_SEPARATORS = {"*", "**", "***", "-", "--", "---", "—", "–", "…", "...", "•", "·", "_", "__", "___", "~", "#"}
 _EDGES = re.compile(r"^([(\[\"«“‘'»]*)(.*?)([)\]\".,;:!?»”’…]*)$", re.S)
 
 
@@ -106,6 +107,9 @@ def is_debris_line(line: str, min_tokens: int, min_words: float) -> bool:
     visible = [ch for ch in stripped if not ch.isspace() and not is_pictograph(ch)]
     if not visible:
         return False  # emoji alone: written on purpose
+    if len(visible) <= 3 and not any(ch.isalnum() for ch in visible):
+        # a logo or pictogram read as one symbol ("©", "=", "|"); a writer's separator ("***", "—") stays
+        return "".join(visible) not in _SEPARATORS
     if len(visible) >= 4 and sum(ch.isalnum() or unicodedata.category(ch)[0] == "M" for ch in visible) < 0.5 * len(visible):
         return not all(ch in _TYPOGRAPHY or ch.isdigit() for ch in visible)
     kinds = [_token_kind(t) for t in stripped.split()]
