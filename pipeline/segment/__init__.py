@@ -155,7 +155,7 @@ class Segment:
     """The segment stage: record scope, one record in, one record per page out."""
 
     name = NAME
-    version = "4"
+    version = "5"
     scope = "record"
     splits = True
 

@@ -162,21 +162,46 @@ def split_pages(text: str, rules: Rules) -> list[Page]:
         else:
             before, mine, title = carry[:t], carry[t + 1:], clean_title(carry[t])
         if pages:
-            pages[-1].summary.extend(before)
+            pages.extend(_after_block(pages[-1], before, rules))
         elif before:
             pages.extend(_split_leading(before, rules))
         pages.append(Page(title, mine, dict(block.fields), block_text=block.text))
         carry = after
-    # after the last block: its summary, then any page a title with a date line starts
-    tail = carry
-    for i in range(len(tail)):
-        if _strong_title_at(tail, i, rules):
-            pages[-1].summary.extend(tail[:i])
-            pages.append(Page(clean_title(tail[i]), tail[i + 1:]))
-            break
-    else:
-        pages[-1].summary.extend(tail)
+    pages.extend(_after_block(pages[-1], carry, rules))  # after the last block
     return pages
+
+
+def _after_block(page: Page, paras: list[str], rules: Rules) -> list[Page]:
+    """The paragraphs after `page`'s block and before the next page's title: its summary, then the pages
+    that have no block of their own (added to the list returned), each starting at a title that a date line
+    follows, or at a title once the summary has repeated the page's body and what follows repeats nothing
+    of it.  Without this a block-less page was swallowed by the page before, its title lost."""
+    out: list[Page] = []
+    current = page
+    for i, para in enumerate(paras):
+        if _starts_page(paras, i, page if current is page else None, rules):
+            current = Page(clean_title(para), [])
+            out.append(current)
+        elif current is page:
+            page.summary.append(para)
+        else:
+            current.body.append(para)
+    return out
+
+
+def _starts_page(paras: list[str], i: int, summarised: Page | None, rules: Rules) -> bool:
+    """Whether paragraph i starts a page of its own; `summarised` is the page whose summary is being read
+    (None once a block-less page has started)."""
+
+    def repeats(para: str) -> bool:  # a line of the summary, repeating the page's body
+        return summarised is not None and any(similar(para, body, rules.similarity) for body in summarised.body)
+
+    if _strong_title_at(paras, i, rules):
+        return not repeats(paras[i])
+    if summarised is None or not summarised.body or not summarised.summary or i + 1 >= len(paras) \
+            or not is_title_like(paras[i], rules) or repeats(paras[i]):
+        return False
+    return all(repeats(p) for p in summarised.summary) and not repeats(paras[i + 1])
 
 
 

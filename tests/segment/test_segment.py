@@ -274,3 +274,15 @@ def test_flags_never_contradict_each_other(rules):
     assert empty.flags == ("record r1 is empty",)
     assert titled.flags == ("record r2 has a title but no text",)
     assert untitled.flags[0] == "record r3 has no title"
+
+
+def test_pages_without_a_block_of_their_own_are_not_swallowed(config):
+    """A page with no metadata block after it used to join the page before, its title lost."""
+    expected = json.loads((GOLDEN / "sans-bloc.json").read_text("utf-8"))["records"]
+    records = pipeline_to_segment(GOLDEN / "sans-bloc.txt", config)
+    assert [r.title for r in records] == [e["title"] for e in expected]
+    towns = [e["town"] for e in expected]
+    for record, want in zip(records, expected):
+        assert record.published == want.get("published"), record.title
+        assert want["town"] in record.text, record.title
+        assert not any(t in record.text for t in towns if t != want["town"]), record.title
