@@ -1,20 +1,30 @@
 """Named entities: spaCy's French model, corrected and completed by rules and data.
 
+Every rule is measured on real text written by others (HIPE-2020, `make bench`) and on our own golden
+documents, beside the bare model: it keeps what the model gets right.
+
 1. An entity ruler placed before the model's `ner` tags the organisations,
    regions and departments of the gazetteer (multi-word names ignoring case,
    single words and acronyms as written; names that are also ordinary words,
    listed in `ambiguous.txt`, are left to the model).
-2. Acronyms defined in the text — "Fédération nationale des … (FNCUMA)" or
-   "GARE (Groupement des Acteurs …)" — link the acronym and its long form.
-3. Postcode lines ("52160 VAILLANT") are places: the commune, and the
-   department the postcode gives.
+2. The model's spans are reshaped as annotators write names: a person with the
+   titles before the name ("M. Hagenbeck"), a place without the article the
+   model took ("la France"), unless the article is part of the name.
+3. Spans the model does not give: acronyms defined in the text and each use of
+   them (acronyms.py), organisations by the shape of their name
+   (organisations.py), postcode lines ("52160 VAILLANT": the commune and the
+   department the postcode gives).  They win over the model's where they
+   overlap, unless the model's organisation is longer.
 4. Filters drop the model's typical false hits: headings and labels
-   (`not_entities.txt`), a single capitalised common word starting a line or a
-   sentence ("Organiser"), text with no capital letter.
+   (`not_entities.txt`), text with no capital, a verb or a demonym (by part of
+   speech), a heading read with the line under it, and, only where a capital
+   says nothing (a sentence's or a line's first word), a capitalised common
+   word or a heading fragment.
 5. Canonical names: the gazetteer's (an organisation whatever its spelling,
    accent, article or acronym; a department or region with its official
    spelling; a commune as Geonames writes it), the long form of an acronym
-   defined in the text, people as "First Last".
+   defined in the text, people as "First Last" without titles, a surname
+   alone as the full name the text gives elsewhere (people.py).
 
 With `rules = false` only the bare model runs, for comparison.
 """
@@ -22,164 +32,20 @@ With `rules = false` only the bare model runs, for comparison.
 from __future__ import annotations
 
 import re
-import unicodedata
-from typing import Any, Iterable, Iterator
+from typing import Any
 
-from ..text.spans import Spans
-
-from ..text.words import zipf
 from ..text.fold import fold_name
+from ..text.spans import Spans
+from ..text.words import zipf
+from .acronyms import acronym_definitions
 from .gazetteer import Gazetteer
+from .model import load_model, pipe, split_chunks
 from .organisations import organisation_spans
+from .people import link_people, person_name, without_titles
 
-_ACRONYM_AFTER = re.compile(r"\(([A-Z][A-Z0-9&]{1,11})\)")
-_ACRONYM_BEFORE = re.compile(r"\b([A-Z][A-Z0-9&]{1,11})\s*\(([^()\n]{8,160})\)")
-_SMALL = {"de", "des", "du", "d", "la", "le", "les", "l", "pour", "et", "en", "à", "a", "au", "aux", "une", "un", "sur"}
+__all__ = ["acronym_definitions", "entities", "load_model", "person_name", "pipe", "split_chunks"]
+
 _POSTCODE = re.compile(r"\b((?:0[1-9]|[1-8]\d|9[0-5]|97[1-6])\d{3})\s+([A-ZÀ-Þ][A-ZÀ-Þ'’\- ]{1,40}[A-ZÀ-Þ])\b")
-_PARTICLES = {"de", "du", "des", "le", "la", "van", "von", "d'", "di"}
-_HONORIFICS = re.compile(r"^(?:M\.|Mme|Mlle|Mr|Dr|Pr|Me|Monsieur|Madame)\s+")
-
-
-_MODELS: dict[tuple[str, bool, int], Any] = {}
-
-
-def load_model(name: str, rules: bool, gazetteer: Gazetteer | None) -> Any:
-    """The spaCy pipeline, loaded once per process (per model, rules on or off, and gazetteer)."""
-    key = (name, rules, id(gazetteer))
-    if key not in _MODELS:
-        _MODELS[key] = _build_model(name, rules, gazetteer)
-    return _MODELS[key]
-
-
-# spaCy's tokenizer looks for suffixes along a token over and over: quadratic on a run of thousands of
-# characters without a space ("*****", "[[[[["), a minute for 60 KB.  No name is that long: such runs are
-# read as blanks of the same length, so offsets stay those of the text.
-_LONG_TOKEN = re.compile(r"\S{200,}")
-
-
-def _blank(match: re.Match[str]) -> str:
-    return " " * len(match.group(0))
-
-
-def split_chunks(text: str, size: int) -> list[str]:
-    """`text` in pieces of at most about `size` characters that join back to it exactly, cut at a paragraph
-    break, else a line break, else a space: spaCy refuses texts past its `max_length` (error E088) and needs
-    memory in proportion to the text, so a long report is read piece by piece."""
-    chunks, start = [], 0
-    while len(text) - start > size:
-        window = text[start:start + size]
-        cut = max(window.rfind("\n\n"), 0) or max(window.rfind("\n"), 0) or max(window.rfind(" "), 0) or size
-        chunks.append(text[start:start + cut + (0 if cut == size else 1)])
-        start += len(chunks[-1])
-    chunks.append(text[start:])
-    return chunks
-
-
-def pipe(nlp: Any, texts: Iterable[str], batch_size: int, chunk_chars: int) -> Iterator[Any]:
-    """`nlp.pipe` over texts of any length: long ones are read in chunks and joined back into one Doc
-    whose text is the text given, offsets and entities included."""
-    from spacy.tokens import Doc
-
-    pieces: list[list[str]] = [split_chunks(_LONG_TOKEN.sub(_blank, t), chunk_chars) for t in texts]
-    docs = iter(nlp.pipe((c for chunks in pieces for c in chunks), batch_size=batch_size))
-    for chunks in pieces:
-        parts = [next(docs) for _ in chunks]
-        yield parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
-
-
-def _build_model(name: str, rules: bool, gazetteer: Gazetteer | None) -> Any:
-    import spacy
-
-    nlp = spacy.load(name, exclude=["parser", "lemmatizer", "attribute_ruler", "senter"])
-    if rules and gazetteer is not None:
-        ruler = nlp.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "LOWER",
-                                                                   "overwrite_ents": True})
-        patterns = []
-        for spelling, _ in gazetteer.org_names:
-            patterns.append(_pattern(nlp, "ORG", spelling, gazetteer))
-        for spelling in gazetteer.place_names:
-            patterns.append(_pattern(nlp, "LOC", spelling, gazetteer))
-        ruler.add_patterns([p for p in patterns if p])
-    return nlp
-
-
-def _pattern(nlp: Any, label: str, spelling: str, gazetteer: Gazetteer) -> dict[str, Any] | None:
-    if fold_name(spelling) in gazetteer.ambiguous:
-        return None
-    tokens = [t.text for t in nlp.make_doc(spelling)]
-    if len(tokens) == 1:  # one word or an acronym: as written, so "mes" is never "MES"
-        return {"label": label, "pattern": [{"ORTH": tokens[0]}]}
-    return {"label": label, "pattern": spelling}
-
-
-def person_name(text: str, titles: frozenset[str] = frozenset()) -> str:
-    """'COUBARD Céline' or 'céline coubard' -> 'Céline Coubard'; titles before the name are left out
-    ('M. Hagenbeck' -> 'Hagenbeck', 'général de Gaulle' -> 'de Gaulle')."""
-    text = _HONORIFICS.sub("", re.sub(r"\s+", " ", text).strip(" ,.;:"))
-    parts = _without_titles(text, titles).split(" ")
-    if len(parts) == 2 and parts[0].isupper() and len(parts[0]) > 1 and not parts[1].isupper() and "." not in parts[0]:
-        parts = [parts[1], parts[0]]
-
-    def word(w: str) -> str:
-        if w.lower() in _PARTICLES:
-            return w.lower()
-        return "-".join(p[:1].upper() + p[1:].lower() if p.isupper() or p.islower() else p for p in w.split("-"))
-
-    return " ".join(word(p) for p in parts)
-
-
-def acronym_definitions(text: str) -> list[tuple[str, int, int, str, int, int]]:
-    """(long form, start, end, acronym, start, end) for each acronym the text defines."""
-    found = []
-    for m in _ACRONYM_AFTER.finditer(text):
-        acronym = m.group(1)
-        base = max(0, m.start() - 200)
-        words = list(re.finditer(r"[\w'’-]+", text[base:m.start()]))
-        for k in range(1, min(14, len(words)) + 1):
-            chosen = words[-k:]
-            elided = _ELISION.match(chosen[0].group(0))  # "l'Agence …": the name starts after "l'"
-            skip = elided.end() if elided else 0
-            if not chosen[0].group(0)[skip:skip + 1].isupper():
-                continue
-            if _defines([w.group(0) for w in chosen], acronym):
-                start, end = base + chosen[0].start() + skip, base + chosen[-1].end()
-                found.append((text[start:end], start, end, acronym, m.start(1), m.end(1)))
-                break
-    for m in _ACRONYM_BEFORE.finditer(text):
-        acronym, inside = m.group(1), m.group(2)
-        head = re.split(r"[,;:]", inside)[0].strip()
-        if _defines(re.findall(r"[\w'’-]+", head), acronym):
-            start = m.start(2) + inside.index(head)
-            found.append((head, start, start + len(head), acronym, m.start(1), m.end(1)))
-    return found
-
-
-_ELISION = re.compile(r"^[dlDL]['’]")
-
-
-def _initials(words: list[str], whole_capitals: bool = False) -> str:
-    """The initials of the words, small words left out; with `whole_capitals`, a word in capitals gives all
-    its letters ("Fédération nationale des CUMA" gives FNCUMA)."""
-    out = ""
-    for w in words:
-        w = re.sub(r"^[dlDL]['’]", "", w)
-        if w.lower() in _SMALL or not w:
-            continue
-        if whole_capitals and len(w) > 1 and w.isupper():
-            out += w
-            continue
-        out += unicodedata.normalize("NFD", w[0])[0].upper()  # "épiceries" gives E
-    return out
-
-
-def _defines(words: list[str], acronym: str) -> bool:
-    return _matches(_initials(words), acronym) or _matches(_initials(words, True), acronym)
-
-
-def _matches(initials: str, acronym: str) -> bool:
-    acronym = acronym.replace("&", "")
-    return initials == acronym or (len(acronym) >= 3 and len(initials) >= len(acronym) - 1
-                                   and acronym.startswith(initials))
 
 
 def entities(doc: Any, gazetteer: Gazetteer, rules: bool, filters: dict[str, float] | None = None) -> list[dict[str, Any]]:
@@ -230,7 +96,7 @@ def entities(doc: Any, gazetteer: Gazetteer, rules: bool, filters: dict[str, flo
         resolved = _resolve(span, text, gazetteer, defined, filters)
         if resolved is not None:
             out.append(resolved)
-    return _link_people(out)
+    return link_people(out)
 
 
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w'’-]*)\.?\s+$")
@@ -304,7 +170,7 @@ def _resolve(span: dict[str, Any], text: str, gazetteer: Gazetteer, defined: dic
     checked = clean
     if out["label"] == "PER":  # "général de Gaulle" is checked as "Gaulle"
         checked = re.sub(r"^(?:(?:de|du|des|d'|d’|van|von|der|le|la)\s*)+(?=[A-ZÀ-Þ])", "",
-                         _without_titles(clean, gazetteer.titles))
+                         without_titles(clean, gazetteer.titles))
     if _looks_like_a_fragment(checked, out["label"], gazetteer, filters, at_start):
         return None
     if out["label"] == "PER":
@@ -314,32 +180,7 @@ def _resolve(span: dict[str, Any], text: str, gazetteer: Gazetteer, defined: dic
     return {**out, "canonical": clean}
 
 
-def _without_titles(clean: str, titles: frozenset[str]) -> str:
-    parts = clean.split(" ")
-    while len(parts) > 1 and fold_name(parts[0]) in titles:
-        parts = parts[1:]
-    return " ".join(parts)
-
-
 _ROMAN = re.compile(r"^[IVXLCM]+\.?$")
-
-
-def _link_people(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One person, one canonical name in a text: a surname alone ("Chirac", "M. Zberg") takes the full name
-    written elsewhere in the text ("Jacques Chirac"); a lone word the model called a place or an
-    organisation that is the surname of a person named in the text is that person ("Zulle")."""
-    full: dict[str, str] = {}
-    for e in found:
-        if e["label"] == "PER" and len(e["canonical"].split()) >= 2:
-            full.setdefault(fold_name(e["canonical"]), e["canonical"])
-            full.setdefault(fold_name(e["canonical"].split()[-1]), e["canonical"])
-    out = []
-    for e in found:
-        key = fold_name(e["canonical"])
-        if key in full and e["label"] in ("PER", "LOC", "ORG") and "postcode" not in e:
-            e = {**e, "label": "PER", "canonical": full[key]}
-        out.append(e)
-    return out
 
 
 def _sentence_start(text: str, start: int) -> bool:

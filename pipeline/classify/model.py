@@ -1,0 +1,80 @@
+"""The spaCy model: loaded once per process with the gazetteer's entity ruler, and fed texts of any length."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable, Iterator
+
+from ..text.fold import fold_name
+from .gazetteer import Gazetteer
+
+_MODELS: dict[tuple[str, bool, int], Any] = {}
+
+
+def load_model(name: str, rules: bool, gazetteer: Gazetteer | None) -> Any:
+    """The spaCy pipeline, loaded once per process (per model, rules on or off, and gazetteer)."""
+    key = (name, rules, id(gazetteer))
+    if key not in _MODELS:
+        _MODELS[key] = _build_model(name, rules, gazetteer)
+    return _MODELS[key]
+
+
+# spaCy's tokenizer looks for suffixes along a token over and over: quadratic on a run of thousands of
+# characters without a space ("*****", "[[[[["), a minute for 60 KB.  No name is that long: such runs are
+# read as blanks of the same length, so offsets stay those of the text.
+_LONG_TOKEN = re.compile(r"\S{200,}")
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group(0))
+
+
+def split_chunks(text: str, size: int) -> list[str]:
+    """`text` in pieces of at most about `size` characters that join back to it exactly, cut at a paragraph
+    break, else a line break, else a space: spaCy refuses texts past its `max_length` (error E088) and needs
+    memory in proportion to the text, so a long report is read piece by piece."""
+    chunks, start = [], 0
+    while len(text) - start > size:
+        window = text[start:start + size]
+        cut = max(window.rfind("\n\n"), 0) or max(window.rfind("\n"), 0) or max(window.rfind(" "), 0) or size
+        chunks.append(text[start:start + cut + (0 if cut == size else 1)])
+        start += len(chunks[-1])
+    chunks.append(text[start:])
+    return chunks
+
+
+def pipe(nlp: Any, texts: Iterable[str], batch_size: int, chunk_chars: int) -> Iterator[Any]:
+    """`nlp.pipe` over texts of any length: long ones are read in chunks and joined back into one Doc
+    whose text is the text given, offsets and entities included."""
+    from spacy.tokens import Doc
+
+    pieces: list[list[str]] = [split_chunks(_LONG_TOKEN.sub(_blank, t), chunk_chars) for t in texts]
+    docs = iter(nlp.pipe((c for chunks in pieces for c in chunks), batch_size=batch_size))
+    for chunks in pieces:
+        parts = [next(docs) for _ in chunks]
+        yield parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
+
+
+def _build_model(name: str, rules: bool, gazetteer: Gazetteer | None) -> Any:
+    import spacy
+
+    nlp = spacy.load(name, exclude=["parser", "lemmatizer", "attribute_ruler", "senter"])
+    if rules and gazetteer is not None:
+        ruler = nlp.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "LOWER",
+                                                                   "overwrite_ents": True})
+        patterns = []
+        for spelling, _ in gazetteer.org_names:
+            patterns.append(_pattern(nlp, "ORG", spelling, gazetteer))
+        for spelling in gazetteer.place_names:
+            patterns.append(_pattern(nlp, "LOC", spelling, gazetteer))
+        ruler.add_patterns([p for p in patterns if p])
+    return nlp
+
+
+def _pattern(nlp: Any, label: str, spelling: str, gazetteer: Gazetteer) -> dict[str, Any] | None:
+    if fold_name(spelling) in gazetteer.ambiguous:
+        return None
+    tokens = [t.text for t in nlp.make_doc(spelling)]
+    if len(tokens) == 1:  # one word or an acronym: as written, so "mes" is never "MES"
+        return {"label": label, "pattern": [{"ORTH": tokens[0]}]}
+    return {"label": label, "pattern": spelling}
