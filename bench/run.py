@@ -130,7 +130,8 @@ def classify_bench(config) -> None:
     golden = ROOT / "tests" / "golden"
     try:
         for name, raw, truth in (("own corpus (raw/, rules written from it)", ROOT / "raw", golden / "classify.json"),
-                                 ("held-out documents", golden / "heldout" / "raw", golden / "heldout" / "classify.json")):
+                                 ("held-out documents", golden / "heldout" / "raw", golden / "heldout" / "classify.json"),
+                                 ("unseen documents", golden / "unseen" / "raw", golden / "unseen" / "classify.json")):
             results = {}
             for rules in (False, True):
                 sections = {k: dict(v) for k, v in config.sections.items()}

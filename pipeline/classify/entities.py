@@ -109,6 +109,9 @@ def _reshape(span: dict[str, Any], text: str, gazetteer: Gazetteer) -> dict[str,
     or preposition the model took with it ("la France", "de France"), unless that article is part of the
     name (capitalised inside a sentence: "Le Comptoir des Lilas", a commune like "Le Havre")."""
     start, end = span["start"], span["end"]
+    tail = re.match(r"[^\W\d_]{1,2}\b", text[end:end + 3])
+    if span["label"] == "PER" and text[end - 1:end] in ("'", "’") and tail:
+        end += tail.end()  # "Guivarc'h", a Breton name the tokenizer cut at its apostrophe
     if span["label"] == "PER":
         for _ in range(3):
             m = _WORD_BEFORE.search(text, max(0, start - 40), start)

@@ -49,7 +49,16 @@ def _head_name(doc: Any, i: int) -> tuple[int, int] | None:
     while j < len(doc) and j - i < _MAX_TOKENS and not _breaks(doc[j - 1]):
         token = doc[j]
         low = token.text.lower()
-        if token.is_punct or token.like_num:
+        if _joined_hyphen(doc, j):
+            j += 1  # "Loire-Atlantique" that the tokenizer cut in three
+            continue
+        if any(ch.isdigit() for ch in token.text):
+            if len(token.text) <= 3 and token.text.isdigit() and _capitalised(doc[j - 1]):
+                last_capital = j  # "Université Rennes 2"
+                j += 1
+                continue
+            break  # a date or an amount ends the name: "… de Bretagne le 14/11/23"
+        if token.is_punct:
             break
         if low == "et" and (j + 1 >= len(doc) or last_capital is not None
                             or _capitalised(doc[j + 1]) and doc[j + 1].pos_ != "PROPN"):
@@ -69,6 +78,11 @@ def _head_name(doc: Any, i: int) -> tuple[int, int] | None:
     return (i, end + 1) if end is not None else None
 
 
+def _joined_hyphen(doc: Any, j: int) -> bool:
+    """A hyphen with no space on either side, between two words: inside one name."""
+    return doc[j].text in "-–" and 0 < j < len(doc) - 1 and not doc[j - 1].whitespace_ and not doc[j].whitespace_
+
+
 def _kind_name(doc: Any, j: int) -> tuple[int, int] | None:
     """The capitalised name starting at token j (after a kind word), with the small words between
     its capitalised words ("Les Fabriques du Haut-Doubs")."""
@@ -78,6 +92,9 @@ def _kind_name(doc: Any, j: int) -> tuple[int, int] | None:
     k = j + 1
     while k < len(doc) and k - j < _MAX_TOKENS and not _breaks(doc[k - 1]):
         token = doc[k]
+        if _joined_hyphen(doc, k):
+            k += 1
+            continue
         if _capitalised(token) and not token.is_punct:
             last = k
         elif token.text.lower() not in _ARTICLES:

@@ -260,3 +260,18 @@ def test_an_acronym_holding_a_word_in_capitals_is_defined():
     found = {(long, acro) for long, _, _, acro, _, _ in
              acronym_definitions("avec la Fédération nationale des CUMA (FNCUMA) et les CUMA du Gers")}
     assert found == {("Fédération nationale des CUMA", "FNCUMA")}
+
+
+@pytest.mark.parametrize("text, organisation", [
+    ("Organisée par la Chambre régionale de Bretagne le 14/11/23 à Saint-Brieuc, la journée a réuni les élus.",
+     "Chambre régionale de Bretagne"),
+    ("La Banque alimentaire de Loire-Atlantique fournit une partie des denrées.",
+     "Banque alimentaire de Loire-Atlantique"),
+])
+def test_an_organisation_ends_before_a_date_and_runs_over_a_hyphen(ann, text, organisation):
+    assert organisation in spans(ann(text), "ORG")
+
+
+def test_a_breton_name_is_not_cut_at_its_apostrophe(ann):
+    result = ann("« Kenavo », a conclu Maëlle Guivarc'h, présidente du réseau.")
+    assert "Maëlle Guivarc'h" in spans(result, "PER")
