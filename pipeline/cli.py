@@ -77,6 +77,8 @@ def _parser() -> argparse.ArgumentParser:
     cache.add_argument("--days", type=float, default=30.0, metavar="DAYS",
                        help="remove entries no run has used for this many days (default 30; 0 empties the cache)")
     cache.add_argument("--config", default=DEFAULT_CONFIG, metavar="FILE", help=CONFIG_HELP)
+    cache.add_argument("--out", default="clean", metavar="CLEAN_DIR",
+                       help="the output folder whose cache it is (a relative cache_dir lives beside it; default: clean)")
 
     export = sub.add_parser("export", help="print the records as JSON-LD for catalogue tools",
                             description="Print the records of CLEAN_DIR as one JSON-LD document: schema.org "
@@ -187,9 +189,9 @@ def main(argv: list[str] | None = None) -> int:
             return _search(args)
         config = api.load_config(args.config)
         if args.command == "cache":
-            from .run.cache import prune
+            from .run.cache import cache_root, prune
 
-            root = Path(config.section("run")["cache_dir"])
+            root = cache_root(config.section("run")["cache_dir"], Path(args.out))
             removed, freed = prune(root, max(0.0, args.days))
             print(f"glaneur: {removed} cache entries removed from {root} ({freed / 1024 / 1024:.1f} MB)",
                   file=sys.stderr)

@@ -41,6 +41,7 @@ from ..stage import Reader, Stage, Unreadable
 from ..stages import build
 from ..validate import check_runtime
 from .cache import CACHE_FORMAT, Cache
+from .cache import cache_root as cache_location
 from .discover import Found, discover, read_regular
 from .files import run_files
 from .records import StageStats, run_records, unique_ids
@@ -104,7 +105,7 @@ def run(raw_dir: Path, out_dir: Path, config: Config, *, use_cache: bool = True,
     check_out_dir(raw_dir, out_dir)
     check_runtime(config)
     reader, stages = build(config)  # rules and word lists read, order checked: before any work
-    cache_root = str(Path(config.section("run")["cache_dir"]).resolve()) if use_cache else None
+    cache_root = str(cache_location(config.section("run")["cache_dir"], out_dir)) if use_cache else None
     extract_cfg = config.section("extract")
     found, skipped = discover(raw_dir, extract_cfg["skip"],
                               exclude=(out_dir,) + ((Path(cache_root),) if cache_root else ()))

@@ -87,3 +87,10 @@ def prune(root: Path, older_than_days: float, now: float | None = None) -> tuple
             if not any(shard.iterdir()):
                 shard.rmdir()
     return removed, freed
+
+
+def cache_root(cache_dir: str, out_dir: Path) -> Path:
+    """Where the cache lives: `cache_dir` as given when absolute, else beside the output folder (in the
+    project that holds clean/), whatever folder the command runs from."""
+    path = Path(cache_dir).expanduser()
+    return path if path.is_absolute() else (Path(out_dir).resolve().parent / path).resolve()

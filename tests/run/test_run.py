@@ -88,7 +88,9 @@ def test_changed_input_is_not_up_to_date(tmp_path, config):
 
 def test_cache_means_unchanged_files_are_not_reextracted(tmp_path, config, monkeypatch):
     raw = tiny_raw(tmp_path)
-    monkeypatch.chdir(tmp_path)  # cache_dir is relative to where glaneur runs
+    elsewhere = tmp_path / "ailleurs"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # a relative cache_dir lives beside the output folder, not where glaneur runs
     run(raw, tmp_path / "one", config, progress=False, log=None)
     calls = tmp_path / "calls.txt"  # files are read in worker processes: they note their calls in a file
     from pipeline import extract
@@ -107,7 +109,7 @@ def test_cache_means_unchanged_files_are_not_reextracted(tmp_path, config, monke
     stats = {s.name: s for s in result.stats}
     assert stats["extract"].computed == 1 and stats["extract"].cached == 5
     assert stats["classify"].computed == 1 and stats["classify"].cached == 2
-    assert (tmp_path / ".cache" / "glaneur").is_dir()
+    assert (tmp_path / ".cache" / "glaneur").is_dir() and not (elsewhere / ".cache").exists()
 
 
 def test_interrupted_run_leaves_previous_outputs_whole(tmp_path, config, monkeypatch):
