@@ -130,6 +130,26 @@ def run(raw_dir: Path, out_dir: Path, config: Config, *, use_cache: bool = True,
         discard_tmp(tmp)  # gone once swapped in; after a failure, never left behind
 
 
+class _NoBar:
+    def __enter__(self) -> "_NoBar":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def update(self, n: int) -> None:
+        return None
+
+
+def _stage_bar(name: str, total: int, show: bool) -> Any:
+    """One progress bar per stage, in records, on stderr and only on a terminal (tqdm's `disable=None`)."""
+    if not show:
+        return _NoBar()
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=name, unit="record", file=sys.stderr, disable=None, leave=False)
+
+
 def _run_into(tmp: Path, reader: Reader, stages: list[Stage], out_dir: Path, found: list[Found],
               skipped: list[tuple[str, str]],
               run_id: str, config: Config, cache_root: str | None, progress: bool,
@@ -150,15 +170,18 @@ def _run_into(tmp: Path, reader: Reader, stages: list[Stage], out_dir: Path, fou
                 st.computed += 1
     records = unique_ids([load(r) for res in results for r in res["records"]])
 
+    show = progress and len(found) >= config.section("run")["progress_min_files"]
     for stage in stages:
         st = stats[stage.name]
         st.records_in = len(records)
         t0 = time.perf_counter()
-        if stage.scope == "record":
-            records = run_records(stage, records, config.settings(stage.name).fingerprint, cache, st)
-        else:
-            records = stage.run(records)
-            st.computed = 1
+        with _stage_bar(stage.name, len(records), show) as bar:
+            if stage.scope == "record":
+                records = run_records(stage, records, config.settings(stage.name).fingerprint, cache, st, bar.update)
+            else:
+                records = stage.run(records)  # the whole corpus at once: the bar fills when it is done
+                st.computed = 1
+                bar.update(st.records_in)
         st.seconds = time.perf_counter() - t0
         st.records_out = len(records)
     records.sort(key=lambda r: r.id)

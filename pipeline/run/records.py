@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, replace
+from typing import Callable
 
 from ..record import Record, dump, load
 from ..stage import Stage
@@ -36,11 +37,15 @@ def unique_ids(records: list[Record]) -> list[Record]:
     return out
 
 
-def run_records(stage: Stage, records: list[Record], fingerprint: str, cache: Cache, stats: StageStats) -> list[Record]:
-    """A record-scoped stage, cached per input record.
+BATCH = 512  # records per call of a non-splitting stage: spaCy gets its batches, the bar moves
+
+
+def run_records(stage: Stage, records: list[Record], fingerprint: str, cache: Cache, stats: StageStats,
+                advance: Callable[[int], None] = lambda n: None) -> list[Record]:
+    """A record-scoped stage, cached per input record; `advance(n)` is told of every n records done.
 
     A stage that `splits` (one record in, several out) is called record by
-    record; the others get all cache misses in one batch (spaCy wants batches).
+    record; the others get the cache misses in batches of `BATCH` (spaCy wants batches).
     """
     keys = [key(CACHE_FORMAT, json.dumps(dump(r), sort_keys=True, ensure_ascii=False), stage.name, stage.version,
                 fingerprint) for r in records]
@@ -54,17 +59,21 @@ def run_records(stage: Stage, records: list[Record], fingerprint: str, cache: Ca
             out.append(None)  # an entry we cannot read is a miss, never an error
         if out[-1] is None:
             todo.append(i)
-    if todo:
+    advance(len(records) - len(todo))
+    size = 1 if stage.splits else BATCH
+    for start in range(0, len(todo), size):
+        chunk = todo[start:start + size]
         if stage.splits:
-            fresh = [stage.run([records[i]]) for i in todo]
+            fresh = [stage.run([records[i]]) for i in chunk]
         else:
-            batch = stage.run([records[i] for i in todo])
-            if len(batch) != len(todo):
-                raise RuntimeError(f"stage {stage.name} gave {len(batch)} records for {len(todo)}: a stage that does "
+            batch = stage.run([records[i] for i in chunk])
+            if len(batch) != len(chunk):
+                raise RuntimeError(f"stage {stage.name} gave {len(batch)} records for {len(chunk)}: a stage that does "
                                    f"not split gives one record per record")
             fresh = [[r] for r in batch]
-        for i, produced in zip(todo, fresh):
+        for i, produced in zip(chunk, fresh):
             cache.put(stage.name, keys[i], [dump(r) for r in produced])
             out[i] = produced
+        advance(len(chunk))
     stats.computed, stats.cached = len(todo), len(records) - len(todo)
     return [r for group in out if group is not None for r in group]
