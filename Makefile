@@ -42,7 +42,7 @@ refresh: $(STAMP) ## run the pipeline: raw/ -> clean/ (does nothing when inputs 
 test: install ## the whole test suite (what CI runs)
 	$(BIN)/python -m pytest
 
-bench: install ## speed and memory benchmarks (not part of the tests)
+bench: install ## benchmarks, not part of the tests: speed and memory, and quality on real text beside the bare libraries (OCR repair, entities, languages)
 	$(BIN)/python bench/run.py
 
 samples: $(STAMP) ## rebuild the generated PDFs, images and .docx of raw/ and their truth in samples/truth/

@@ -175,8 +175,8 @@ def print_table(rows: list[tuple[str, dict, float]]) -> None:
         for mode in ("strict", "fuzzy"):
             cells = "".join(f"  {result[mode][k]['f1']:.2f} ({result[mode][k]['p']:.2f}/{result[mode][k]['r']:.2f})"
                             for k in ("ALL", *SCORED))
-            print(f"{name:<28} {mode:<7}{cells} {speed if mode == 'strict' else '':>8.0f}" if mode == "strict"
-                  else f"{name:<28} {mode:<7}{cells}")
+            words = f" {speed:>8.0f}" if mode == "strict" else ""
+            print(f"{name:<28} {mode:<7}{cells}{words}")
     print("cells: F1 (precision/recall), micro-averaged over HIPE-2020 fr dev")
 
 

@@ -53,9 +53,8 @@ def _preference(name: str, count: int) -> tuple:
     return (shouting, -count, -accents, -len(name), name)
 
 
-def canonical_table(records: list[Record]) -> dict[tuple[str, str], str]:
-    """(label, folded key) -> the one canonical name for it."""
-    long_forms = acronyms(records)
+def canonical_table(records: list[Record], long_forms: dict[str, str]) -> dict[tuple[str, str], str]:
+    """(label, folded key) -> the one canonical name for it; `long_forms` as `acronyms(records)` gives."""
     counts: dict[tuple[str, str], Counter[str]] = {}
     for record in records:
         for e in record.entities:
@@ -96,14 +95,13 @@ class Resolve:
         self.settings = settings
 
     def run(self, records: list[Record]) -> list[Record]:
-        if not self.settings["across_records"]:
-            return [self._one(r) for r in records]
-        long_forms = acronyms(records)
-        table = canonical_table(records)
-        return [resolve_record(r, table, long_forms) for r in records]
-
-    def _one(self, record: Record) -> Record:
-        return resolve_record(record, canonical_table([record]), acronyms([record]))
+        groups = [records] if self.settings["across_records"] else [[r] for r in records]
+        out = []
+        for group in groups:
+            long_forms = acronyms(group)
+            table = canonical_table(group, long_forms)
+            out += [resolve_record(r, table, long_forms) for r in group]
+        return out
 
 
 def run(records: list[Record], config) -> list[Record]:

@@ -43,7 +43,7 @@ from ..validate import check_runtime
 from .cache import CACHE_FORMAT, Cache
 from .cache import cache_root as cache_location
 from .discover import Found, discover, read_regular
-from .files import run_files
+from .files import progress_bar, run_files, shows_progress
 from .records import StageStats, run_records, unique_ids
 from .summary import print_summary
 
@@ -130,33 +130,14 @@ def run(raw_dir: Path, out_dir: Path, config: Config, *, use_cache: bool = True,
         discard_tmp(tmp)  # gone once swapped in; after a failure, never left behind
 
 
-class _NoBar:
-    def __enter__(self) -> "_NoBar":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def update(self, n: int) -> None:
-        return None
-
-
-def _stage_bar(name: str, total: int, show: bool) -> Any:
-    """One progress bar per stage, in records, on stderr and only on a terminal (tqdm's `disable=None`)."""
-    if not show:
-        return _NoBar()
-    from tqdm import tqdm
-
-    return tqdm(total=total, desc=name, unit="record", file=sys.stderr, disable=None, leave=False)
-
-
 def _run_into(tmp: Path, reader: Reader, stages: list[Stage], out_dir: Path, found: list[Found],
               skipped: list[tuple[str, str]],
               run_id: str, config: Config, cache_root: str | None, progress: bool,
               log: TextIO | None) -> RunResult:
     cache = Cache(Path(cache_root) if cache_root else None)
     started = time.perf_counter()
-    results = run_files(found, reader, config, cache_root, progress)
+    show = shows_progress(config, len(found), progress)
+    results = run_files(found, reader, config, cache_root, show)
     stats = {s.name: StageStats(s.name) for s in [reader, *stages]}
     for result in results:
         for name, info in result["stages"].items():
@@ -170,12 +151,11 @@ def _run_into(tmp: Path, reader: Reader, stages: list[Stage], out_dir: Path, fou
                 st.computed += 1
     records = unique_ids([load(r) for res in results for r in res["records"]])
 
-    show = progress and len(found) >= config.section("run")["progress_min_files"]
     for stage in stages:
         st = stats[stage.name]
         st.records_in = len(records)
         t0 = time.perf_counter()
-        with _stage_bar(stage.name, len(records), show) as bar:
+        with progress_bar(None, stage.name, "record", len(records), show, leave=False) as bar:
             if stage.scope == "record":
                 records = run_records(stage, records, config.settings(stage.name).fingerprint, cache, st, bar.update)
             else:

@@ -124,19 +124,28 @@ def _workers(run_cfg: dict[str, Any]) -> int:
     return run_cfg["workers"] or os.cpu_count() or 1
 
 
+def shows_progress(config: Config, files: int, progress: bool) -> bool:
+    """Progress bars for this run: asked for, and enough files to be worth it (`progress_min_files`)."""
+    return progress and files >= config.section("run")["progress_min_files"]
+
+
+def progress_bar(iterable: Any, desc: str, unit: str, total: int, show: bool, leave: bool = True) -> Any:
+    """A tqdm bar on stderr, drawn only when `show` and on a terminal (tqdm's `disable=None`)."""
+    from tqdm import tqdm
+
+    return tqdm(iterable, total=total, desc=desc, unit=unit, file=sys.stderr, disable=None if show else True,
+                leave=leave)
+
+
 def run_files(found: list[Found], reader: Reader, config: Config, cache_root: str | None,
-               progress: bool) -> list[dict[str, Any]]:
+               show: bool) -> list[dict[str, Any]]:
+    """Every file read by `reader`, in worker processes; `show`: a progress bar (see `shows_progress`)."""
     run_cfg = config.section("run")
     settings = config.settings(reader.name)
     seconds = settings["file_seconds"]
-    show = progress and len(found) >= run_cfg["progress_min_files"]
 
     def bar(iterable: Any, total: int) -> Any:
-        if not show:
-            return iterable
-        from tqdm import tqdm
-
-        return tqdm(iterable, total=total, desc="files", unit="file", file=sys.stderr, disable=None)
+        return progress_bar(iterable, "files", "file", total, show)
 
     if not found:
         return []

@@ -95,14 +95,18 @@ def test_language_french_english_and_too_short():
 @pytest.mark.parametrize("text, expected", [
     ("Rencontre des tiers-lieux ruraux", "fr"),  # a heading: 29 letters, under langdetect's 40
     ("Open call for rural projects", "en"),
-    ("Lo país d'òc es bèl e la lenga occitana viu encara", None),  # Occitan: no model; never French
-    ("Oui", None),
+    ("Oui", None),  # too short to tell
 ])
-def test_short_paragraphs_get_a_language_or_none_never_a_wrong_french(config, text, expected):
+def test_short_paragraphs_get_a_language_or_none(config, text, expected):
     from pipeline.classify import Context
 
-    found = Context(config).language(text)
-    assert found == expected or (expected is None and found not in ("fr",) and text.startswith("Lo"))
+    assert Context(config).language(text) == expected
+
+
+def test_a_regional_language_no_library_models_is_never_called_french(config):
+    from pipeline.classify import Context
+
+    assert Context(config).language("Lo país d'òc es bèl e la lenga occitana viu encara") != "fr"
 
 
 def test_an_unknown_language_code_in_config_stops_with_one_line(tmp_path):

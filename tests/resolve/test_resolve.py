@@ -61,7 +61,7 @@ def test_an_acronym_defined_two_ways_is_left_alone():
 def test_different_things_stay_apart_and_labels_are_not_mixed():
     records = [record("a", [("Vienne", "LOC", "Vienne"), ("Vienne", "PER", "Vienne")]),
                record("b", [("Saint-Denis", "LOC", "Saint-Denis"), ("Saint Dié", "LOC", "Saint-Dié-des-Vosges")])]
-    table = canonical_table(records)
+    table = canonical_table(records, acronyms(records))
     assert table[("LOC", "vienne")] == "Vienne" and table[("PER", "vienne")] == "Vienne"
     out = stage().run(records)
     assert out[1].places == ["Saint-Denis", "Saint-Dié-des-Vosges"]
