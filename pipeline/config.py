@@ -44,6 +44,8 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "dask_workers": Key("int", 2, minimum=1),
         "progress_min_files": Key("int", 6, minimum=0),
         "workers": Key("int", 0, minimum=0),
+        "partition_records": Key("int", 256, minimum=1),
+        "min_partition_records": Key("int", 64, minimum=1),
     },
     "extract": {
         "skip": Key("list[str]", [".*", "*~", "README.md"]),

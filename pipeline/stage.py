@@ -12,6 +12,14 @@ scope, and whether one record may become several.
   deduplicate compares records);
 * `record` scope sees records one by one, cached per record (`splits`: one
   record in, several out).
+
+Every stage's work runs on the executor's workers (pipeline/run/executor.py),
+in partitions of records.  A corpus stage that can learn its corpus-wide
+decision piecewise says so by being a `MapReduce` as well: `prepare` (per
+record, optional), `learn` (per partition), `decide` (in one place), `apply`
+(per partition, or on the whole corpus when `apply_scope` is "corpus").  Its
+`run` must equal those steps on one partition: `apply(records,
+decide([learn(records)]))`.
 """
 
 from __future__ import annotations
@@ -93,6 +101,32 @@ class Stage(Protocol):
     def setup(self, settings: Settings) -> None: ...
 
     def run(self, records: list[Record]) -> list[Record]: ...
+
+
+@runtime_checkable
+class MapReduce(Protocol):
+    """A corpus stage whose corpus-wide decision is learned piecewise, so that its work is spread over workers:
+
+    * `learn(records)` -> what the decision needs from these records (small, picklable), per partition;
+    * `decide(learned)` -> the decision, from every partition's learning in the order of the partitions,
+      made in one place (the same whatever the partitioning);
+    * `apply(records, decision)` -> records: per partition when `apply_scope` is "partition" (then cached
+      per record under `decision_key(decision)`, unless that is None), else once on the whole corpus
+      ("corpus").
+
+    A stage may also `prepare` records one by one before learning (mapped and cached per record, like a
+    record stage), when it has a `prepare` method.
+    """
+
+    apply_scope: Literal["partition", "corpus"]
+
+    def learn(self, records: list[Record]) -> Any: ...
+
+    def decide(self, learned: list[Any]) -> Any: ...
+
+    def apply(self, records: list[Record], decision: Any) -> list[Record]: ...
+
+    def decision_key(self, decision: Any) -> str | None: ...
 
 
 @runtime_checkable

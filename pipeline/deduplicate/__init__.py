@@ -34,7 +34,7 @@ from ..stage import Settings, run_with
 from ..text.structure import Structure, paragraph_structures, rebuild
 from .compare import near, names_agree, sentence_keys, shingles
 from .paragraphs import dedup_paragraphs
-from .records import merge_records
+from .records import Candidates, Print, candidates, fingerprint, merge_records
 
 NAME = "deduplicate"
 
@@ -48,34 +48,64 @@ def _restructure(record: Record, paragraphs: list[str], known: dict[str, Structu
 
 
 class Deduplicate:
-    """The deduplicate stage: corpus scope, since records are compared with each other."""
+    """The deduplicate stage: corpus scope, since records are compared with each other; a map-reduce.
+
+    prepare (per record, cached): paragraphs said twice inside the record; learn (per partition): each
+    record's fingerprint (folded-text hash, MinHash signature); decide (once): exact pairs and LSH
+    candidates over the signatures; apply (on the corpus): candidates confirmed, groups merged."""
 
     name = NAME
-    version = "3"
+    version = "4"
     scope = "corpus"
     splits = False
+    apply_scope = "corpus"
 
     def setup(self, settings: Settings) -> None:
         self.settings = settings
 
-    def run(self, records: list[Record]) -> list[Record]:
-        cfg = self.settings
-        known: dict[str, Structure] = {}  # each paragraph's structure, as segment found it
-        for record in records:
-            for paragraph, structure in paragraph_structures(record.text, record.blocks, record.sentences).items():
-                known.setdefault(paragraph, structure)
+    def prepare(self, records: list[Record]) -> list[Record]:
+        if not self.settings["paragraphs"]:
+            return records
         out = []
         for record in records:
-            if cfg["paragraphs"]:
-                kept, changes = dedup_paragraphs(record, cfg["paragraph_similarity"])
-                if changes:
-                    record = _restructure(record.with_changes(*changes), kept, known)
+            kept, changes = dedup_paragraphs(record, self.settings["paragraph_similarity"])
+            if changes:
+                known = paragraph_structures(record.text, record.blocks, record.sentences)
+                record = _restructure(record.with_changes(*changes), kept, known)
             out.append(record)
-        if cfg["records"]:
-            before = {r.id: r.text for r in out}
-            out = merge_records(out, cfg)
-            out = [_restructure(r, r.text.split("\n\n"), known) if before.get(r.id) != r.text else r for r in out]
+        return out
+
+    def learn(self, records: list[Record]) -> list[Print]:
+        return [fingerprint(r.text, self.settings) for r in records] if self.settings["records"] else []
+
+    def decide(self, learned: list[list[Print]]) -> Candidates:
+        return candidates([p for part in learned for p in part], self.settings)
+
+    def decision_key(self, found: Candidates) -> str:  # applied on the whole corpus: never cached per record
+        return ""
+
+    def apply(self, records: list[Record], found: Candidates) -> list[Record]:
+        if not self.settings["records"]:
+            return sorted(records, key=lambda r: r.id)
+        before = {r.id: r for r in records}
+        at = {(r.source.path, tuple(r.source.span or ())): r for r in records}
+        out = []
+        for record in merge_records(records, self.settings, found):
+            if before[record.id].text != record.text:  # a merge added paragraphs: their structure, from the copies
+                known: dict[str, Structure] = {}
+                copies = [at[place] for place in ((d["path"], tuple(d["span"] or ())) for d in record.duplicates)
+                          if place in at]
+                for copy in [before[record.id], *copies]:
+                    for paragraph, structure in paragraph_structures(copy.text, copy.blocks,
+                                                                     copy.sentences).items():
+                        known.setdefault(paragraph, structure)
+                record = _restructure(record, record.text.split("\n\n"), known)
+            out.append(record)
         return sorted(out, key=lambda r: r.id)
+
+    def run(self, records: list[Record]) -> list[Record]:
+        records = self.prepare(records)
+        return self.apply(records, self.decide([self.learn(records)]))
 
 
 def run(records: list[Record], config: Config) -> list[Record]:

@@ -4,6 +4,7 @@ that lists every other place and gains any paragraph only another copy had."""
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from typing import Any
 
 from ..record import Change, Record
@@ -50,49 +51,82 @@ class _Groups:
             self.parent[max(a, b)] = min(a, b)
 
 
-def candidate_pairs(texts: list[str], cfg: dict[str, Any]) -> list[tuple[int, int]]:
-    """Pairs LSH says may be near duplicates (never all pairs).  Shingle sets are
-    made one at a time and not kept: only the signatures stay in memory."""
-    from datasketch import MinHash, MinHashLSH
+Print = tuple[str, Any]  # a record's digest of its folded text, and its MinHash signature (None: no shingles)
+Candidates = tuple[list[tuple[int, int]], list[tuple[int, int]]]  # exact pairs, near-duplicate candidates
 
+
+@lru_cache(maxsize=4)
+def _permutations(num_perm: int, seed: int) -> tuple[Any, str]:
+    """MinHash's permutations, drawn once per process (drawing them costs more than hashing a record)."""
+    from datasketch import MinHash
+
+    first = MinHash(num_perm=num_perm, seed=seed)
+    return first.permutations, first.scheme
+
+
+def fingerprint(text: str, cfg: dict[str, Any]) -> Print:
+    """What the index needs of one record (the map step, on the workers): the hash of its folded text and
+    the MinHash signature of its word shingles.  The shingles themselves are not kept."""
+    from datasketch import MinHash
+
+    digest = hashlib.sha256(fold_words(text).encode()).hexdigest() if fold_words(text) else ""
+    shingle_set = shingles(text, cfg["shingle_size"])
+    if not (cfg["near"] and shingle_set):
+        return digest, None
+    permutations, scheme = _permutations(cfg["num_perm"], cfg["seed"])
+    signature = MinHash(num_perm=cfg["num_perm"], seed=cfg["seed"], permutations=permutations, scheme=scheme)
+    signature.update_batch([s.encode("utf-8") for s in sorted(shingle_set)])
+    return digest, signature.hashvalues
+
+
+def candidates(prints: list[Print], cfg: dict[str, Any]) -> Candidates:
+    """Exact pairs (same folded text) and the pairs LSH says may be near duplicates (never all pairs): the
+    reduce step, in one place, over the signatures only."""
+    from datasketch import LeanMinHash, MinHashLSH
+
+    exact: list[tuple[int, int]] = []
+    by_hash: dict[str, int] = {}
+    for i, (digest, _) in enumerate(prints):
+        if digest and digest in by_hash:
+            exact.append((by_hash[digest], i))
+        elif digest:
+            by_hash[digest] = i
+    if not cfg["near"]:
+        return exact, []
     lsh = MinHashLSH(threshold=cfg["lsh_threshold"], num_perm=cfg["num_perm"])
-    first = MinHash(num_perm=cfg["num_perm"], seed=cfg["seed"])
-    permutations, scheme = first.permutations, first.scheme  # drawn once, not per record
+    scheme = _permutations(cfg["num_perm"], cfg["seed"])[1]
     pairs: set[tuple[int, int]] = set()
-    for i, text in enumerate(texts):
-        shingle_set = shingles(text, cfg["shingle_size"])
-        if not shingle_set:
+    for i, (_, hashvalues) in enumerate(prints):
+        if hashvalues is None:
             continue
-        signature = MinHash(num_perm=cfg["num_perm"], seed=cfg["seed"], permutations=permutations, scheme=scheme)
-        signature.update_batch([s.encode("utf-8") for s in sorted(shingle_set)])
+        signature = LeanMinHash(seed=cfg["seed"], hashvalues=hashvalues, scheme=scheme)
         for j in lsh.query(signature):
             pairs.add((j, i))
         lsh.insert(i, signature)
-    return sorted(pairs)
+    return exact, sorted(pairs)
 
 
-def merge_records(records: list[Record], cfg: dict[str, Any]) -> list[Record]:
+def merge_records(records: list[Record], cfg: dict[str, Any], found: Candidates | None = None) -> list[Record]:
+    """Groups of duplicates merged, each into its most complete copy; `found`: `candidates` of the records'
+    fingerprints, when the workers have made them."""
+    if found is None:
+        found = candidates([fingerprint(r.text, cfg) for r in records], cfg)
+    exact, near_pairs = found
     n = len(records)
     groups = _Groups(n)
     similarity: dict[tuple[int, int], tuple[str, float]] = {}
-    by_hash: dict[str, int] = {}
-    for i, record in enumerate(records):
-        digest = hashlib.sha256(fold_words(record.text).encode()).hexdigest()
-        if digest in by_hash and fold_words(record.text):
-            groups.union(by_hash[digest], i)
-            similarity[(by_hash[digest], i)] = ("exact", 1.0)
-        else:
-            by_hash.setdefault(digest, i)
-    if cfg["near"]:
-        for i, j in candidate_pairs([r.text for r in records], cfg):
-            if groups.find(i) == groups.find(j):
-                continue
-            size = cfg["shingle_size"]
-            score = same_content(records[i], records[j], shingles(records[i].text, size),
-                                 shingles(records[j].text, size), cfg)
-            if score is not None:
-                groups.union(i, j)
-                similarity[(i, j)] = ("near", score)
+    for i, j in exact:
+        groups.union(i, j)
+        similarity[(i, j)] = ("exact", 1.0)
+    for i, j in near_pairs:
+        if groups.find(i) == groups.find(j):
+            continue
+        size = cfg["shingle_size"]
+        score = same_content(records[i], records[j], shingles(records[i].text, size),
+                             shingles(records[j].text, size), cfg)
+        if score is not None:
+            groups.union(i, j)
+            similarity[(i, j)] = ("near", score)
     members: dict[int, list[int]] = {}
     for i in range(n):
         members.setdefault(groups.find(i), []).append(i)

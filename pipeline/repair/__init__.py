@@ -19,6 +19,7 @@ rounds), so repair is idempotent by construction.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections import defaultdict
@@ -29,7 +30,7 @@ from typing import Any
 from ..config import Config
 from ..record import Change, Edit, Record
 from ..stage import Settings, run_with
-from .chrome import ChromePatterns, drop_chrome, drop_page_furniture, learn_chrome
+from .chrome import ChromePatterns, EdgeCounts, add_edges, chrome_lines, count_edges, drop_chrome, drop_page_furniture
 from .layout import join_lines, list_markers
 from .lexicon import Lexicon
 from .typography import fix_typography
@@ -200,7 +201,9 @@ def folder(path: str) -> str:
 
 
 class Repair:
-    """The repair stage: corpus scope, since site chrome is learned from the edges of a folder's documents."""
+    """The repair stage: corpus scope, since site chrome is learned from the edges of a folder's documents;
+    a map-reduce (edge lines counted per partition, the chrome decided once, every text repaired per
+    partition and cached per record under the chrome it was repaired with)."""
 
     name = NAME
     version = "5"
@@ -211,19 +214,37 @@ class Repair:
         self.settings = settings
         self.context = _context(settings)
 
-    def run(self, records: list[Record]) -> list[Record]:
-        cfg = self.settings
+    apply_scope = "partition"
+
+    def learn(self, records: list[Record]) -> EdgeCounts:
+        """Per partition: the lines at the edges of each folder's documents, counted."""
+        if not self.settings["chrome_auto"]:
+            return {}
         by_folder: dict[str, list[str]] = defaultdict(list)
         for record in records:
             by_folder[folder(record.source.path)].append(record.text.replace("\f", "\n"))
-        learned = learn_chrome(by_folder, cfg["chrome_auto_edge_lines"], cfg["chrome_auto_min_docs"],
-                               cfg["chrome_auto_min_share"]) if cfg["chrome_auto"] else frozenset()
+        return count_edges(by_folder, self.settings["chrome_auto_edge_lines"])
+
+    def decide(self, learned: list[EdgeCounts]) -> frozenset[str]:
+        """The site chrome: edge lines of enough of one folder's documents."""
+        cfg = self.settings
+        if not cfg["chrome_auto"]:
+            return frozenset()
+        return chrome_lines(add_edges(learned), cfg["chrome_auto_min_docs"], cfg["chrome_auto_min_share"])
+
+    def decision_key(self, learned: frozenset[str]) -> str:
+        return json.dumps(sorted(learned), ensure_ascii=False)
+
+    def apply(self, records: list[Record], learned: frozenset[str]) -> list[Record]:
         ctx = replace(self.context, learned=learned)
         out = []
         for record in records:
             text, edits = repair_text(record.text, ctx)
             out.append(record.with_changes(*Change.stamp(edits, NAME, record.source.path), text=text))
         return out
+
+    def run(self, records: list[Record]) -> list[Record]:
+        return self.apply(records, self.decide([self.learn(records)]))
 
 
 def run(records: list[Record], config: Config) -> list[Record]:

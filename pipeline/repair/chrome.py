@@ -55,17 +55,45 @@ def edge_lines(text: str, count: int) -> set[str]:
     return set(lines[:count] + lines[-count:])
 
 
-def learn_chrome(texts_by_folder: dict[str, list[str]], edge: int, min_docs: int, min_share: float) -> frozenset[str]:
-    """Lines at the edges of at least `min_docs` documents and `min_share` of one folder's documents."""
+EdgeCounts = dict[str, tuple[int, dict[str, int]]]  # folder -> (documents, edge line -> documents it is in)
+
+
+def count_edges(texts_by_folder: dict[str, list[str]], edge: int) -> EdgeCounts:
+    """For each folder, its number of documents and in how many of them each edge line stands (the map step:
+    counts of any partition of a folder's documents add up)."""
+    counts: EdgeCounts = {}
+    for folder, texts in sorted(texts_by_folder.items()):
+        lines = Counter(line for text in texts for line in edge_lines(text, edge))
+        counts[folder] = (len(texts), dict(lines))
+    return counts
+
+
+def add_edges(parts: list[EdgeCounts]) -> EdgeCounts:
+    total: dict[str, tuple[int, Counter[str]]] = {}
+    for part in parts:
+        for folder, (docs, lines) in part.items():
+            known_docs, known = total.get(folder, (0, Counter()))
+            known.update(lines)
+            total[folder] = (known_docs + docs, known)
+    return {folder: (docs, dict(lines)) for folder, (docs, lines) in sorted(total.items())}
+
+
+def chrome_lines(counts: EdgeCounts, min_docs: int, min_share: float) -> frozenset[str]:
+    """Lines at the edges of at least `min_docs` documents and `min_share` of one folder's documents (the
+    reduce step)."""
     learned: set[str] = set()
-    for texts in texts_by_folder.values():
-        if len(texts) < min_docs:
+    for docs, lines in counts.values():
+        if docs < min_docs:
             continue
-        counts = Counter(line for text in texts for line in edge_lines(text, edge))
-        for line, n in counts.items():
-            if n >= min_docs and n / len(texts) >= min_share and len(line) <= 120:
+        for line, n in lines.items():
+            if n >= min_docs and n / docs >= min_share and len(line) <= 120:
                 learned.add(line)
     return frozenset(learned)
+
+
+def learn_chrome(texts_by_folder: dict[str, list[str]], edge: int, min_docs: int, min_share: float) -> frozenset[str]:
+    """Lines at the edges of at least `min_docs` documents and `min_share` of one folder's documents."""
+    return chrome_lines(count_edges(texts_by_folder, edge), min_docs, min_share)
 
 
 def drop_chrome(text: str, patterns: ChromePatterns, learned: frozenset[str]) -> tuple[str, list[Edit]]:

@@ -30,15 +30,44 @@ _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&]{1,11}$")
 _LISTS = {"ORG": "organisations", "LOC": "places", "PER": "people"}
 
 
-def acronyms(records: list[Record]) -> dict[str, str]:
-    """Acronym -> folded long form, for each acronym the corpus defines one way only."""
+Names = tuple[dict[str, list[str]], list[tuple[str, str, int]]]  # acronym finds; (label, name, mentions)
+Decision = tuple[dict[tuple[str, str], str], dict[str, str]]  # the canonical table, acronym -> long form
+
+
+def names_of(records: list[Record]) -> Names:
+    """What the canonical table needs from some records (the map step): each ORG acronym's folded long forms,
+    and each (label, name) with its number of mentions (a name found only in a title counts 0)."""
     found: dict[str, set[str]] = {}
+    counts: dict[tuple[str, str], int] = {}
     for record in records:
         for e in record.entities:
             text = e["text"].strip()
             if e["label"] == "ORG" and _ACRONYM.match(text) and e["canonical"] and e["canonical"] != text:
                 found.setdefault(fold_name(text), set()).add(fold_name(e["canonical"]))
-    return {acronym: next(iter(longs)) for acronym, longs in sorted(found.items()) if len(longs) == 1}
+            if e["label"] in _LISTS and e["canonical"]:
+                counts[(e["label"], e["canonical"])] = counts.get((e["label"], e["canonical"]), 0) + 1
+        for label, field in _LISTS.items():
+            for name in getattr(record, field):
+                counts.setdefault((label, name), 0)
+    return ({a: sorted(longs) for a, longs in sorted(found.items())},
+            [(label, name, n) for (label, name), n in counts.items()])
+
+
+def _combine(parts: list[Names]) -> Names:
+    found: dict[str, set[str]] = {}
+    counts: dict[tuple[str, str], int] = {}
+    for acronym_finds, named in parts:
+        for acronym, longs in acronym_finds.items():
+            found.setdefault(acronym, set()).update(longs)
+        for label, name, n in named:
+            counts[(label, name)] = counts.get((label, name), 0) + n
+    return ({a: sorted(longs) for a, longs in sorted(found.items())},
+            [(label, name, n) for (label, name), n in counts.items()])
+
+
+def acronyms(names: Names) -> dict[str, str]:
+    """Acronym -> folded long form, for each acronym the corpus defines one way only."""
+    return {acronym: longs[0] for acronym, longs in names[0].items() if len(longs) == 1}
 
 
 def _key(label: str, name: str, long_forms: dict[str, str]) -> tuple[str, str]:
@@ -53,16 +82,11 @@ def _preference(name: str, count: int) -> tuple:
     return (shouting, -count, -accents, -len(name), name)
 
 
-def canonical_table(records: list[Record], long_forms: dict[str, str]) -> dict[tuple[str, str], str]:
-    """(label, folded key) -> the one canonical name for it; `long_forms` as `acronyms(records)` gives."""
+def canonical_table(names: Names, long_forms: dict[str, str]) -> dict[tuple[str, str], str]:
+    """(label, folded key) -> the one canonical name for it; `long_forms` as `acronyms(names)` gives."""
     counts: dict[tuple[str, str], Counter[str]] = {}
-    for record in records:
-        for e in record.entities:
-            if e["label"] in _LISTS and e["canonical"]:
-                counts.setdefault(_key(e["label"], e["canonical"], long_forms), Counter())[e["canonical"]] += 1
-        for label, field in _LISTS.items():  # names found only in titles count once
-            for name in getattr(record, field):
-                counts.setdefault(_key(label, name, long_forms), Counter())[name] += 0
+    for label, name, n in names[1]:
+        counts.setdefault(_key(label, name, long_forms), Counter())[name] += n
     table = {}
     for key, spellings in counts.items():
         # an acronym is never chosen over its long form
@@ -84,7 +108,8 @@ def resolve_record(record: Record, table: dict[tuple[str, str], str], long_forms
 
 
 class Resolve:
-    """The resolve stage: corpus scope, since one record's names decide another's."""
+    """The resolve stage: corpus scope, since one record's names decide another's; a map-reduce (names
+    counted per partition, the table decided once, applied on the corpus)."""
 
     name = NAME
     version = "1"
@@ -94,18 +119,27 @@ class Resolve:
     def setup(self, settings: Settings) -> None:
         self.settings = settings
 
+    apply_scope = "corpus"  # a look-up per name: cheaper here than sending the table to every worker
+
+    def learn(self, records: list[Record]) -> Names | None:
+        return names_of(records) if self.settings["across_records"] else None
+
+    def decide(self, learned: list[Names | None]) -> Decision | None:
+        """One table for the corpus (None when each record is resolved on its own)."""
+        if not self.settings["across_records"]:
+            return None
+        return _decision(_combine([part for part in learned if part is not None]))
+
+    def decision_key(self, decision: Decision | None) -> str | None:
+        return None
+
+    def apply(self, records: list[Record], decision: Decision | None) -> list[Record]:
+        return [resolve_record(record, *(decision or _decision(names_of([record])))) for record in records]
+
     def run(self, records: list[Record]) -> list[Record]:
-        groups = [records] if self.settings["across_records"] else [[r] for r in records]
-        out = []
-        for group in groups:
-            long_forms = acronyms(group)
-            table = canonical_table(group, long_forms)
-            out += [resolve_record(r, table, long_forms) for r in group]
-        return out
+        return self.apply(records, self.decide([self.learn(records)]))
 
 
-def run(records: list[Record], config) -> list[Record]:
-    """The stage on `records` with `config`'s [resolve] section (for tests and one-off use)."""
-    from ..stage import run_with
-
-    return run_with(Resolve(), records, config)
+def _decision(names: Names) -> Decision:
+    long_forms = acronyms(names)
+    return canonical_table(names, long_forms), long_forms

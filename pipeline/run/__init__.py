@@ -9,10 +9,11 @@ cache.py, summary.py; this module ties them together.
 * File-scoped stages (extract) run per file, each result cached under a key from
   the file's bytes and path, the stage version and its config; a file that
   cannot be read is `quarantined` with its reason and the run goes on.
-  With `[run] executor = "dask"` files are spread over Dask distributed
-  workers (a local cluster, or `dask_scheduler` for an existing one).
-* Corpus stages (repair, deduplicate) run on everything; record stages
-  (segment, classify) per record, cached.
+* Every stage's work runs on the executor (executor.py: local worker
+  processes, or Dask), in partitions of records: record stages (segment,
+  classify) per record, cached; corpus stages (repair, deduplicate, resolve)
+  learn per partition, decide in one place, apply per partition
+  (records.py).
 * Outputs are written to a temporary folder beside CLEAN_DIR and swapped in at
   the end, so an interrupted run leaves the previous CLEAN_DIR whole.  When the
   inputs, config and code are those of the existing CLEAN_DIR, nothing is
@@ -44,7 +45,8 @@ from .cache import CACHE_FORMAT, Cache
 from .cache import cache_root as cache_location
 from .discover import Found, discover, read_regular
 from .files import progress_bar, run_files, shows_progress
-from .records import StageStats, run_records, unique_ids
+from .executor import executor_for, register
+from .records import StageStats, Work, run_stage, unique_ids
 from .summary import print_summary
 
 __all__ = ["FatalError", "RunResult", "run"]
@@ -137,33 +139,37 @@ def _run_into(tmp: Path, reader: Reader, stages: list[Stage], out_dir: Path, fou
     cache = Cache(Path(cache_root) if cache_root else None)
     started = time.perf_counter()
     show = shows_progress(config, len(found), progress)
-    results = run_files(found, reader, config, cache_root, show)
-    stats = {s.name: StageStats(s.name) for s in [reader, *stages]}
-    for result in results:
-        for name, info in result["stages"].items():
-            st = stats[name]
-            st.files += 1
-            st.seconds += info["seconds"]
-            st.records_out += info.get("records", 0)
-            if info["cached"]:
-                st.cached += 1
-            else:
-                st.computed += 1
-    records = unique_ids([load(r) for res in results for r in res["records"]])
-
-    for stage in stages:
-        st = stats[stage.name]
-        st.records_in = len(records)
-        t0 = time.perf_counter()
-        with progress_bar(None, stage.name, "record", len(records), show, leave=False) as bar:
-            if stage.scope == "record":
-                records = run_records(stage, records, config.settings(stage.name).fingerprint, cache, st, bar.update)
-            else:
-                records = stage.run(records)  # the whole corpus at once: the bar fills when it is done
-                st.computed = 1
-                bar.update(st.records_in)
-        st.seconds = time.perf_counter() - t0
-        st.records_out = len(records)
+    run_cfg = config.section("run")
+    refs = [register(stage, config.settings(stage.name)) for stage in stages]  # before workers fork: they inherit
+    executor = executor_for(run_cfg)
+    try:
+        files_started = time.perf_counter()
+        results = run_files(found, reader, config.settings(reader.name), cache_root, show, executor)
+        stats = {s.name: StageStats(s.name) for s in [reader, *stages]}
+        stats[reader.name].started, stats[reader.name].ended = files_started, time.perf_counter()
+        for result in results:
+            for name, info in result["stages"].items():
+                st = stats[name]
+                st.files += 1
+                st.seconds += info["seconds"]
+                st.records_out += info.get("records", 0)
+                if info["cached"]:
+                    st.cached += 1
+                else:
+                    st.computed += 1
+        records = unique_ids([load(r) for res in results for r in res["records"]])
+        work = Work(executor, cache, run_cfg["partition_records"], run_cfg["min_partition_records"])
+        for stage, ref in zip(stages, refs):
+            st = stats[stage.name]
+            st.records_in = len(records)
+            t0 = time.perf_counter()
+            with progress_bar(None, stage.name, "record", len(records), show, leave=False) as bar:
+                records = run_stage(stage, ref, records, work, st, bar.update)
+            st.started, st.ended = t0, time.perf_counter()
+            st.seconds = st.ended - t0
+            st.records_out = len(records)
+    finally:
+        executor.close()
     records.sort(key=lambda r: r.id)
 
     manifest = build_manifest(results, skipped, records, run_id, reader.format_of)

@@ -1,15 +1,13 @@
 """Reading the files of RAW_DIR in worker processes, each under the per-file time limit.
 
-The serial executor is a pebble process pool over the machine's cores; `[run]
-executor = "dask"` spreads files over Dask distributed workers (a local
-cluster, or `dask_scheduler` for an existing one), each reading its files in a
-child it can kill.  A reader that hangs past `[extract] file_seconds`, dies, or
+With the local executor each file is read in a pebble worker process that
+can be stopped; on Dask (executor.py) each worker reads its files in a child
+it can kill.  A reader that hangs past `[extract] file_seconds`, dies, or
 raises anything is turned into a quarantine entry: the run goes on.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from pathlib import Path
@@ -20,6 +18,7 @@ from ..record import Record, dump, load
 from ..stage import RawFile, Reader, Settings, Unreadable
 from .cache import CACHE_FORMAT, Cache, key
 from .discover import Found, read_regular
+from .executor import Dask, Local
 
 
 def process_file(found: Found, reader: Reader, settings: Settings, cache_root: str | None) -> dict[str, Any]:
@@ -98,15 +97,6 @@ def _guarded_result(future: Any, found: Found, fmt: str | None, seconds: float) 
                                    f"{' '.join(str(exc).split())[:120]})")
 
 
-def _pool(workers: int) -> Any:
-    """Worker processes that a file's work can be stopped in: a hung reader is killed, the pool goes on."""
-    import multiprocessing
-
-    from pebble import ProcessPool
-
-    return ProcessPool(max_workers=workers, context=multiprocessing.get_context("fork"))
-
-
 _WORKER_POOL: Any = None
 
 
@@ -115,13 +105,9 @@ def process_file_guarded(found: Found, reader: Reader, settings: Settings, cache
     global _WORKER_POOL
     seconds = settings["file_seconds"]
     if _WORKER_POOL is None:
-        _WORKER_POOL = _pool(1)
-    return _guarded_result(_WORKER_POOL.submit(process_file, seconds, found, reader, settings, cache_root),
-                           found, reader.format_of(found.rel), seconds)
-
-
-def _workers(run_cfg: dict[str, Any]) -> int:
-    return run_cfg["workers"] or os.cpu_count() or 1
+        _WORKER_POOL = Local(1).pool()
+    return _guarded_result(_WORKER_POOL.schedule(process_file, args=(found, reader, settings, cache_root),
+                                                 timeout=seconds), found, reader.format_of(found.rel), seconds)
 
 
 def shows_progress(config: Config, files: int, progress: bool) -> bool:
@@ -137,35 +123,22 @@ def progress_bar(iterable: Any, desc: str, unit: str, total: int, show: bool, le
                 leave=leave)
 
 
-def run_files(found: list[Found], reader: Reader, config: Config, cache_root: str | None,
-               show: bool) -> list[dict[str, Any]]:
-    """Every file read by `reader`, in worker processes; `show`: a progress bar (see `shows_progress`)."""
-    run_cfg = config.section("run")
-    settings = config.settings(reader.name)
+def run_files(found: list[Found], reader: Reader, settings: Settings, cache_root: str | None, show: bool,
+              executor: Local | Dask) -> list[dict[str, Any]]:
+    """Every file read by `reader` on `executor`'s workers, in path order; `show`: a progress bar (see
+    `shows_progress`).  Each file is read in a process that can be stopped at `file_seconds`."""
     seconds = settings["file_seconds"]
-
-    def bar(iterable: Any, total: int) -> Any:
-        return progress_bar(iterable, "files", "file", total, show)
-
     if not found:
         return []
-    if run_cfg["executor"] == "dask":
-        import dask
-        from dask.distributed import Client, LocalCluster, as_completed
-
-        if run_cfg["dask_scheduler"]:
-            client = Client(run_cfg["dask_scheduler"], timeout="10s")
-        else:
-            # Non-daemon workers may start the child process that a file's time limit can kill.
-            with dask.config.set({"distributed.worker.daemon": False}):
-                client = Client(LocalCluster(n_workers=run_cfg["dask_workers"], threads_per_worker=1,
-                                             processes=True, dashboard_address=":0"))
-        with client:
-            futures = [client.submit(process_file_guarded, f, reader, settings, cache_root, pure=False)
-                       for f in found]
-            results = [future.result() for future in bar(as_completed(futures), len(futures))]
-        return sorted(results, key=lambda r: r["path"])
-    with _pool(min(_workers(run_cfg), len(found))) as pool:
-        futures = [pool.submit(process_file, seconds, f, reader, settings, cache_root) for f in found]
-        return [_guarded_result(future, f, reader.format_of(f.rel), seconds)
-                for future, f in bar(zip(futures, found), len(found))]
+    with progress_bar(None, "files", "file", len(found), show) as bar:
+        if isinstance(executor, Dask):
+            return executor.map(process_file_guarded, [(f, reader, settings, cache_root) for f in found],
+                                lambda i: bar.update(1))
+        pool = executor.pool()
+        futures = [pool.schedule(process_file, args=(f, reader, settings, cache_root), timeout=seconds)
+                   for f in found]
+        results = []
+        for future, f in zip(futures, found):
+            results.append(_guarded_result(future, f, reader.format_of(f.rel), seconds))
+            bar.update(1)
+        return results

@@ -1,15 +1,23 @@
-"""Records through the stages: corpus stages on everything, record stages per record with their cache."""
+"""Records through the stages, on the executor's workers, each result cached per record where it can be.
+
+* a record stage is mapped over partitions of the records its cache does not hold;
+* a corpus stage that is a `MapReduce` (pipeline/stage.py) is prepared per record (cached), learned per
+  partition, decided in one place, then applied per partition (cached per record under its decision) or
+  on the whole corpus;
+* any other corpus stage runs on the whole corpus in this process.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 from dataclasses import dataclass, replace
-from typing import Callable
+from typing import Any, Callable
 
 from ..record import Record, dump, load
-from ..stage import Stage
+from ..stage import MapReduce, Stage
 from .cache import CACHE_FORMAT, Cache, key
+from .executor import Dask, Local, StageRef, call, call_per_record, partitions
 
 
 @dataclass
@@ -20,8 +28,9 @@ class StageStats:
     records_out: int = 0
     computed: int = 0
     cached: int = 0
-    seconds: float = 0.0
-
+    seconds: float = 0.0  # for the reader, the sum of its files' times; for a stage, its wall time
+    started: float = 0.0  # when the stage's work began and ended (time.perf_counter): for benchmarks
+    ended: float = 0.0
 
 
 def unique_ids(records: list[Record]) -> list[Record]:
@@ -37,22 +46,32 @@ def unique_ids(records: list[Record]) -> list[Record]:
     return out
 
 
-BATCH = 512  # records per call of a non-splitting stage: spaCy gets its batches, the bar moves
+@dataclass
+class Work:
+    """What every stage's work needs: where it runs, how records are cut into partitions, the cache."""
+
+    executor: Local | Dask
+    cache: Cache
+    partition_records: int
+    min_partition_records: int
+
+    def partitions(self, items: list[Any]) -> list[list[Any]]:
+        return partitions(items, self.executor.workers, self.partition_records, self.min_partition_records)
 
 
-def run_records(stage: Stage, records: list[Record], fingerprint: str, cache: Cache, stats: StageStats,
-                advance: Callable[[int], None] = lambda n: None) -> list[Record]:
-    """A record-scoped stage, cached per input record; `advance(n)` is told of every n records done.
-
-    A stage that `splits` (one record in, several out) is called record by
-    record; the others get the cache misses in batches of `BATCH` (spaCy wants batches).
-    """
-    keys = [key(CACHE_FORMAT, json.dumps(dump(r), sort_keys=True, ensure_ascii=False), stage.name, stage.version,
-                fingerprint) for r in records]
+def _cached_map(work: Work, ref: StageRef, method: str, records: list[Record], cache_name: str, salt: str | None,
+                stats: StageStats, advance: Callable[[int], None], *args: Any) -> list[Record]:
+    """`method` of the stage on every record, on the workers, cached per input record under `cache_name`
+    (`salt`: what else the result depends on, e.g. a corpus decision; None: not cached); the cache is read
+    and written here."""
+    stage = ref[0]
+    cache = work.cache if salt is not None else Cache(None)
+    keys = [key(CACHE_FORMAT, json.dumps(dump(r), sort_keys=True, ensure_ascii=False), cache_name, stage.version,
+                ref[2], salt) if cache.root else "" for r in records]
     out: list[list[Record] | None] = []
     todo: list[int] = []
     for i, k in enumerate(keys):
-        hit = cache.get(stage.name, k)
+        hit = cache.get(cache_name, k)
         try:
             out.append([load(r) for r in hit] if hit is not None else None)
         except (TypeError, ValueError, KeyError):
@@ -60,20 +79,42 @@ def run_records(stage: Stage, records: list[Record], fingerprint: str, cache: Ca
         if out[-1] is None:
             todo.append(i)
     advance(len(records) - len(todo))
-    size = 1 if stage.splits else BATCH
-    for start in range(0, len(todo), size):
-        chunk = todo[start:start + size]
-        if stage.splits:
-            fresh = [stage.run([records[i]]) for i in chunk]
-        else:
-            batch = stage.run([records[i] for i in chunk])
-            if len(batch) != len(chunk):
-                raise RuntimeError(f"stage {stage.name} gave {len(batch)} records for {len(chunk)}: a stage that does "
-                                   f"not split gives one record per record")
-            fresh = [[r] for r in batch]
-        for i, produced in zip(chunk, fresh):
-            cache.put(stage.name, keys[i], [dump(r) for r in produced])
+    parts = work.partitions(todo)
+
+    def done(p: int) -> None:
+        advance(len(parts[p]))
+
+    results = work.executor.map(call_per_record, [(ref, method, [records[i] for i in part], *args) for part in parts],
+                                done)
+    for part, groups in zip(parts, results):
+        for i, produced in zip(part, groups):
+            cache.put(cache_name, keys[i], [dump(r) for r in produced])
             out[i] = produced
-        advance(len(chunk))
-    stats.computed, stats.cached = len(todo), len(records) - len(todo)
+    stats.computed += len(todo)
+    stats.cached += len(records) - len(todo)
     return [r for group in out if group is not None for r in group]
+
+
+def run_stage(stage: Stage, ref: StageRef, records: list[Record], work: Work, stats: StageStats,
+              advance: Callable[[int], None] = lambda n: None) -> list[Record]:
+    """One stage on the corpus, its work on the executor's workers; `advance(n)`: n more records done."""
+    if stage.scope == "record":
+        return _cached_map(work, ref, "run", records, stage.name, "", stats, advance)
+    if not isinstance(stage, MapReduce):
+        out = stage.run(records)  # the whole corpus at once, in this process
+        stats.computed = len(records)
+        advance(len(records))
+        return out
+    if hasattr(stage, "prepare"):
+        records = _cached_map(work, ref, "prepare", records, f"{stage.name}-prepare", "", StageStats(stage.name),
+                              lambda n: None)
+    parts = work.partitions(records)
+    learned = work.executor.map(call, [(ref, "learn", part) for part in parts], lambda p: None)
+    decision = stage.decide(learned)
+    if stage.apply_scope == "corpus":
+        out = stage.apply(records, decision)
+        stats.computed = len(records)
+        advance(len(records))
+        return out
+    return _cached_map(work, ref, "apply", records, stage.name, stage.decision_key(decision), stats, advance,
+                       decision)

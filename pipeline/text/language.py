@@ -45,9 +45,19 @@ def passage_languages(paragraphs: list[str], seed: int, min_chars: int, default:
     """The language of each paragraph; one too short to tell takes the language of the whole text, or
     `default` when the whole text is too short too.  Long paragraphs are judged on their first
     `sample_chars` characters, so the cost stays linear in the text."""
-    whole = "\n".join(paragraphs)
-    overall = detect_language(whole[:20_000], seed, min_chars) or default
-    return [detect_language(p[:sample_chars], seed, min_chars) or overall for p in paragraphs]
+    found = [detect_language(p[:sample_chars], seed, min_chars) for p in paragraphs]
+    if all(found):
+        return found
+    # The whole text's language is that of most of its letters among the paragraphs that could be judged
+    # (judging the joined text again would cost as much as all of them, at every round of repair); only
+    # when none could is the joined text judged, and it is short then.
+    letters: dict[str, int] = {}
+    for paragraph, language in zip(paragraphs, found):
+        if language:
+            letters[language] = letters.get(language, 0) + len(paragraph)
+    overall = max(sorted(letters), key=lambda code: letters[code]) if letters else \
+        detect_language("\n".join(paragraphs)[:20_000], seed, min_chars)
+    return [language or overall or default for language in found]
 
 
 @lru_cache(maxsize=4)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipeline.record import Record, Source
-from pipeline.resolve import Resolve, acronyms, canonical_table
+from pipeline.resolve import Resolve, acronyms, canonical_table, names_of
 
 
 def record(rid: str, entities: list[tuple[str, str, str]], **lists) -> Record:
@@ -44,7 +44,7 @@ def test_an_acronym_alone_takes_the_long_form_defined_elsewhere():
     long_form = "Fédération nationale des CUMA"
     records = [record("a", [(long_form, "ORG", long_form), ("FNCUMA", "ORG", long_form)]),
                record("b", [("FNCUMA", "ORG", "FNCUMA")])]
-    assert acronyms(records) == {"fncuma": "federation nationale des cuma"}
+    assert acronyms(names_of(records)) == {"fncuma": "federation nationale des cuma"}
     out = stage().run(records)
     assert out[1].organisations == [long_form] and out[1].entities[0]["canonical"] == long_form
     assert out[1].entities[0]["text"] == "FNCUMA"
@@ -54,14 +54,14 @@ def test_an_acronym_defined_two_ways_is_left_alone():
     records = [record("a", [("GARE", "ORG", "Groupement des acteurs ruraux")]),
                record("b", [("GARE", "ORG", "Gare routière associative")]),
                record("c", [("GARE", "ORG", "GARE")])]
-    assert acronyms(records) == {}
+    assert acronyms(names_of(records)) == {}
     assert stage().run(records)[2].organisations == ["GARE"]
 
 
 def test_different_things_stay_apart_and_labels_are_not_mixed():
     records = [record("a", [("Vienne", "LOC", "Vienne"), ("Vienne", "PER", "Vienne")]),
                record("b", [("Saint-Denis", "LOC", "Saint-Denis"), ("Saint Dié", "LOC", "Saint-Dié-des-Vosges")])]
-    table = canonical_table(records, acronyms(records))
+    table = canonical_table(names_of(records), acronyms(names_of(records)))
     assert table[("LOC", "vienne")] == "Vienne" and table[("PER", "vienne")] == "Vienne"
     out = stage().run(records)
     assert out[1].places == ["Saint-Denis", "Saint-Dié-des-Vosges"]

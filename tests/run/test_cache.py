@@ -43,25 +43,33 @@ def test_cli_cache_prune_with_zero_days_empties_the_cache(tmp_path):
     assert not list(cache_dir.rglob("*.json"))
 
 
-def test_a_record_stage_reports_progress_in_batches_and_gives_the_same_records(tmp_path, monkeypatch):
-    """The bar of a record stage moves for cached records at once, then per batch; batching changes nothing."""
+def test_a_record_stage_reports_progress_in_batches_and_gives_the_same_records(tmp_path):
+    """The bar of a record stage moves for cached records at once, then per partition; partitioning changes
+    nothing."""
     from pipeline.record import Record, Source
-    from pipeline.run import records as records_mod
-    from pipeline.run.records import StageStats, run_records
+    from pipeline.run.executor import Local, register
+    from pipeline.run.records import StageStats, Work, run_stage
+    from pipeline.stage import Settings
 
     class Upper:
         name, version, scope, splits = "upper", "1", "record", False
 
+        def setup(self, settings):
+            pass
+
         def run(self, records):
             return [r.__class__(**{**r.__dict__, "text": r.text.upper()}) for r in records]
 
-    monkeypatch.setattr(records_mod, "BATCH", 4)
+    stage = Upper()
+    ref = register(stage, Settings("upper", {}, tmp_path))
     recs = [Record(f"r{i}", Source(f"{i}.txt", "0" * 64, "txt", "text"), f"texte {i}") for i in range(10)]
-    cache = Cache(tmp_path / "cache")
+    work = Work(Local(1), Cache(tmp_path / "cache"), partition_records=4, min_partition_records=1)
     steps: list[int] = []
-    first = run_records(Upper(), recs[:3], "f", cache, StageStats("upper"), steps.append)
+    first = run_stage(stage, ref, recs[:3], work, StageStats("upper"), steps.append)
     assert steps == [0, 3]
     steps.clear()
-    out = run_records(Upper(), recs, "f", cache, StageStats("upper"), steps.append)
+    stats = StageStats("upper")
+    out = run_stage(stage, ref, recs, work, stats, steps.append)
     assert steps == [3, 4, 3] and sum(steps) == len(recs)
+    assert (stats.cached, stats.computed) == (3, 7)
     assert [r.text for r in out] == [f"TEXTE {i}" for i in range(10)] and out[:3] == first

@@ -171,18 +171,6 @@ def test_identical_files_at_two_paths_merge_into_one_record(tmp_path, config):
     assert files["original.txt"]["records"] == [record["id"]]
 
 
-def test_dask_executor_gives_the_same_records(tmp_path, config):
-    pytest.importorskip("dask.distributed")
-    raw = tiny_raw(tmp_path)
-    path = write_config(tmp_path, (ROOT / "config" / "pipeline.toml").read_text("utf-8")
-                        .replace('executor = "serial"', 'executor = "dask"').replace("dask_workers = 2", "dask_workers = 1"))
-    from pipeline.config import load
-
-    run(raw, tmp_path / "serial", config, use_cache=False, progress=False, log=None)
-    run(raw, tmp_path / "dask", load(path), use_cache=False, progress=False, log=None)
-    assert (tmp_path / "serial" / "records.jsonl").read_bytes() == (tmp_path / "dask" / "records.jsonl").read_bytes()
-
-
 @needs_tesseract
 def test_sample_corpus(sample_run):
     out, result = sample_run

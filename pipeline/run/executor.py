@@ -1,0 +1,160 @@
+"""Where the work runs: worker processes on this machine, or Dask distributed workers.
+
+One executor serves a whole run, files and stages alike:
+
+* `Local` (`[run] executor = "serial"`): a pebble process pool over the
+  machine's cores (`[run] workers`, 0 = one per core), started only when there
+  is more than one partition of work, forked after the stages are set up so
+  that every worker already holds their word lists and rules;
+* `Dask` (`executor = "dask"`): a local cluster of `dask_workers` processes,
+  or the existing cluster at `dask_scheduler`.  A worker sets a stage up the
+  first time it is given work for it, and keeps it (models load once per
+  worker).
+
+A task is a stage's method on one partition of records (`call`); results come
+back in the order of the partitions, so outputs never depend on which worker
+did what.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from typing import Any, Callable
+
+from ..record import Record
+from ..stage import Settings
+
+StageRef = tuple[type, Settings, str]  # the stage's class, its settings and their fingerprint
+
+# Stages set up in this process, by reference: a worker sets each up once and keeps it for every later task.
+_STAGES: dict[tuple[str, str, str], Any] = {}
+
+
+def _ref_key(ref: StageRef) -> tuple[str, str, str]:
+    cls, settings, fingerprint = ref
+    return f"{cls.__module__}.{cls.__qualname__}", settings.section, fingerprint
+
+
+def register(stage: Any, settings: Settings) -> StageRef:
+    """`stage`, already set up with `settings`, as this process's instance for its reference."""
+    ref = (type(stage), settings, settings.fingerprint)
+    _STAGES[_ref_key(ref)] = stage
+    return ref
+
+
+def stage_of(ref: StageRef) -> Any:
+    key = _ref_key(ref)
+    if key not in _STAGES:
+        stage = ref[0]()
+        stage.setup(ref[1])
+        _STAGES[key] = stage
+    return _STAGES[key]
+
+
+def call(ref: StageRef, method: str, records: list[Record], *args: Any) -> Any:
+    """`method` of the stage `ref` names, on one partition of records (top level: worker processes run it)."""
+    return getattr(stage_of(ref), method)(records, *args)
+
+
+def call_per_record(ref: StageRef, method: str, records: list[Record], *args: Any) -> list[list[Record]]:
+    """`method` on a partition, its output grouped by input record (for the cache): a stage that `splits` is
+    called record by record, any other on the whole partition and must give one record per record."""
+    stage = stage_of(ref)
+    fn = getattr(stage, method)
+    if getattr(stage, "splits", False) and method == "run":
+        return [fn([record], *args) for record in records]
+    out = fn(records, *args)
+    if len(out) != len(records):
+        raise RuntimeError(f"stage {stage.name}.{method} gave {len(out)} records for {len(records)}: only a stage "
+                           f"that splits may give more or fewer")
+    return [[record] for record in out]
+
+
+def partitions(items: list[Any], workers: int, size: int, min_size: int) -> list[list[Any]]:
+    """`items` in consecutive partitions: at most `size` each, at least `min_size` (a partition costs a round
+    trip to a worker), and enough of them for every worker to have one."""
+    if not items:
+        return []
+    per = max(1, min(size, max(min_size, math.ceil(len(items) / max(1, workers)))))
+    return [items[i:i + per] for i in range(0, len(items), per)]
+
+
+class Local:
+    """Worker processes of this machine (pebble, forked), started at the first task that needs them."""
+
+    kind = "local"
+
+    def __init__(self, workers: int):
+        self.workers = workers or os.cpu_count() or 1
+        self._pool: Any = None
+
+    def pool(self) -> Any:
+        if self._pool is None:
+            import multiprocessing
+
+            from pebble import ProcessPool
+
+            self._pool = ProcessPool(max_workers=self.workers, context=multiprocessing.get_context("fork"))
+        return self._pool
+
+    def map(self, fn: Callable[..., Any], tasks: list[tuple[Any, ...]], done: Callable[[int], None]) -> list[Any]:
+        """`fn(*task)` for every task, results in the order of the tasks; `done(i)` as task i finishes
+        (in order).  One task, or one worker, runs in this process: nothing to share."""
+        if len(tasks) <= 1 or self.workers == 1:
+            out = []
+            for i, task in enumerate(tasks):
+                out.append(fn(*task))
+                done(i)
+            return out
+        futures = [self.pool().schedule(fn, args=task) for task in tasks]
+        out = []
+        for i, future in enumerate(futures):
+            out.append(future.result())
+            done(i)
+        return out
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool.join()
+            self._pool = None
+
+
+class Dask:
+    """Dask distributed workers: a local cluster, or an existing one at `scheduler`."""
+
+    kind = "dask"
+
+    def __init__(self, scheduler: str, workers: int):
+        import dask
+        from dask.distributed import Client, LocalCluster
+
+        if scheduler:
+            self.client = Client(scheduler, timeout="10s")
+        else:
+            # Non-daemon workers may start the child process that a file's time limit can kill.
+            with dask.config.set({"distributed.worker.daemon": False}):
+                self.client = Client(LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                                  dashboard_address=":0"))
+        self.workers = max(1, len(self.client.scheduler_info().get("workers", {})) or workers)
+
+    def map(self, fn: Callable[..., Any], tasks: list[tuple[Any, ...]], done: Callable[[int], None]) -> list[Any]:
+        futures = [self.client.submit(fn, *task, pure=False) for task in tasks]
+        out = []
+        for i, future in enumerate(futures):
+            out.append(future.result())
+            done(i)
+        return out
+
+    def close(self) -> None:
+        cluster = getattr(self.client, "cluster", None)
+        self.client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def executor_for(run_cfg: dict[str, Any]) -> Local | Dask:
+    if run_cfg["executor"] == "dask":
+        return Dask(run_cfg["dask_scheduler"], run_cfg["dask_workers"])
+    return Local(run_cfg["workers"])

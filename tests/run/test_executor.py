@@ -1,0 +1,70 @@
+"""Where the work runs: partitions, worker processes and Dask give the very bytes of a run in this process."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import RAW, needs_tesseract
+from pipeline.config import Config
+from pipeline.outputs import OUTPUT_FILES
+from pipeline.run import run
+from pipeline.run.executor import partitions
+from pipeline.stage import MapReduce
+from pipeline.stages import build
+
+
+def with_run(config: Config, **run_keys) -> Config:
+    sections = {name: dict(values) for name, values in config.sections.items()}
+    sections["run"].update(run_keys)
+    return Config(sections, config.path)
+
+
+@pytest.mark.parametrize("n, workers, size, least, expected", [
+    (0, 2, 256, 64, []),
+    (10, 2, 256, 64, [10]),  # too few to be worth a worker: one partition, run in this process
+    (200, 2, 256, 64, [100, 100]),  # every worker gets some
+    (1000, 2, 256, 64, [256, 256, 256, 232]),  # never more than `size`: the bar moves, memory per task is small
+    (5, 2, 1, 1, [1, 1, 1, 1, 1]),
+])
+def test_partitions_cover_the_items_in_order(n, workers, size, least, expected):
+    parts = partitions(list(range(n)), workers, size, least)
+    assert [len(p) for p in parts] == expected
+    assert [i for p in parts for i in p] == list(range(n))
+
+
+def test_a_corpus_decision_does_not_depend_on_the_partitions(sample_run, config):
+    """Every map-reduce stage decides the same from one partition or from many (its learning adds up)."""
+    from pipeline.record import load as load_record
+    import json
+
+    out, _ = sample_run
+    records = [load_record(json.loads(line)) for line in (out / "records.jsonl").read_text("utf-8").splitlines()]
+    _, stages = build(config)
+    staged = [s for s in stages if isinstance(s, MapReduce)]
+    assert {s.name for s in staged} == {"repair", "deduplicate", "resolve"}
+    for stage in staged:
+        whole = stage.decide([stage.learn(records)])
+        pieces = stage.decide([stage.learn(part) for part in partitions(records, 3, 2, 1)])
+        assert pieces == whole, stage.name
+
+
+def assert_same_outputs(a, b) -> None:
+    for name in OUTPUT_FILES:  # run.js, the run's timings, is the one file that differs
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+@needs_tesseract
+def test_worker_processes_give_the_bytes_of_a_run_in_this_process(sample_run, config, tmp_path):
+    """Every stage spread over two worker processes, one record per task."""
+    spread = with_run(config, workers=2, partition_records=1, min_partition_records=1)
+    run(RAW, tmp_path / "clean", spread, use_cache=False, progress=False, log=None)
+    assert_same_outputs(sample_run[0], tmp_path / "clean")
+
+
+@needs_tesseract
+def test_dask_gives_the_bytes_of_a_run_in_this_process(sample_run, config, tmp_path):
+    """A local Dask cluster of two workers, every stage spread over both, one record per task."""
+    pytest.importorskip("dask.distributed")
+    spread = with_run(config, executor="dask", dask_workers=2, partition_records=1, min_partition_records=1)
+    run(RAW, tmp_path / "clean", spread, use_cache=False, progress=False, log=None)
+    assert_same_outputs(sample_run[0], tmp_path / "clean")
