@@ -192,11 +192,11 @@ class Config:
     def data_file(self, name: str) -> Path:
         return self.base_dir / name
 
-    def settings(self, name: str) -> "Settings":
-        """The one section a stage receives."""
+    def settings(self, name: str, cache_dir: Path | None = None) -> "Settings":
+        """The one section a stage receives (`cache_dir`: the run's cache, for data derived from libraries)."""
         from .stage import Settings
 
-        return Settings(name, self.sections[name], self.base_dir)
+        return Settings(name, self.sections[name], self.base_dir, cache_dir)
 
     def fingerprint(self, *sections: str) -> str:
         """Hash of the named sections and the data files they refer to."""

