@@ -10,7 +10,7 @@ CLEAN  ?= clean
 SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-fra
 
 .DEFAULT_GOAL := all
-.PHONY: all install system-deps refresh test bench samples browse clean distclean help
+.PHONY: all install system-deps refresh test bench bench-scale samples browse clean distclean help
 
 all: install refresh ## install everything, then refresh clean/ from raw/
 
@@ -44,6 +44,9 @@ test: install ## the whole test suite (what CI runs)
 
 bench: install ## benchmarks, not part of the tests: speed and memory, and quality on real text beside the bare libraries (OCR repair, entities, languages)
 	$(BIN)/python bench/run.py
+
+bench-scale: install ## 10,000 generated documents through the whole pipeline on a local Dask cluster of 2 workers: time and peak memory per stage (SCALE=n for another size)
+	$(BIN)/python bench/scale.py --scale $(or $(SCALE),10000)
 
 samples: $(STAMP) ## rebuild the generated PDFs, images and .docx of raw/ and their truth in samples/truth/
 	$(BIN)/python samples/make_samples.py

@@ -39,24 +39,6 @@ def extract_bench(config) -> None:
         print(f"{path.relative_to(ROOT / 'raw').as_posix():<45} {fmt:<7} {chars:>7} {time.perf_counter() - started:>8.3f}")
 
 
-def corpus_bench(config, files: int) -> None:
-    rng = random.Random(0)
-    work = Path(tempfile.mkdtemp(prefix="glaneur-bench-"))
-    try:
-        raw = work / "raw"
-        raw.mkdir()
-        for i in range(files):
-            paragraphs = [" ".join(rng.choice(WORDS) for _ in range(60)).capitalize() + "." for _ in range(5)]
-            (raw / f"doc-{i:05d}.txt").write_text("\n\n".join(paragraphs), "utf-8")
-        started = time.perf_counter()
-        run(raw, work / "clean", config, use_cache=False, progress=False, log=None)
-        seconds = time.perf_counter() - started
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"whole run, {files} text files: {seconds:.2f}s ({files / seconds:.1f} files/s), peak RSS {peak:.0f} MB")
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-
-
 def repair_bench(config, chars: int = 2_000_000) -> None:
     """Repair throughput on a large generated text, with OCR damage sprinkled in."""
     from pipeline.repair import context, repair_text
@@ -209,6 +191,9 @@ if __name__ == "__main__":
     ocr_real.report(config)
     classify_bench(config)
     dedup_bench(config, (1_000, 10_000, 100_000) if "--quick" not in sys.argv else (1_000, 10_000))
-    corpus_bench(config, 200)
     if "--quick" not in sys.argv:
         long_report_bench(config)
+    import scale
+
+    # issue 13's table: every figure a ratio measured in this run (a full run at 2,000 files included)
+    scale.main(["--files", "200", "--refresh-files", "200" if "--quick" in sys.argv else "2000"])

@@ -197,11 +197,12 @@ def machine() -> str:
 
 
 def stage_table(result: dict, words: int) -> None:
-    print(f"  {'stage':<12} {'seconds':>8} {'words/s':>9} {'peak MB':>8} {'records in → out':>17}")
+    print(f"  {'stage':<12} {'seconds':>8} {'words/s':>9} {'peak MB':>8} {'records in → out':>17} "
+          f"{'computed':>9} {'cached':>7}")
     for s in result["stages"]:
-        rate = words / s["seconds"] if s["seconds"] else 0
+        rate = words / s["seconds"] if s["seconds"] and words else 0
         print(f"  {s['name']:<12} {s['seconds']:>8.1f} {rate:>9,.0f} {s['peak_mb']:>8.0f} "
-              f"{s['records_in']:>8} → {s['records_out']:<6}")
+              f"{s['records_in']:>8} → {s['records_out']:<6} {s['computed']:>9} {s['cached']:>7}")
 
 
 def table(files: int, refresh_files: int, work: Path) -> None:
@@ -235,7 +236,7 @@ def table(files: int, refresh_files: int, work: Path) -> None:
     print("Dask, 2 workers:")
     stage_table(speed["dask"], speed["words"])
     print(f"refresh after one file changed, {refresh_files} documents:")
-    stage_table({"stages": refresh["one_stages"]}, 1)
+    stage_table({"stages": refresh["one_stages"]}, 0)
 
 
 def scale(files: int, work: Path) -> None:

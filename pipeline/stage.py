@@ -16,10 +16,10 @@ scope, and whether one record may become several.
 Every stage's work runs on the executor's workers (pipeline/run/executor.py),
 in partitions of records.  A corpus stage that can learn its corpus-wide
 decision piecewise says so by being a `MapReduce` as well: `prepare` (per
-record, optional), `learn` (per partition), `decide` (in one place), `apply`
+record, optional), `learn` (per record), `decide` (in one place), `apply`
 (per partition, or on the whole corpus when `apply_scope` is "corpus").  Its
-`run` must equal those steps on one partition: `apply(records,
-decide([learn(records)]))`.
+`run` must equal those steps on the whole corpus: `apply(records,
+decide(learn(records)))`.
 """
 
 from __future__ import annotations
@@ -110,9 +110,10 @@ class Stage(Protocol):
 class MapReduce(Protocol):
     """A corpus stage whose corpus-wide decision is learned piecewise, so that its work is spread over workers:
 
-    * `learn(records)` -> what the decision needs from these records (small, picklable), per partition;
-    * `decide(learned)` -> the decision, from every partition's learning in the order of the partitions,
-      made in one place (the same whatever the partitioning);
+    * `learn(records)` -> one summary per record, what the decision needs from it (a JSON value: it is
+      cached per record, so a refresh learns only from the records that changed);
+    * `decide(learned)` -> the decision, from every record's summary in the corpus's order, made in one
+      place (the same whatever the partitioning);
     * `apply(records, decision)` -> records: per partition when `apply_scope` is "partition" (then cached
       per record under `decision_key(decision)`, unless that is None), else once on the whole corpus
       ("corpus").

@@ -50,8 +50,8 @@ def _restructure(record: Record, paragraphs: list[str], known: dict[str, Structu
 class Deduplicate:
     """The deduplicate stage: corpus scope, since records are compared with each other; a map-reduce.
 
-    prepare (per record, cached): paragraphs said twice inside the record; learn (per partition): each
-    record's fingerprint (folded-text hash, MinHash signature); decide (once): exact pairs and LSH
+    prepare (per record, cached): paragraphs said twice inside the record; learn (per record, cached): its
+    fingerprint (folded-text hash, MinHash signature); decide (once): exact pairs and LSH
     candidates over the signatures; apply (on the corpus): candidates confirmed, groups merged."""
 
     name = NAME
@@ -75,11 +75,11 @@ class Deduplicate:
             out.append(record)
         return out
 
-    def learn(self, records: list[Record]) -> list[Print]:
-        return [fingerprint(r.text, self.settings) for r in records] if self.settings["records"] else []
+    def learn(self, records: list[Record]) -> list[Print | None]:
+        return [fingerprint(r.text, self.settings) if self.settings["records"] else None for r in records]
 
-    def decide(self, learned: list[list[Print]]) -> Candidates:
-        return candidates([p for part in learned for p in part], self.settings)
+    def decide(self, learned: list[Print | None]) -> Candidates:
+        return candidates(learned, self.settings) if self.settings["records"] else ([], [])
 
     def decision_key(self, found: Candidates) -> str:  # applied on the whole corpus: never cached per record
         return ""
@@ -105,7 +105,7 @@ class Deduplicate:
 
     def run(self, records: list[Record]) -> list[Record]:
         records = self.prepare(records)
-        return self.apply(records, self.decide([self.learn(records)]))
+        return self.apply(records, self.decide(self.learn(records)))
 
 
 def run(records: list[Record], config: Config) -> list[Record]:

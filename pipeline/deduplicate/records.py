@@ -51,7 +51,7 @@ class _Groups:
             self.parent[max(a, b)] = min(a, b)
 
 
-Print = tuple[str, Any]  # a record's digest of its folded text, and its MinHash signature (None: no shingles)
+Print = tuple[str, "list[int] | None"]  # a record's folded-text hash, its MinHash signature (None: no shingles)
 Candidates = tuple[list[tuple[int, int]], list[tuple[int, int]]]  # exact pairs, near-duplicate candidates
 
 
@@ -76,7 +76,7 @@ def fingerprint(text: str, cfg: dict[str, Any]) -> Print:
     permutations, scheme = _permutations(cfg["num_perm"], cfg["seed"])
     signature = MinHash(num_perm=cfg["num_perm"], seed=cfg["seed"], permutations=permutations, scheme=scheme)
     signature.update_batch([s.encode("utf-8") for s in sorted(shingle_set)])
-    return digest, signature.hashvalues
+    return digest, [int(v) for v in signature.hashvalues]  # plain numbers: the cache keeps them as JSON
 
 
 def candidates(prints: list[Print], cfg: dict[str, Any]) -> Candidates:

@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections import defaultdict
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import Any
@@ -219,14 +218,12 @@ class Repair:
 
     apply_scope = "partition"
 
-    def learn(self, records: list[Record]) -> EdgeCounts:
-        """Per partition: the lines at the edges of each folder's documents, counted."""
+    def learn(self, records: list[Record]) -> list[EdgeCounts]:
+        """Per record (cached): the lines at the edges of its text, counted under its folder."""
         if not self.settings["chrome_auto"]:
-            return {}
-        by_folder: dict[str, list[str]] = defaultdict(list)
-        for record in records:
-            by_folder[folder(record.source.path)].append(record.text.replace("\f", "\n"))
-        return count_edges(by_folder, self.settings["chrome_auto_edge_lines"])
+            return [{} for _ in records]
+        edge = self.settings["chrome_auto_edge_lines"]
+        return [count_edges({folder(r.source.path): [r.text.replace("\f", "\n")]}, edge) for r in records]
 
     def decide(self, learned: list[EdgeCounts]) -> frozenset[str]:
         """The site chrome: edge lines of enough of one folder's documents."""
@@ -247,7 +244,7 @@ class Repair:
         return out
 
     def run(self, records: list[Record]) -> list[Record]:
-        return self.apply(records, self.decide([self.learn(records)]))
+        return self.apply(records, self.decide(self.learn(records)))
 
 
 def run(records: list[Record], config: Config) -> list[Record]:

@@ -109,7 +109,7 @@ def resolve_record(record: Record, table: dict[tuple[str, str], str], long_forms
 
 class Resolve:
     """The resolve stage: corpus scope, since one record's names decide another's; a map-reduce (names
-    counted per partition, the table decided once, applied on the corpus)."""
+    counted per record, the table decided once, applied on the corpus)."""
 
     name = NAME
     version = "1"
@@ -121,8 +121,9 @@ class Resolve:
 
     apply_scope = "corpus"  # a look-up per name: cheaper here than sending the table to every worker
 
-    def learn(self, records: list[Record]) -> Names | None:
-        return names_of(records) if self.settings["across_records"] else None
+    def learn(self, records: list[Record]) -> list[Names | None]:
+        """Per record (cached): its names, counted."""
+        return [names_of([r]) if self.settings["across_records"] else None for r in records]
 
     def decide(self, learned: list[Names | None]) -> Decision | None:
         """One table for the corpus (None when each record is resolved on its own)."""
@@ -137,7 +138,7 @@ class Resolve:
         return [resolve_record(record, *(decision or _decision(names_of([record])))) for record in records]
 
     def run(self, records: list[Record]) -> list[Record]:
-        return self.apply(records, self.decide([self.learn(records)]))
+        return self.apply(records, self.decide(self.learn(records)))
 
 
 def _decision(names: Names) -> Decision:

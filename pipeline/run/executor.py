@@ -80,6 +80,15 @@ def partitions(items: list[Any], workers: int, size: int, min_size: int) -> list
     return [items[i:i + per] for i in range(0, len(items), per)]
 
 
+def _in_order(futures: list[Any], done: Callable[[int], None]) -> list[Any]:
+    """The futures' results in their order, `done(i)` told as each is in (a task's error is raised here)."""
+    out = []
+    for i, future in enumerate(futures):
+        out.append(future.result())
+        done(i)
+    return out
+
+
 class Local:
     """Worker processes of this machine (pebble, forked), started at the first task that needs them."""
 
@@ -107,12 +116,7 @@ class Local:
                 out.append(fn(*task))
                 done(i)
             return out
-        futures = [self.pool().schedule(fn, args=task) for task in tasks]
-        out = []
-        for i, future in enumerate(futures):
-            out.append(future.result())
-            done(i)
-        return out
+        return _in_order([self.pool().schedule(fn, args=task) for task in tasks], done)
 
     def close(self) -> None:
         if self._pool is not None:
@@ -140,12 +144,7 @@ class Dask:
         self.workers = max(1, len(self.client.scheduler_info().get("workers", {})) or workers)
 
     def map(self, fn: Callable[..., Any], tasks: list[tuple[Any, ...]], done: Callable[[int], None]) -> list[Any]:
-        futures = [self.client.submit(fn, *task, pure=False) for task in tasks]
-        out = []
-        for i, future in enumerate(futures):
-            out.append(future.result())
-            done(i)
-        return out
+        return _in_order([self.client.submit(fn, *task, pure=False) for task in tasks], done)
 
     def close(self) -> None:
         cluster = getattr(self.client, "cluster", None)

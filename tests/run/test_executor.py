@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from conftest import RAW, needs_tesseract
@@ -32,10 +34,10 @@ def test_partitions_cover_the_items_in_order(n, workers, size, least, expected):
     assert [i for p in parts for i in p] == list(range(n))
 
 
-def test_a_corpus_decision_does_not_depend_on_the_partitions(sample_run, config):
-    """Every map-reduce stage decides the same from one partition or from many (its learning adds up)."""
+def test_a_corpus_decision_does_not_depend_on_the_partitions_or_the_cache(sample_run, config):
+    """Every map-reduce stage learns the same per record in any partition, and decides the same from what
+    it learned fresh or from what the cache gives back (JSON: tuples come back as lists)."""
     from pipeline.record import load as load_record
-    import json
 
     out, _ = sample_run
     records = [load_record(json.loads(line)) for line in (out / "records.jsonl").read_text("utf-8").splitlines()]
@@ -43,9 +45,12 @@ def test_a_corpus_decision_does_not_depend_on_the_partitions(sample_run, config)
     staged = [s for s in stages if isinstance(s, MapReduce)]
     assert {s.name for s in staged} == {"repair", "deduplicate", "resolve"}
     for stage in staged:
-        whole = stage.decide([stage.learn(records)])
-        pieces = stage.decide([stage.learn(part) for part in partitions(records, 3, 2, 1)])
-        assert pieces == whole, stage.name
+        learned = stage.learn(records)
+        assert len(learned) == len(records), stage.name
+        assert [x for part in partitions(records, 3, 2, 1) for x in stage.learn(part)] == learned, stage.name
+        from_cache = json.loads(json.dumps(learned, ensure_ascii=False))
+        assert stage.decide(from_cache) == stage.decide(learned), stage.name
+        assert stage.apply(records, stage.decide(from_cache)) == stage.run(records), stage.name
 
 
 def assert_same_outputs(a, b) -> None:
