@@ -2,8 +2,8 @@
 
 Each document is a scraped page in the style of raw/sites: a site header
 line shared by its folder (chrome that repair learns), a title, and
-paragraphs of sentences drawn from our sample texts, with a number and a
-commune of its own so that two documents are not the same content.  One
+paragraphs of sentences drawn from our sample texts and of words drawn by
+their frequency in French (wordfreq), with a number and a commune of its own so that two documents are not the same content.  One
 document in twenty is a near copy of an earlier one (a word changed), one in
 fifty an exact copy at another path: deduplicate has work to do.
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 import re
+from functools import lru_cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,13 +40,30 @@ def sentences() -> list[str]:
     return sorted(set(found))
 
 
+@lru_cache(maxsize=1)
+def vocabulary() -> tuple[list[str], list[float]]:
+    from wordfreq import top_n_list
+
+    words = top_n_list("fr", 20000)
+    return words, [1 / (rank + 1) for rank in range(len(words))]
+
+
+def sentence(rng: random.Random, pool: list[str]) -> str:
+    """One of our sentences (a page quotes the network's texts), or, twice as often, words drawn by their
+    frequency in French, so that two pages share what real pages share and not every sentence."""
+    if rng.random() < 0.33:
+        return rng.choice(pool)
+    words, weights = vocabulary()
+    return " ".join(rng.choices(words, weights, k=rng.randint(10, 25))).capitalize() + "."
+
+
 def document(rng: random.Random, pool: list[str], i: int) -> str:
     commune = rng.choice(COMMUNES)
     title = f"{rng.choice(pool).split(',')[0].rstrip('.')[:70]} à {commune}"
     paragraphs = [f"Réseau des territoires solidaires — Accueil › Ressources › Fiche {i}", title,
                   f"Publié le {rng.randint(1, 28)} {rng.choice(MONTHS)} {rng.randint(2015, 2025)}"]
     for _ in range(rng.randint(4, 8)):
-        paragraphs.append(" ".join(rng.sample(pool, rng.randint(2, 4))))
+        paragraphs.append(" ".join(sentence(rng, pool) for _ in range(rng.randint(2, 4))))
     paragraphs.insert(4, f"À {commune}, {rng.randint(12, 4000)} personnes ont pris part au projet n° {i}.")
     paragraphs.append("Mentions légales · Plan du site · Contact")
     return "\n\n".join(paragraphs) + "\n"

@@ -118,12 +118,11 @@ def merge_records(records: list[Record], cfg: dict[str, Any], found: Candidates 
     for i, j in exact:
         groups.union(i, j)
         similarity[(i, j)] = ("exact", 1.0)
+    shingles_of = lru_cache(maxsize=4096)(lambda i: shingles(records[i].text, cfg["shingle_size"]))  # bounded
     for i, j in near_pairs:
         if groups.find(i) == groups.find(j):
             continue
-        size = cfg["shingle_size"]
-        score = same_content(records[i], records[j], shingles(records[i].text, size),
-                             shingles(records[j].text, size), cfg)
+        score = same_content(records[i], records[j], shingles_of(i), shingles_of(j), cfg)
         if score is not None:
             groups.union(i, j)
             similarity[(i, j)] = ("near", score)

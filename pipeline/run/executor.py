@@ -36,10 +36,17 @@ def _ref_key(ref: StageRef) -> tuple[str, str, str]:
     return f"{cls.__module__}.{cls.__qualname__}", settings.section, fingerprint
 
 
+def _keep(key: tuple[str, str, str], stage: Any) -> None:
+    """One instance per stage and section: set up with other settings, the old one (and its models) goes."""
+    for old in [k for k in _STAGES if k[:2] == key[:2] and k != key]:
+        del _STAGES[old]
+    _STAGES[key] = stage
+
+
 def register(stage: Any, settings: Settings) -> StageRef:
     """`stage`, already set up with `settings`, as this process's instance for its reference."""
     ref = (type(stage), settings, settings.fingerprint)
-    _STAGES[_ref_key(ref)] = stage
+    _keep(_ref_key(ref), stage)
     return ref
 
 
@@ -48,7 +55,7 @@ def stage_of(ref: StageRef) -> Any:
     if key not in _STAGES:
         stage = ref[0]()
         stage.setup(ref[1])
-        _STAGES[key] = stage
+        _keep(key, stage)
     return _STAGES[key]
 
 

@@ -73,3 +73,32 @@ def test_dask_gives_the_bytes_of_a_run_in_this_process(sample_run, config, tmp_p
     spread = with_run(config, executor="dask", dask_workers=2, partition_records=1, min_partition_records=1)
     run(RAW, tmp_path / "clean", spread, use_cache=False, progress=False, log=None)
     assert_same_outputs(sample_run[0], tmp_path / "clean")
+
+
+class _Counted:
+    """A stage that counts its set-ups."""
+
+    name, version, scope, splits = "counted", "1", "record", False
+    setups = 0
+
+    def setup(self, settings):
+        _Counted.setups += 1
+        self.settings = settings
+
+    def run(self, records):
+        return records
+
+
+def test_a_worker_sets_a_stage_up_once_and_keeps_one_per_section(tmp_path):
+    """What a Dask worker does with the references it is sent: set up at the first task, kept for the next,
+    replaced (not piled up) when the settings change."""
+    from pipeline.run import executor
+    from pipeline.stage import Settings
+
+    first = (_Counted, Settings("counted", {"a": 1}, tmp_path), "f1")
+    before = _Counted.setups
+    stage = executor.stage_of(first)
+    assert executor.stage_of(first) is stage and _Counted.setups == before + 1
+    second = (_Counted, Settings("counted", {"a": 2}, tmp_path), "f2")
+    assert executor.stage_of(second) is not stage and _Counted.setups == before + 2
+    assert sum(k[1] == "counted" for k in executor._STAGES) == 1
