@@ -1,7 +1,8 @@
 """Run the pipeline over a RAW_DIR and write CLEAN_DIR: the I/O edge of glaneur.
 
-The package: discover.py (which files, read safely), files.py (workers and
-the per-file limit), records.py (stages over records, with their cache),
+The package: discover.py (which files, read safely), executor.py (where the
+work runs: worker processes or Dask), files.py (files under the per-file
+limit), records.py (stages over partitions of records, with their cache),
 cache.py, summary.py; this module ties them together.
 
 * Files are found recursively and sorted; names matching `[extract] skip`
@@ -12,8 +13,8 @@ cache.py, summary.py; this module ties them together.
 * Every stage's work runs on the executor (executor.py: local worker
   processes, or Dask), in partitions of records: record stages (segment,
   classify) per record, cached; corpus stages (repair, deduplicate, resolve)
-  learn per partition, decide in one place, apply per partition
-  (records.py).
+  learn per record (cached), decide in one place, apply per partition or on
+  the corpus (records.py).
 * Outputs are written to a temporary folder beside CLEAN_DIR and swapped in at
   the end, so an interrupted run leaves the previous CLEAN_DIR whole.  When the
   inputs, config and code are those of the existing CLEAN_DIR, nothing is
