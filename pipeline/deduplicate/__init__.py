@@ -81,8 +81,8 @@ class Deduplicate:
     def decide(self, learned: list[Print | None]) -> Candidates:
         return candidates(learned, self.settings) if self.settings["records"] else ([], [])
 
-    def decision_key(self, found: Candidates) -> str:  # applied on the whole corpus: never cached per record
-        return ""
+    def decision_key(self, found: Candidates) -> None:  # applied on the whole corpus: never cached per record
+        return None
 
     def apply(self, records: list[Record], found: Candidates) -> list[Record]:
         if not self.settings["records"]:

@@ -69,7 +69,8 @@ def fingerprint(text: str, cfg: dict[str, Any]) -> Print:
     the MinHash signature of its word shingles.  The shingles themselves are not kept."""
     from datasketch import MinHash
 
-    digest = hashlib.sha256(fold_words(text).encode()).hexdigest() if fold_words(text) else ""
+    folded = fold_words(text)
+    digest = hashlib.sha256(folded.encode()).hexdigest() if folded else ""
     shingle_set = shingles(text, cfg["shingle_size"])
     if not (cfg["near"] and shingle_set):
         return digest, None

@@ -204,19 +204,18 @@ def folder(path: str) -> str:
 
 class Repair:
     """The repair stage: corpus scope, since site chrome is learned from the edges of a folder's documents;
-    a map-reduce (edge lines counted per partition, the chrome decided once, every text repaired per
+    a map-reduce (edge lines counted per record, the chrome decided once, every text repaired per
     partition and cached per record under the chrome it was repaired with)."""
 
     name = NAME
     version = "5"
     scope = "corpus"
     splits = False
+    apply_scope = "partition"
 
     def setup(self, settings: Settings) -> None:
         self.settings = settings
         self.context = _context(settings)
-
-    apply_scope = "partition"
 
     def learn(self, records: list[Record]) -> list[EdgeCounts]:
         """Per record (cached): the lines at the edges of its text, counted under its folder."""

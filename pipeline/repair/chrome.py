@@ -91,11 +91,6 @@ def chrome_lines(counts: EdgeCounts, min_docs: int, min_share: float) -> frozens
     return frozenset(learned)
 
 
-def learn_chrome(texts_by_folder: dict[str, list[str]], edge: int, min_docs: int, min_share: float) -> frozenset[str]:
-    """Lines at the edges of at least `min_docs` documents and `min_share` of one folder's documents."""
-    return chrome_lines(count_edges(texts_by_folder, edge), min_docs, min_share)
-
-
 def drop_chrome(text: str, patterns: ChromePatterns, learned: frozenset[str]) -> tuple[str, list[Edit]]:
     """Chrome lines dropped; a text made of nothing else is kept whole (it is the document: several short
     documents of one folder may say the same sentence)."""

@@ -115,11 +115,10 @@ class Resolve:
     version = "1"
     scope = "corpus"
     splits = False
+    apply_scope = "corpus"  # a look-up per name: cheaper here than sending the table to every worker
 
     def setup(self, settings: Settings) -> None:
         self.settings = settings
-
-    apply_scope = "corpus"  # a look-up per name: cheaper here than sending the table to every worker
 
     def learn(self, records: list[Record]) -> list[Names | None]:
         """Per record (cached): its names, counted."""

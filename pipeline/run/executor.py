@@ -3,9 +3,10 @@
 One executor serves a whole run, files and stages alike:
 
 * `Local` (`[run] executor = "serial"`): a pebble process pool over the
-  machine's cores (`[run] workers`, 0 = one per core), started only when there
-  is more than one partition of work, forked after the stages are set up so
-  that every worker already holds their word lists and rules;
+  machine's cores (`[run] workers`, 0 = one per core), started when the files
+  are read, forked after the stages are set up so that every worker already
+  holds their word lists and rules; a stage with a single partition of work
+  runs in this process;
 * `Dask` (`executor = "dask"`): a local cluster of `dask_workers` processes,
   or the existing cluster at `dask_scheduler`.  A worker sets a stage up the
   first time it is given work for it, and keeps it (models load once per
@@ -99,8 +100,6 @@ def _in_order(futures: list[Any], done: Callable[[int], None]) -> list[Any]:
 class Local:
     """Worker processes of this machine (pebble, forked), started at the first task that needs them."""
 
-    kind = "local"
-
     def __init__(self, workers: int):
         self.workers = workers or os.cpu_count() or 1
         self._pool: Any = None
@@ -134,8 +133,6 @@ class Local:
 
 class Dask:
     """Dask distributed workers: a local cluster, or an existing one at `scheduler`."""
-
-    kind = "dask"
 
     def __init__(self, scheduler: str, workers: int):
         import dask

@@ -2,8 +2,8 @@
 
 * a record stage is mapped over partitions of the records its cache does not hold;
 * a corpus stage that is a `MapReduce` (pipeline/stage.py) is prepared per record (cached), learned per
-  partition, decided in one place, then applied per partition (cached per record under its decision) or
-  on the whole corpus;
+  record (cached), decided in one place, then applied per partition (cached per record under its
+  decision) or on the whole corpus;
 * any other corpus stage runs on the whole corpus in this process.
 """
 

@@ -42,8 +42,9 @@ def detect_language(text: str, seed: int, min_chars: int) -> str | None:
 
 def passage_languages(paragraphs: list[str], seed: int, min_chars: int, default: str | None,
                       sample_chars: int = 3000) -> list[str | None]:
-    """The language of each paragraph; one too short to tell takes the language of the whole text, or
-    `default` when the whole text is too short too.  Long paragraphs are judged on their first
+    """The language of each paragraph; one too short to tell takes the whole text's (the language of most
+    letters among the paragraphs that could be told), or `default` when none could and the whole text is
+    too short too.  Long paragraphs are judged on their first
     `sample_chars` characters, so the cost stays linear in the text."""
     found = [detect_language(p[:sample_chars], seed, min_chars) for p in paragraphs]
     if all(found):

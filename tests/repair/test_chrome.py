@@ -1,6 +1,12 @@
 """Site chrome learned from a folder, and page furniture of paged documents."""
 
-from pipeline.repair.chrome import drop_page_furniture, learn_chrome
+from pipeline.repair.chrome import add_edges, chrome_lines, count_edges, drop_page_furniture
+
+
+def learn_chrome(texts_by_folder, edge, min_docs, min_share):
+    """As the stage learns: each document's edge lines counted alone (the cached map step), then added up."""
+    per_document = [count_edges({folder: [text]}, edge) for folder, texts in texts_by_folder.items() for text in texts]
+    return chrome_lines(add_edges(per_document), min_docs, min_share)
 
 HEADER = "Réseau Exemple des Territoires"
 
