@@ -39,7 +39,7 @@ LINGUA_LANGUAGES = ["fr", "en", "de", "es", "it", "pt", "nl", "ca", "eu", "la", 
 SCHEMA: dict[str, dict[str, Key]] = {
     "run": {
         "cache_dir": Key("str", ".cache/glaneur"),
-        "executor": Key("str", "serial", choices=("serial", "dask")),
+        "executor": Key("str", "local", choices=("local", "dask")),
         "dask_scheduler": Key("str", ""),
         "dask_workers": Key("int", 2, minimum=1),
         "progress_min_files": Key("int", 6, minimum=0),

@@ -17,7 +17,7 @@ Every stage's work runs on the executor's workers (pipeline/run/executor.py),
 in partitions of records.  A corpus stage that can learn its corpus-wide
 decision piecewise says so by being a `MapReduce` as well: `prepare` (per
 record, optional), `learn` (per record), `decide` (in one place), `apply`
-(per partition, or on the whole corpus when `apply_scope` is "corpus").  Its
+(per partition, or on the whole corpus when `apply_scope` is "corpus"; or group by group, see `Merges`).  Its
 `run` must equal those steps on the whole corpus: `apply(records,
 decide(learn(records)))`.
 """
@@ -131,6 +131,27 @@ class MapReduce(Protocol):
     def apply(self, records: list[Record], decision: Any) -> list[Record]: ...
 
     def decision_key(self, decision: Any) -> str | None: ...
+
+
+@runtime_checkable
+class Merges(MapReduce, Protocol):
+    """A map-reduce stage whose decision is which records to merge (`apply_scope` "groups"), so that no one
+    process needs the records themselves:
+
+    * `decide(learned)` -> (pairs that are certainly one, candidate pairs to compare), as record indexes;
+    * `compare(pairs)` -> one value per candidate pair of records (on the workers; None: not the same);
+    * `group(n, decision, values)` -> the groups of more than one record, as (indexes, what the merge needs
+      to know), decided in one place from indexes and values only;
+    * `merge(records, group)` -> one record for a group (on the workers).
+
+    Records in no group go on untouched; the stage's output is in id order.  `apply(records, decision)` does
+    the same in one process."""
+
+    def compare(self, pairs: list[tuple[Record, Record]]) -> list[Any]: ...
+
+    def group(self, n: int, decision: Any, values: list[Any]) -> list[Any]: ...
+
+    def merge(self, records: list[Record], group: Any) -> Record: ...
 
 
 @runtime_checkable

@@ -66,7 +66,7 @@ def test_bool_is_not_a_number(tmp_path):
 def test_value_out_of_range_and_choices(tmp_path):
     with pytest.raises(ConfigError, match="ocr_dpi must be at least 72"):
         load(write(tmp_path, "[extract]\nocr_dpi = 10\n"))
-    with pytest.raises(ConfigError, match="executor must be one of 'serial', 'dask'"):
+    with pytest.raises(ConfigError, match="executor must be one of 'local', 'dask'"):
         load(write(tmp_path, "[run]\nexecutor = 'ray'\n"))
 
 

@@ -34,7 +34,7 @@ from ..stage import Settings, run_with
 from ..text.structure import Structure, paragraph_structures, rebuild
 from .compare import near, names_agree, sentence_keys, shingles
 from .paragraphs import dedup_paragraphs
-from .records import Candidates, Print, candidates, fingerprint, merge_records
+from .records import Candidates, Group, Print, candidates, compare, fingerprint, groups, merge_group, merge_records
 
 NAME = "deduplicate"
 
@@ -48,17 +48,19 @@ def _restructure(record: Record, paragraphs: list[str], known: dict[str, Structu
 
 
 class Deduplicate:
-    """The deduplicate stage: corpus scope, since records are compared with each other; a map-reduce.
+    """The deduplicate stage: corpus scope, since records are compared with each other; a map-reduce that
+    merges groups (`Merges` in pipeline/stage.py).
 
     prepare (per record, cached): paragraphs said twice inside the record; learn (per record, cached): its
-    fingerprint (folded-text hash, MinHash signature); decide (once): exact pairs and LSH
-    candidates over the signatures; apply (on the corpus): candidates confirmed, groups merged."""
+    fingerprint (folded-text hash, LSH band keys); decide (once, indexes only): exact pairs and the pairs
+    sharing a band; compare (on the workers): each candidate pair confirmed; group (once): union-find;
+    merge (on the workers): each group into one record."""
 
     name = NAME
-    version = "4"
+    version = "5"
     scope = "corpus"
     splits = False
-    apply_scope = "corpus"
+    apply_scope = "groups"
 
     def setup(self, settings: Settings) -> None:
         self.settings = settings
@@ -81,27 +83,42 @@ class Deduplicate:
     def decide(self, learned: list[Print | None]) -> Candidates:
         return candidates(learned, self.settings) if self.settings["records"] else ([], [])
 
-    def decision_key(self, found: Candidates) -> None:  # applied on the whole corpus: never cached per record
+    def decision_key(self, found: Candidates) -> None:  # applied group by group: never cached per record
         return None
 
+    def compare(self, pairs: list[tuple[Record, Record]]) -> list[float | None]:
+        return compare(pairs, self.settings)
+
+    def group(self, n: int, found: Candidates, scores: list[float | None]) -> list[Group]:
+        return groups(n, found, scores)
+
+    def merge(self, records: list[Record], group: Group) -> Record:
+        """One group (its records in the group's order) as one record; a paragraph it gained from a copy
+        keeps the structure it had there."""
+        merged = merge_group(records, group, self.settings)
+        keeper = next(r for r in records if r.id == merged.id)
+        if keeper.text == merged.text:
+            return merged
+        known: dict[str, Structure] = {}
+        copies = {(r.source.path, tuple(r.source.span or ())): r for r in records}
+        places = [(d["path"], tuple(d["span"] or ())) for d in merged.duplicates]
+        for copy in [keeper, *(copies[p] for p in places if p in copies)]:
+            for paragraph, structure in paragraph_structures(copy.text, copy.blocks, copy.sentences).items():
+                known.setdefault(paragraph, structure)
+        return _restructure(merged, merged.text.split("\n\n"), known)
+
     def apply(self, records: list[Record], found: Candidates) -> list[Record]:
+        """Every step after `decide`, in this process (the runner spreads them over workers instead)."""
         if not self.settings["records"]:
             return sorted(records, key=lambda r: r.id)
-        before = {r.id: r for r in records}
-        at = {(r.source.path, tuple(r.source.span or ())): r for r in records}
-        out = []
-        for record in merge_records(records, self.settings, found):
-            if before[record.id].text != record.text:  # a merge added paragraphs: their structure, from the copies
-                known: dict[str, Structure] = {}
-                copies = [at[place] for place in ((d["path"], tuple(d["span"] or ())) for d in record.duplicates)
-                          if place in at]
-                for copy in [before[record.id], *copies]:
-                    for paragraph, structure in paragraph_structures(copy.text, copy.blocks,
-                                                                     copy.sentences).items():
-                        known.setdefault(paragraph, structure)
-                record = _restructure(record, record.text.split("\n\n"), known)
-            out.append(record)
-        return sorted(out, key=lambda r: r.id)
+        scores = self.compare([(records[i], records[j]) for i, j in found[1]])
+        out = list(records)
+        for group in self.group(len(records), found, scores):
+            indexes = group[0]
+            out[indexes[0]] = self.merge([records[i] for i in indexes], group)
+            for i in indexes[1:]:
+                out[i] = None  # type: ignore[call-overload]
+        return sorted((r for r in out if r is not None), key=lambda r: r.id)
 
     def run(self, records: list[Record]) -> list[Record]:
         records = self.prepare(records)

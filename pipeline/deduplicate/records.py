@@ -51,8 +51,10 @@ class _Groups:
             self.parent[max(a, b)] = min(a, b)
 
 
-Print = tuple[str, "list[int] | None"]  # a record's folded-text hash, its MinHash signature (None: no shingles)
+Print = tuple[str, "list[str] | None"]  # a record's folded-text hash, its LSH band keys (None: no shingles)
 Candidates = tuple[list[tuple[int, int]], list[tuple[int, int]]]  # exact pairs, near-duplicate candidates
+Similarity = dict[tuple[int, int], tuple[str, float]]  # (i, j) -> kind ("exact", "near"), similarity
+Group = tuple[list[int], Similarity]  # the indexes of a group of duplicates, the similarities found among them
 
 
 @lru_cache(maxsize=4)
@@ -64,9 +66,19 @@ def _permutations(num_perm: int, seed: int) -> tuple[Any, str]:
     return first.permutations, first.scheme
 
 
+@lru_cache(maxsize=4)
+def bands(threshold: float, num_perm: int) -> tuple[tuple[int, int], ...]:
+    """The LSH bands (start, end) that datasketch's `MinHashLSH` chooses for this threshold: its own
+    optimisation of false positives and negatives, so the candidates are the ones its index would give."""
+    from datasketch import MinHashLSH
+
+    return tuple(MinHashLSH(threshold=threshold, num_perm=num_perm).hashranges)
+
+
 def fingerprint(text: str, cfg: dict[str, Any]) -> Print:
-    """What the index needs of one record (the map step, on the workers): the hash of its folded text and
-    the MinHash signature of its word shingles.  The shingles themselves are not kept."""
+    """What the index needs of one record (the map step, on the workers): the hash of its folded text and,
+    for each LSH band, a 64-bit key of its MinHash signature's values in that band (two records share a key
+    when their band is the same).  Neither the shingles nor the signature are kept."""
     from datasketch import MinHash
 
     folded = fold_words(text)
@@ -77,14 +89,14 @@ def fingerprint(text: str, cfg: dict[str, Any]) -> Print:
     permutations, scheme = _permutations(cfg["num_perm"], cfg["seed"])
     signature = MinHash(num_perm=cfg["num_perm"], seed=cfg["seed"], permutations=permutations, scheme=scheme)
     signature.update_batch([s.encode("utf-8") for s in sorted(shingle_set)])
-    return digest, [int(v) for v in signature.hashvalues]  # plain numbers: the cache keeps them as JSON
+    values = signature.hashvalues
+    return digest, [hashlib.blake2b(values[a:b].tobytes(), digest_size=8).hexdigest()
+                    for a, b in bands(cfg["lsh_threshold"], cfg["num_perm"])]
 
 
 def candidates(prints: list[Print], cfg: dict[str, Any]) -> Candidates:
-    """Exact pairs (same folded text) and the pairs LSH says may be near duplicates (never all pairs): the
-    reduce step, in one place, over the signatures only."""
-    from datasketch import LeanMinHash, MinHashLSH
-
+    """Exact pairs (same folded text) and the pairs that share an LSH band (never all pairs): the reduce
+    step, in one place, over the band keys only (16 hex digits a band, about 20 bands a record)."""
     exact: list[tuple[int, int]] = []
     by_hash: dict[str, int] = {}
     for i, (digest, _) in enumerate(prints):
@@ -94,48 +106,83 @@ def candidates(prints: list[Print], cfg: dict[str, Any]) -> Candidates:
             by_hash[digest] = i
     if not cfg["near"]:
         return exact, []
-    lsh = MinHashLSH(threshold=cfg["lsh_threshold"], num_perm=cfg["num_perm"])
-    scheme = _permutations(cfg["num_perm"], cfg["seed"])[1]
+    buckets: dict[tuple[int, str], list[int]] = {}
     pairs: set[tuple[int, int]] = set()
-    for i, (_, hashvalues) in enumerate(prints):
-        if hashvalues is None:
-            continue
-        signature = LeanMinHash(seed=cfg["seed"], hashvalues=hashvalues, scheme=scheme)
-        for j in lsh.query(signature):
-            pairs.add((j, i))
-        lsh.insert(i, signature)
+    for i, (_, keys) in enumerate(prints):
+        for band, band_key in enumerate(keys or ()):
+            bucket = buckets.setdefault((band, band_key), [])
+            pairs.update((j, i) for j in bucket)
+            bucket.append(i)
     return exact, sorted(pairs)
 
 
-def merge_records(records: list[Record], cfg: dict[str, Any], found: Candidates | None = None) -> list[Record]:
-    """Groups of duplicates merged, each into its most complete copy; `found`: `candidates` of the records'
-    fingerprints, when the workers have made them."""
-    if found is None:
-        found = candidates([fingerprint(r.text, cfg) for r in records], cfg)
+def compare(pairs: list[tuple[Record, Record]], cfg: dict[str, Any]) -> list[float | None]:
+    """Each candidate pair confirmed or not (on the workers): its similarity, or None."""
+    shingles_of = lru_cache(maxsize=4096)(lambda text: shingles(text, cfg["shingle_size"]))  # bounded
+    return [same_content(a, b, shingles_of(a.text), shingles_of(b.text), cfg) for a, b in pairs]
+
+
+def groups(n: int, found: Candidates, scores: list[float | None]) -> list[Group]:
+    """Groups of duplicates among `n` records (in one place: indexes only), from the exact pairs and the
+    candidates' confirmed similarities (`scores`, one per candidate pair).  A candidate pair whose records
+    are already grouped through others is not counted (as when it is never compared)."""
     exact, near_pairs = found
-    n = len(records)
-    groups = _Groups(n)
-    similarity: dict[tuple[int, int], tuple[str, float]] = {}
+    union = _Groups(n)
+    similarity: Similarity = {}
     for i, j in exact:
-        groups.union(i, j)
+        union.union(i, j)
         similarity[(i, j)] = ("exact", 1.0)
-    shingles_of = lru_cache(maxsize=4096)(lambda i: shingles(records[i].text, cfg["shingle_size"]))  # bounded
-    for i, j in near_pairs:
-        if groups.find(i) == groups.find(j):
-            continue
-        score = same_content(records[i], records[j], shingles_of(i), shingles_of(j), cfg)
-        if score is not None:
-            groups.union(i, j)
+    for (i, j), score in zip(near_pairs, scores):
+        if score is not None and union.find(i) != union.find(j):
+            union.union(i, j)
             similarity[(i, j)] = ("near", score)
     members: dict[int, list[int]] = {}
     for i in range(n):
-        members.setdefault(groups.find(i), []).append(i)
+        members.setdefault(union.find(i), []).append(i)
     out = []
     for indexes in members.values():
-        if len(indexes) == 1:
-            out.append(records[indexes[0]])
-            continue
-        out.append(_merge_group([records[i] for i in indexes], indexes, similarity, cfg))
+        if len(indexes) > 1:
+            inside = set(indexes)
+            out.append((indexes, {p: v for p, v in similarity.items() if p[0] in inside}))
+    return out
+
+
+def merge_group(records: list[Record], group: Group, cfg: dict[str, Any]) -> Record:
+    """One group of duplicates (`records`, in the order of the group's indexes) as one record."""
+    indexes, similarity = group
+    return _merge_group(records, indexes, similarity, cfg)
+
+
+def merge_records(records: list[Record], cfg: dict[str, Any], found: Candidates | None = None) -> list[Record]:
+    """Groups of duplicates merged, each into its most complete copy, in one process; `found`: `candidates`
+    of the records' fingerprints, when the workers have made them."""
+    if found is None:
+        found = candidates([fingerprint(r.text, cfg) for r in records], cfg)
+    scores = _scores(records, found, cfg)
+    merged: dict[int, Record] = {}
+    grouped: set[int] = set()
+    for group in groups(len(records), found, scores):
+        merged[group[0][0]] = merge_group([records[i] for i in group[0]], group, cfg)
+        grouped.update(group[0])
+    return [merged.get(i, r) for i, r in enumerate(records) if i in merged or i not in grouped]
+
+
+def _scores(records: list[Record], found: Candidates, cfg: dict[str, Any]) -> list[float | None]:
+    """The candidates compared in order, skipping (None) a pair already joined through the exact pairs or
+    earlier candidates, which `groups` does not count either way: no confirmation wasted in one process."""
+    union = _Groups(len(records))
+    for i, j in found[0]:
+        union.union(i, j)
+    pairs = found[1]
+    shingles_of = lru_cache(maxsize=4096)(lambda i: shingles(records[i].text, cfg["shingle_size"]))  # bounded
+    out: list[float | None] = []
+    for i, j in pairs:
+        score = None
+        if union.find(i) != union.find(j):
+            score = same_content(records[i], records[j], shingles_of(i), shingles_of(j), cfg)
+            if score is not None:
+                union.union(i, j)
+        out.append(score)
     return out
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..record import Record
@@ -18,12 +19,6 @@ from ..record import Record
 OUTPUT_FILES = ("records.jsonl", "records.parquet", "entities.parquet", "changes.jsonl", "manifest.json",
                 "corpus.sqlite", "report.html")
 KNOWN_METADATA = ("resource_type", "private", "category")
-
-
-def _jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
-    with path.open("w", encoding="utf-8", newline="\n") as handle:
-        for row in rows:
-            handle.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
 def record_schema() -> Any:
@@ -80,14 +75,6 @@ def _parquet_row(record: Record) -> dict[str, Any]:
     return row
 
 
-def write_parquet(path: Path, rows: list[dict[str, Any]], schema: Any) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    table = pa.Table.from_pylist(rows, schema=schema)
-    pq.write_table(table, path, compression="zstd")
-
-
 def entity_rows(records: list[Record]) -> list[dict[str, Any]]:
     return [{"record_id": r.id, "label": e["label"], "text": e["text"], "canonical": e["canonical"],
              "start": e["start"], "end": e["end"]} for r in records for e in r.entities]
@@ -131,28 +118,95 @@ def change_rows(record: Record) -> list[dict[str, Any]]:
     return rows
 
 
-def write_outputs(out: Path, records: list[Record], manifest: dict[str, Any],
-                  source: Callable[[str], bytes | None] | None = None) -> None:
-    """Every output into `out`.  `source(path)` gives a file's bytes (read safely inside RAW_DIR), for the
-    thumbnails of OCR'd records in the report; without it the report has none."""
-    records = sorted(records, key=lambda r: r.id)
-    _jsonl(out / "records.jsonl", [r.to_json() for r in records])
-    _jsonl(out / "changes.jsonl", [row for r in records for row in change_rows(r)])
-    write_parquet(out / "records.parquet", [_parquet_row(r) for r in records], record_schema())
-    write_parquet(out / "entities.parquet", entity_rows(records), entity_schema())
-    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", "utf-8")
-    from . import report, sqlite
+ROW_GROUP = 1000  # records per Parquet row group and per SQLite batch: memory per batch, not per corpus
 
-    sqlite.write(out / "corpus.sqlite", records)
-    (out / "report.html").write_text(report.render(records, manifest), "utf-8")
+
+def header(record: Record) -> Record:
+    """What the manifest and the report's index need of a record, without its text, structure and changes
+    (kept for every record while the outputs are written: small whatever the record's size)."""
+    return replace(record, text="", extracted=None, blocks=[], sentences=[], changes=(), themes_evidence={},
+                   entities=[{"label": e["label"]} for e in record.entities],
+                   dates=[{"start": d["start"]} for d in record.dates])
+
+
+class _Parquet:
+    """A Parquet file written row group by row group."""
+
+    def __init__(self, path: Path, schema: Any):
+        import pyarrow.parquet as pq
+
+        self.schema = schema
+        self.writer = pq.ParquetWriter(path, schema, compression="zstd")
+        self.rows: list[dict[str, Any]] = []
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        self.rows.extend(rows)
+        while len(self.rows) >= ROW_GROUP:
+            self._flush(self.rows[:ROW_GROUP])
+            self.rows = self.rows[ROW_GROUP:]
+
+    def _flush(self, rows: list[dict[str, Any]]) -> None:
+        import pyarrow as pa
+
+        self.writer.write_table(pa.Table.from_pylist(rows, schema=self.schema))
+
+    def close(self) -> None:
+        if self.rows or not self.writer.is_open:
+            self._flush(self.rows)
+        self.rows = []
+        self.writer.close()
+
+
+def write_outputs(out: Path, records: Callable[[], Iterable[Record]] | list[Record],
+                  results: list[dict[str, Any]], skipped: list[tuple[str, str]], run_id: str,
+                  format_of: Callable[[str], str | None], source: Callable[[str], bytes | None] | None = None
+                  ) -> dict[str, Any]:
+    """Every output into `out`, streaming: `records()` gives the records in id order, one at a time (read
+    from the store), and each is written to every file it belongs to before the next is read; only its
+    header (see `header`) is kept, for the manifest and the report's index.  `results` and `skipped`: the
+    files read and passed over, for the manifest.  `source(path)` gives a file's bytes (read safely inside
+    RAW_DIR), for the thumbnails of OCR'd records in the report; without it the report has none.  Returns
+    the manifest."""
+    from . import report, sqlite
+    from .manifest import build_manifest
+
+    stream = (lambda: sorted(records, key=lambda r: r.id)) if isinstance(records, list) else records
+    headers: list[Record] = []
+    operations: Counter[tuple[str, str]] = Counter()
+    changed: dict[str, int] = {}
     pages = out / report.PAGES
     pages.mkdir()
-    thumbnails = set()
-    for r in records:
-        data = source(r.source.path) if source and r.source.ocr_pages and 1 in r.source.ocr_pages else None
-        picture = report.thumbnail(data, r.source.format) if data else None
-        if picture:
-            (pages / f"{r.id}.png").write_bytes(picture)
-            thumbnails.add(r.id)
-    for name, page in report.render_pages(records, thumbnails).items():
-        (pages / name).write_text(page, "utf-8")
+    parquet = _Parquet(out / "records.parquet", record_schema())
+    entities = _Parquet(out / "entities.parquet", entity_schema())
+    database = sqlite.Writer(out / "corpus.sqlite")
+    try:
+        with (out / "records.jsonl").open("w", encoding="utf-8", newline="\n") as jsonl, \
+                (out / "changes.jsonl").open("w", encoding="utf-8", newline="\n") as changes:
+            for r in stream():
+                jsonl.write(_line(r.to_json()))
+                for row in change_rows(r):
+                    changes.write(_line(row))
+                parquet.add([_parquet_row(r)])
+                entities.add(entity_rows([r]))
+                database.add(r)
+                data = source(r.source.path) if source and r.source.ocr_pages and 1 in r.source.ocr_pages else None
+                picture = report.thumbnail(data, r.source.format) if data else None
+                if picture:
+                    (pages / f"{r.id}.png").write_bytes(picture)
+                (pages / f"{r.id}.html").write_text(report.render_page(r, picture is not None), "utf-8")
+                operations.update((c.stage, c.operation) for c in r.changes)
+                changed[r.id] = len(r.changes)
+                headers.append(header(r))
+        database.finish()
+    finally:
+        parquet.close()
+        entities.close()
+        database.close()
+    manifest = build_manifest(results, skipped, headers, run_id, format_of)
+    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    (out / "report.html").write_text(report.render(headers, manifest, (operations, changed)), "utf-8")
+    return manifest
+
+
+def _line(row: dict[str, Any]) -> str:
+    return json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n"

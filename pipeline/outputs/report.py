@@ -159,13 +159,20 @@ def mark_removed(raw: str, befores: list[str]) -> str:
     return "".join(out)
 
 
-def _overview(manifest: dict[str, Any], records: list[Record]) -> str:
+Changes = tuple[Counter, dict[str, int]]  # changes by (stage, operation); number of changes by record id
+
+
+def count_changes(records: list[Record]) -> Changes:
+    return Counter((c.stage, c.operation) for r in records for c in r.changes), {r.id: len(r.changes) for r in records}
+
+
+def _overview(manifest: dict[str, Any], records: list[Record], changed: Changes) -> str:
     summary = manifest["summary"]
-    changes = Counter(c.operation for r in records for c in r.changes)
+    by_op = changed[0]
     merged = sum(len(r.duplicates) for r in records)
     cards = [("fichiers", summary["files"]), ("lus", summary["ok"]), ("en quarantaine", summary["quarantined"]),
              ("ignorés", summary["skipped"]), ("signalés", summary.get("flagged", 0)), ("fiches", summary["records"]),
-             ("doublons fusionnés", merged), ("modifications", sum(changes.values()))]
+             ("doublons fusionnés", merged), ("modifications", sum(by_op.values()))]
     parts = ['<div class="cards">' + "".join(f'<div class="card"><b>{v}</b>{esc(k)}</div>' for k, v in cards)
              + "</div>"]
     parts.append('<h2>Durée des étapes du dernier passage</h2><div id="stage-times" class="muted">'
@@ -187,7 +194,6 @@ def _overview(manifest: dict[str, Any], records: list[Record]) -> str:
         parts.append('<p class="muted">chaque fichier a été lu et découpé sans avertissement.</p>')
     parts.append("<h2>Modifications, par ce qu'elles ont fait</h2><table><tr><th>étape</th><th>modification</th>"
                  "<th>nombre</th></tr>")
-    by_op = Counter((c.stage, c.operation) for r in records for c in r.changes)
     parts.append("".join(f'<tr><td>{esc(s)}</td><td title="{esc(o)}">{esc(human(o))}</td><td>{n}</td></tr>'
                          for (s, o), n in sorted(by_op.items())) + "</table>")
     return "".join(parts)
@@ -226,7 +232,7 @@ def _in_order(records: list[Record]) -> list[Record]:
     return sorted(records, key=lambda r: (r.source.path, (r.source.span or [0])[0], r.id))
 
 
-def _record_table(records: list[Record]) -> str:
+def _record_table(records: list[Record], changed: dict[str, int]) -> str:
     def folder(r: Record) -> str:
         return r.source.path.rsplit("/", 1)[0] if "/" in r.source.path else "."
 
@@ -239,7 +245,7 @@ def _record_table(records: list[Record]) -> str:
         f'data-flagged="{"1" if r.flags else ""}" data-theme="{esc(" ".join(r.themes))}">'
         f'<td><a href="{page_href(r)}">{esc(r.title or "(sans titre)")}</a></td><td>{esc(r.source.path)}</td>'
         f"<td>{esc(r.doc_type)}</td><td>{esc(r.language)}</td><td>{esc(', '.join(r.themes))}</td>"
-        f"<td>{len(r.entities)}</td><td>{len(r.duplicates)}</td><td>{len(r.changes)}</td></tr>"
+        f"<td>{len(r.entities)}</td><td>{len(r.duplicates)}</td><td>{changed.get(r.id, 0)}</td></tr>"
         for r in records)
     controls = ('<div class="filters"><input id="f-q" type="search" placeholder="chercher dans les titres et les sources">'
                 + options("type", {r.doc_type for r in records}) + options("lang", {r.language or "" for r in records} - {""})
@@ -346,34 +352,35 @@ def _index(records: list[Record]) -> str:
     return "".join(parts)
 
 
-def render(records: list[Record], manifest: dict[str, Any]) -> str:
-    """The index page: the run, the charts, the records with their filter, and the indexes."""
+def render(records: list[Record], manifest: dict[str, Any], changed: Changes | None = None) -> str:
+    """The index page: the run, the charts, the records with their filter, and the indexes.  `records` may be
+    headers (outputs.header: no text, no changes) when `changed` counts their changes."""
+    changed = changed or count_changes(records)
     records = _in_order(records)
     return ("<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>glaneur — rapport</title>"
             f"<style>{CSS}</style></head><body><header><h1>glaneur — rapport du corpus</h1>"
             f'<p class="muted">{manifest["summary"]["files"]} fichiers, {manifest["summary"]["records"]} fiches. '
             f"Chaque fiche a sa page (dossier {PAGES}/) : cliquez sur son titre.</p></header><main>"
-            f"<h2>Le passage en un coup d'œil</h2>{_overview(manifest, records)}<h2>Graphiques</h2>{_charts(records)}"
-            f'<h2 id="records">Fiches</h2>{_record_table(records)}'
+            f"<h2>Le passage en un coup d'œil</h2>{_overview(manifest, records, changed)}"
+            f"<h2>Graphiques</h2>{_charts(records)}"
+            f'<h2 id="records">Fiches</h2>{_record_table(records, changed[1])}'
             f'<h2 id="index">Index</h2>{_index(records)}'
             + f'</main><script src="run.js"></script><script>{SCRIPT}</script></body></html>\n')
 
 
-def render_pages(records: list[Record], thumbnails: set[str] = frozenset()) -> dict[str, str]:
-    """One page per record, by file name: the report grows with the corpus without one page holding it all.
-    A record whose id is in `thumbnails` shows its source image (`ID.png` beside the page)."""
-    def picture(r: Record) -> str:
-        if r.id not in thumbnails:
-            return ""
-        return (f'<figure><img src="{esc(r.id)}.png" alt="page 1 de {esc(r.source.path)}" '
-                f'style="max-width:100%;border:1px solid #ccc"><figcaption class="muted">la source, lue par OCR'
-                f'{f" (confiance {r.source.ocr_confidence:.1f} / 100)" if r.source.ocr_confidence else ""}'
-                f"</figcaption></figure>")
-
-    return {f"{r.id}.html": ("<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\">"
-                             f"<title>{esc(r.title or '(sans titre)')} — glaneur</title><style>{CSS}"
-                             ".record{display:block}</style></head><body><main>"
-                             f"{_record_page(r)}{picture(r)}</main></body></html>\n") for r in records}
+def render_page(r: Record, picture: bool = False) -> str:
+    """A record's own page (`pages/ID.html`): the report grows with the corpus without one page holding it
+    all.  With `picture`, it shows its source image (`ID.png` beside the page)."""
+    figure = ""
+    if picture:
+        figure = (f'<figure><img src="{esc(r.id)}.png" alt="page 1 de {esc(r.source.path)}" '
+                  f'style="max-width:100%;border:1px solid #ccc"><figcaption class="muted">la source, lue par OCR'
+                  f'{f" (confiance {r.source.ocr_confidence:.1f} / 100)" if r.source.ocr_confidence else ""}'
+                  f"</figcaption></figure>")
+    return ("<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\">"
+            f"<title>{esc(r.title or '(sans titre)')} — glaneur</title><style>{CSS}"
+            ".record{display:block}</style></head><body><main>"
+            f"{_record_page(r)}{figure}</main></body></html>\n")
 
 
 def thumbnail(data: bytes, fmt: str, width: int = 480) -> bytes | None:

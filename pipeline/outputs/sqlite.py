@@ -51,21 +51,37 @@ RECORD_COLUMNS = {"id": str, "title": str, "text": str, "language": str, "doc_ty
                   "people": str, "themes": str, "dates": str, "duplicates": str, "metadata": str}
 
 
-def write(path: Path, records: list[Record]) -> None:
-    import sqlite_utils
+class Writer:
+    """corpus.sqlite written record by record, in batches of `batch` records: the indexes and the full-text
+    index are built at the end (`finish`), from the table, so memory does not grow with the corpus."""
 
-    if path.exists():
-        path.unlink()
-    db = sqlite_utils.Database(path)
-    try:
-        ordered = sorted(records, key=lambda r: r.id)
-        db["records"].create(RECORD_COLUMNS, pk="id", not_null={"text", "path"})
-        db["records"].insert_all((_row(r) for r in ordered), batch_size=500)
-        db["entities"].create({"record_id": str, "label": str, "text": str, "canonical": str, "start": int,
-                               "end": int}, foreign_keys=[("record_id", "records", "id")])
-        db["entities"].insert_all(({"record_id": r.id, "label": e["label"], "text": e["text"],
-                                    "canonical": e["canonical"], "start": e["start"], "end": e["end"]}
-                                   for r in ordered for e in r.entities), batch_size=1000)
+    def __init__(self, path: Path, batch: int = 500):
+        import sqlite_utils
+
+        if path.exists():
+            path.unlink()
+        self.db = sqlite_utils.Database(path)
+        self.batch = batch
+        self.pending: list[Record] = []
+        self.db["records"].create(RECORD_COLUMNS, pk="id", not_null={"text", "path"})
+        self.db["entities"].create({"record_id": str, "label": str, "text": str, "canonical": str, "start": int,
+                                    "end": int}, foreign_keys=[("record_id", "records", "id")])
+
+    def add(self, record: Record) -> None:
+        self.pending.append(record)
+        if len(self.pending) >= self.batch:
+            self._flush()
+
+    def _flush(self) -> None:
+        self.db["records"].insert_all((_row(r) for r in self.pending), batch_size=self.batch)
+        self.db["entities"].insert_all(({"record_id": r.id, "label": e["label"], "text": e["text"],
+                                         "canonical": e["canonical"], "start": e["start"], "end": e["end"]}
+                                        for r in self.pending for e in r.entities), batch_size=1000)
+        self.pending = []
+
+    def finish(self) -> None:
+        self._flush()
+        db = self.db
         db["entities"].create_index(["record_id"])
         db["entities"].create_index(["label", "canonical"])
         for column in ("path", "language", "doc_type"):
@@ -73,8 +89,20 @@ def write(path: Path, records: list[Record]) -> None:
         db["records"].enable_fts(["title", "text"], fts_version="FTS5",
                                  tokenize="unicode61 remove_diacritics 2", create_triggers=False)
         db.execute("VACUUM")
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def write(path: Path, records: list[Record]) -> None:
+    """The whole database from `records` at once (for tests and one-off use)."""
+    writer = Writer(path)
+    try:
+        for record in sorted(records, key=lambda r: r.id):
+            writer.add(record)
+        writer.finish()
     finally:
-        db.close()
+        writer.close()
 
 
 def _variants(word: str) -> list[str]:

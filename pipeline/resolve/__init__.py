@@ -17,6 +17,7 @@ not in capitals and one with accents ("Métropole" over "METROPOLE" or
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from dataclasses import replace
@@ -109,13 +110,13 @@ def resolve_record(record: Record, table: dict[tuple[str, str], str], long_forms
 
 class Resolve:
     """The resolve stage: corpus scope, since one record's names decide another's; a map-reduce (names
-    counted per record, the table decided once, applied on the corpus)."""
+    counted per record, the table decided once, applied per partition)."""
 
     name = NAME
-    version = "1"
+    version = "2"
     scope = "corpus"
     splits = False
-    apply_scope = "corpus"  # a look-up per name: cheaper here than sending the table to every worker
+    apply_scope = "partition"  # the table goes to the workers with each partition: no record comes here
 
     def setup(self, settings: Settings) -> None:
         self.settings = settings
@@ -130,8 +131,12 @@ class Resolve:
             return None
         return _decision(_combine([part for part in learned if part is not None]))
 
-    def decision_key(self, decision: Decision | None) -> str | None:
-        return None
+    def decision_key(self, decision: Decision | None) -> str:
+        """The decision as text (hashed into the cache key of each record's result)."""
+        if decision is None:
+            return "per record"
+        table, long_forms = decision
+        return json.dumps([sorted(table.items()), sorted(long_forms.items())], ensure_ascii=False)
 
     def apply(self, records: list[Record], decision: Decision | None) -> list[Record]:
         return [resolve_record(record, *(decision or _decision(names_of([record])))) for record in records]

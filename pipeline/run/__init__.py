@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import sys
 import time
 from dataclasses import dataclass, field
@@ -37,8 +38,6 @@ from ..config import Config
 from ..errors import FatalError
 from ..outputs import OUTPUT_FILES, write_outputs
 from ..outputs.folder import check_out_dir, discard_tmp, make_tmp, recover, swap
-from ..outputs.manifest import build_manifest
-from ..record import load
 from ..stage import Reader, Stage, Unreadable
 from ..stages import build
 from ..validate import check_runtime
@@ -48,6 +47,9 @@ from .discover import Found, discover, read_regular
 from .files import progress_bar, run_files, shows_progress
 from .executor import executor_for, register
 from .records import StageStats, Work, run_stage, unique_ids
+from .store import Store
+
+STORE = ".store"  # the record store inside the temporary output folder, when there is no cache
 from .summary import print_summary
 
 __all__ = ["FatalError", "RunResult", "run"]
@@ -139,6 +141,10 @@ def _run_into(tmp: Path, reader: Reader, stages: list[Stage], out_dir: Path, fou
               run_id: str, config: Config, cache_root: str | None, progress: bool,
               log: TextIO | None) -> RunResult:
     cache = Cache(Path(cache_root) if cache_root else None)
+    # Records travel through the store: the cache folder, or without a cache a folder of the temporary
+    # output folder (glaneur's own, removed before it is swapped in).
+    store_root = cache_root or str(tmp / STORE)
+    store = Store(store_root)
     started = time.perf_counter()
     show = shows_progress(config, len(found), progress)
     run_cfg = config.section("run")
@@ -148,7 +154,8 @@ def _run_into(tmp: Path, reader: Reader, stages: list[Stage], out_dir: Path, fou
     executor = executor_for(run_cfg)
     try:
         files_started = time.perf_counter()
-        results = run_files(found, reader, config.settings(reader.name, derived), cache_root, show, executor)
+        results = run_files(found, reader, config.settings(reader.name, derived), cache_root, store_root, show,
+                            executor)
         stats = {s.name: StageStats(s.name) for s in [reader, *stages]}
         stats[reader.name].started, stats[reader.name].ended = files_started, time.perf_counter()
         for result in results:
@@ -161,8 +168,10 @@ def _run_into(tmp: Path, reader: Reader, stages: list[Stage], out_dir: Path, fou
                     st.cached += 1
                 else:
                     st.computed += 1
-        records = unique_ids([load(r) for res in results for r in res["records"]])
-        work = Work(executor, cache, run_cfg["partition_records"], run_cfg["min_partition_records"])
+        records = unique_ids([r for res in results for r in res["records"]], store)
+        for res in results:
+            res["records"] = []  # the manifest lists ids from the final records; refs are not kept twice
+        work = Work(executor, cache, run_cfg["partition_records"], run_cfg["min_partition_records"], store)
         for stage, ref in zip(stages, refs):
             st = stats[stage.name]
             st.records_in = len(records)
@@ -176,15 +185,17 @@ def _run_into(tmp: Path, reader: Reader, stages: list[Stage], out_dir: Path, fou
         executor.close()
     records.sort(key=lambda r: r.id)
 
-    manifest = build_manifest(results, skipped, records, run_id, reader.format_of)
     try:
         by_rel = {f.rel: f for f in found}
         max_bytes = int(config.section("extract")["max_file_mb"] * 1024 * 1024)
-        write_outputs(tmp, records, manifest, source=lambda rel: _source_bytes(by_rel.get(rel), max_bytes))
+        manifest = write_outputs(tmp, lambda: (store.get(r) for r in records), results, skipped, run_id,
+                                 reader.format_of, source=lambda rel: _source_bytes(by_rel.get(rel), max_bytes))
         from ..outputs.report import run_js
 
         # The one file that differs between two runs of the same input: this run's timings.
         (tmp / "run.js").write_text(run_js(list(stats.values()), time.perf_counter() - started), "utf-8")
+        if not cache_root:
+            shutil.rmtree(tmp / STORE, ignore_errors=True)
         swap(tmp, out_dir)
     except OSError as exc:
         raise FatalError(f"cannot write CLEAN_DIR {out_dir}: {exc.strerror or exc}") from None

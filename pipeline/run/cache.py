@@ -19,7 +19,7 @@ from typing import Any
 
 
 # Bumped whenever what the cache stores changes shape, so old entries are never read.
-CACHE_FORMAT = "4"
+CACHE_FORMAT = "5"
 
 
 def key(*parts: str) -> str:
@@ -27,8 +27,8 @@ def key(*parts: str) -> str:
 
 
 class Cache:
-    def __init__(self, root: Path | None):
-        self.root = root
+    def __init__(self, root: Path | str | None):
+        self.root = Path(root) if root is not None else None
 
     def _path(self, stage: str, digest: str) -> Path:
         assert self.root is not None
@@ -48,7 +48,19 @@ class Cache:
             pass
         return value
 
-    def put(self, stage: str, digest: str, value: Any) -> None:
+    def has(self, stage: str, digest: str) -> bool:
+        """Whether the entry is there (marked used, as by `get`)."""
+        if self.root is None:
+            return False
+        try:
+            os.utime(self._path(stage, digest))
+            return True
+        except OSError:
+            return False
+
+    def put(self, stage: str, digest: str, value: Any, strict: bool = False) -> None:
+        """Write an entry atomically.  A cache that cannot be written only costs time; with `strict` (the
+        record store, which the run cannot do without) the OSError is raised."""
         if self.root is None:
             return
         path = self._path(stage, digest)
@@ -59,7 +71,8 @@ class Cache:
                 json.dump(value, handle, ensure_ascii=False)
             os.replace(tmp, path)
         except OSError:
-            pass  # a cache that cannot be written only costs time
+            if strict:
+                raise
 
 
 _ENTRY = re.compile(r"^[0-9a-f]{64}\.json$")

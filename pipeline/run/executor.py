@@ -25,6 +25,7 @@ from typing import Any, Callable
 
 from ..record import Record
 from ..stage import Settings
+from .store import Ref, Store
 
 StageRef = tuple[type, Settings, str]  # the stage's class, its settings and their fingerprint
 
@@ -60,15 +61,9 @@ def stage_of(ref: StageRef) -> Any:
     return _STAGES[key]
 
 
-def call(ref: StageRef, method: str, records: list[Record], *args: Any) -> Any:
-    """`method` of the stage `ref` names, on one partition of records (top level: worker processes run it)."""
-    return getattr(stage_of(ref), method)(records, *args)
-
-
-def call_per_record(ref: StageRef, method: str, records: list[Record], *args: Any) -> list[list[Record]]:
+def per_record(stage: Any, method: str, records: list[Record], *args: Any) -> list[list[Record]]:
     """`method` on a partition, its output grouped by input record (for the cache): a stage that `splits` is
     called record by record, any other on the whole partition and must give one record per record."""
-    stage = stage_of(ref)
     fn = getattr(stage, method)
     if getattr(stage, "splits", False) and method == "run":
         return [fn([record], *args) for record in records]
@@ -77,6 +72,40 @@ def call_per_record(ref: StageRef, method: str, records: list[Record], *args: An
         raise RuntimeError(f"stage {stage.name}.{method} gave {len(out)} records for {len(records)}: only a stage "
                            f"that splits may give more or fewer")
     return [[record] for record in out]
+
+
+# The tasks a worker runs (top level, so that worker processes and Dask can call them).  Each reads its
+# partition from the store, writes what it makes back, and returns refs and small values only.
+
+def call_stored(ref: StageRef, method: str, root: str, refs: list[Ref], *args: Any) -> list[Any]:
+    """`method` of the stage on a partition of stored records: for `learn`, one summary per record; for a
+    method that gives records (run, prepare, apply), the refs of each input record's output records."""
+    store = Store(root)
+    records = store.get_all(refs)
+    stage = stage_of(ref)
+    if method == "learn":
+        return stage.learn(records)
+    return [store.put_all(group) for group in per_record(stage, method, records, *args)]
+
+
+def compare_stored(ref: StageRef, root: str, pairs: list[tuple[Ref, Ref]]) -> list[Any]:
+    """A `Merges` stage's `compare` on a partition of candidate pairs of stored records."""
+    store = Store(root)
+    loaded: dict[str, Record] = {}
+
+    def get(r: Ref) -> Record:
+        if r.digest not in loaded:
+            loaded[r.digest] = store.get(r)
+        return loaded[r.digest]
+
+    return stage_of(ref).compare([(get(a), get(b)) for a, b in pairs])
+
+
+def merge_stored(ref: StageRef, root: str, groups: list[tuple[list[Ref], Any]]) -> list[Ref]:
+    """A `Merges` stage's `merge` on a partition of groups of stored records: one ref per group."""
+    store = Store(root)
+    stage = stage_of(ref)
+    return [store.put(stage.merge(store.get_all(refs), group)) for refs, group in groups]
 
 
 def partitions(items: list[Any], workers: int, size: int, min_size: int) -> list[list[Any]]:

@@ -14,28 +14,31 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Config
-from ..record import Record, dump, load
+from ..record import Record
 from ..stage import RawFile, Reader, Settings, Unreadable
 from .cache import CACHE_FORMAT, Cache, key
 from .discover import Found, read_regular
 from .executor import Dask, Local
+from .store import Store, refs_from
 
 
-def process_file(found: Found, reader: Reader, settings: Settings, cache_root: str | None) -> dict[str, Any]:
-    """All file-scoped stages on one file.  Top-level so that worker processes can run it.
+def process_file(found: Found, reader: Reader, settings: Settings, cache_root: str | None,
+                 store_root: str) -> dict[str, Any]:
+    """All file-scoped stages on one file, its records written to the store (`result["records"]`: their
+    refs).  Top-level so that worker processes can run it.
 
     Never raises: a file that cannot be read, or whose reader fails in a way
     nobody foresaw, is quarantined with a one-line reason."""
     result = _result(found, reader.format_of(found.rel))
     try:
-        return _process_file(found, reader, settings, cache_root, result)
+        return _process_file(found, reader, settings, cache_root, Store(store_root), result)
     except Exception as exc:  # a reader's bug must not end the run: the file is quarantined, the run goes on
         result.update(status="quarantined", records=[], reason=f"unexpected error while reading: "
                       f"{exc.__class__.__name__}: {' '.join(str(exc).split())[:200]}")
         return result
 
 
-def _process_file(found: Found, reader: Reader, settings: Settings, cache_root: str | None,
+def _process_file(found: Found, reader: Reader, settings: Settings, cache_root: str | None, store: Store,
                   result: dict[str, Any]) -> dict[str, Any]:
     cache = Cache(Path(cache_root) if cache_root else None)
     try:
@@ -48,17 +51,15 @@ def _process_file(found: Found, reader: Reader, settings: Settings, cache_root: 
     started = time.perf_counter()
     entry = key(CACHE_FORMAT, raw.sha256, found.rel, reader.name, reader.version, settings.fingerprint)
     hit = cache.get(reader.name, entry)
-    records: list[Record] | None = None
+    hit = hit if isinstance(hit, dict) else None  # an entry we cannot read is a miss
     if hit is not None and "reason" in hit:
         result.update(status="quarantined", reason=hit["reason"])
         result["stages"][reader.name] = {"cached": True, "seconds": time.perf_counter() - started}
         return result
-    if hit is not None:
-        try:
-            records = [load(r) for r in hit["records"]]
-        except (TypeError, ValueError, KeyError):
-            hit = None  # unreadable entry: recompute
-    if hit is None:
+    refs = None if hit is None else refs_from(hit.get("records"), store)
+    reading = None if hit is None else hit.get("reading")
+    cached = refs is not None
+    if refs is None:  # not cached, or an entry we cannot use: read the file
         try:
             records = reader.read(raw)
         except Unreadable as exc:
@@ -66,16 +67,23 @@ def _process_file(found: Found, reader: Reader, settings: Settings, cache_root: 
             result.update(status="quarantined", reason=str(exc))
             result["stages"][reader.name] = {"cached": False, "seconds": time.perf_counter() - started}
             return result
-        cache.put(reader.name, entry, {"records": [dump(r) for r in records]})
-    if records:
-        source = records[0].source
-        result["reading"] = {"extraction": source.extraction, "encoding": source.encoding,
-                               "pages": source.pages, "ocr_pages": source.ocr_pages,
-                               "ocr_confidence": source.ocr_confidence}
-    result["stages"][reader.name] = {"cached": hit is not None, "seconds": time.perf_counter() - started,
-                                     "records": len(records or [])}
-    result["records"] = [dump(r) for r in records or []]
+        refs = store.put_all(records)
+        reading = _reading(records)
+        cache.put(reader.name, entry, {"records": [list(r) for r in refs], "reading": reading})
+    result["reading"] = reading
+    result["stages"][reader.name] = {"cached": cached,
+                                     "seconds": time.perf_counter() - started, "records": len(refs)}
+    result["records"] = refs
     return result
+
+
+def _reading(records: list[Record]) -> dict[str, Any] | None:
+    """How the file was read, for the manifest."""
+    if not records:
+        return None
+    source = records[0].source
+    return {"extraction": source.extraction, "encoding": source.encoding, "pages": source.pages,
+            "ocr_pages": source.ocr_pages, "ocr_confidence": source.ocr_confidence}
 
 
 def _result(found: Found, fmt: str | None, reason: str | None = None) -> dict[str, Any]:
@@ -100,13 +108,14 @@ def _guarded_result(future: Any, found: Found, fmt: str | None, seconds: float) 
 _WORKER_POOL: Any = None
 
 
-def process_file_guarded(found: Found, reader: Reader, settings: Settings, cache_root: str | None) -> dict[str, Any]:
+def process_file_guarded(found: Found, reader: Reader, settings: Settings, cache_root: str | None,
+                         store_root: str) -> dict[str, Any]:
     """`process_file` under the per-file time limit, in a child of this process (for Dask workers)."""
     global _WORKER_POOL
     seconds = settings["file_seconds"]
     if _WORKER_POOL is None:
         _WORKER_POOL = Local(1).pool()
-    return _guarded_result(_WORKER_POOL.schedule(process_file, args=(found, reader, settings, cache_root),
+    return _guarded_result(_WORKER_POOL.schedule(process_file, args=(found, reader, settings, cache_root, store_root),
                                                  timeout=seconds), found, reader.format_of(found.rel), seconds)
 
 
@@ -123,8 +132,8 @@ def progress_bar(iterable: Any, desc: str, unit: str, total: int, show: bool, le
                 leave=leave)
 
 
-def run_files(found: list[Found], reader: Reader, settings: Settings, cache_root: str | None, show: bool,
-              executor: Local | Dask) -> list[dict[str, Any]]:
+def run_files(found: list[Found], reader: Reader, settings: Settings, cache_root: str | None, store_root: str,
+              show: bool, executor: Local | Dask) -> list[dict[str, Any]]:
     """Every file read by `reader` on `executor`'s workers, in path order; `show`: a progress bar (see
     `shows_progress`).  Each file is read in a process that can be stopped at `file_seconds`."""
     seconds = settings["file_seconds"]
@@ -132,10 +141,10 @@ def run_files(found: list[Found], reader: Reader, settings: Settings, cache_root
         return []
     with progress_bar(None, "files", "file", len(found), show) as bar:
         if isinstance(executor, Dask):
-            return executor.map(process_file_guarded, [(f, reader, settings, cache_root) for f in found],
+            return executor.map(process_file_guarded, [(f, reader, settings, cache_root, store_root) for f in found],
                                 lambda i: bar.update(1))
         pool = executor.pool()
-        futures = [pool.schedule(process_file, args=(f, reader, settings, cache_root), timeout=seconds)
+        futures = [pool.schedule(process_file, args=(f, reader, settings, cache_root, store_root), timeout=seconds)
                    for f in found]
         results = []
         for future, f in zip(futures, found):

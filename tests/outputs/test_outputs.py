@@ -185,9 +185,11 @@ def test_parquet_metadata_is_a_typed_struct_with_a_map_of_other_fields(tmp_path,
                     metadata={"resource_type": "Guides", "private": False, "category": None,
                               "keywords": "ESS, rural", "zone": "Bretagne"})
     path = tmp_path / "m.parquet"
-    from pipeline.outputs import write_parquet
+    from pipeline.outputs import _Parquet
 
-    write_parquet(path, [_parquet_row(record)], record_schema())
+    writer = _Parquet(path, record_schema())
+    writer.add([_parquet_row(record)])
+    writer.close()
     table = pq.read_table(path)
     meta = table.column("metadata").type
     assert str(meta.field("private").type) == "bool" and str(meta.field("other").type).startswith("map<string, string")

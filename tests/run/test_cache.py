@@ -49,6 +49,7 @@ def test_a_record_stage_reports_progress_in_batches_and_gives_the_same_records(t
     from pipeline.record import Record, Source
     from pipeline.run.executor import Local, register
     from pipeline.run.records import StageStats, Work, run_stage
+    from pipeline.run.store import Store
     from pipeline.stage import Settings
 
     class Upper:
@@ -63,13 +64,15 @@ def test_a_record_stage_reports_progress_in_batches_and_gives_the_same_records(t
     stage = Upper()
     ref = register(stage, Settings("upper", {}, tmp_path))
     recs = [Record(f"r{i}", Source(f"{i}.txt", "0" * 64, "txt", "text"), f"texte {i}") for i in range(10)]
-    work = Work(Local(1), Cache(tmp_path / "cache"), partition_records=4, min_partition_records=1)
+    store = Store(str(tmp_path / "cache"))
+    work = Work(Local(1), Cache(tmp_path / "cache"), partition_records=4, min_partition_records=1, store=store)
+    refs = store.put_all(recs)
     steps: list[int] = []
-    first = run_stage(stage, ref, recs[:3], work, StageStats("upper"), steps.append)
+    first = run_stage(stage, ref, refs[:3], work, StageStats("upper"), steps.append)
     assert steps == [0, 3]
     steps.clear()
     stats = StageStats("upper")
-    out = run_stage(stage, ref, recs, work, stats, steps.append)
+    out = run_stage(stage, ref, refs, work, stats, steps.append)
     assert steps == [3, 4, 3] and sum(steps) == len(recs)
     assert (stats.cached, stats.computed) == (3, 7)
-    assert [r.text for r in out] == [f"TEXTE {i}" for i in range(10)] and out[:3] == first
+    assert [store.get(r).text for r in out] == [f"TEXTE {i}" for i in range(10)] and out[:3] == first

@@ -102,3 +102,49 @@ def test_a_worker_sets_a_stage_up_once_and_keeps_one_per_section(tmp_path):
     second = (_Counted, Settings("counted", {"a": 2}, tmp_path), "f2")
     assert executor.stage_of(second) is not stage and _Counted.setups == before + 2
     assert sum(k[1] == "counted" for k in executor._STAGES) == 1
+
+
+@needs_tesseract
+def test_the_main_process_reads_no_record_while_the_stages_run(sample_run, config, tmp_path, monkeypatch):
+    """Records travel between stages through the store: with every task on a worker (two workers, one
+    record per task), the main process reads a record only to write the outputs, one at a time."""
+    import os
+
+    import pipeline.run as runner
+    from pipeline.run.store import Store
+
+    main, phase, reads = os.getpid(), ["stages"], []
+    original_get, original_write = Store.get, runner.write_outputs
+
+    def get(self, ref):
+        if os.getpid() == main:
+            reads.append(phase[0])
+        return original_get(self, ref)
+
+    def write_outputs(*args, **kwargs):
+        phase[0] = "outputs"
+        return original_write(*args, **kwargs)
+
+    monkeypatch.setattr(Store, "get", get)
+    monkeypatch.setattr(runner, "write_outputs", write_outputs)
+    spread = with_run(config, workers=2, partition_records=1, min_partition_records=1)
+    run(RAW, tmp_path / "clean", spread, use_cache=False, progress=False, log=None)
+    records = (tmp_path / "clean" / "records.jsonl").read_text("utf-8").count("\n")
+    assert reads.count("stages") == 0
+    assert reads.count("outputs") == records  # each record read once, in id order, while it is written
+    assert_same_outputs(sample_run[0], tmp_path / "clean")
+
+
+def test_a_cached_result_whose_records_left_the_store_is_a_miss(tmp_path):
+    """`glaneur cache prune` may remove a stored record that a stage's cache entry still points to: the
+    entry then counts as absent (the work is done again), never as an error."""
+    from pipeline.record import Record, Source
+    from pipeline.run.store import Store, refs_from
+
+    store = Store(str(tmp_path))
+    ref = store.put(Record("r1", Source("a.txt", "0" * 64, "txt", "text"), "Texte."))
+    entry = [list(ref)]
+    assert refs_from(entry, store) == [ref] and store.get(ref).text == "Texte."
+    (tmp_path / "records" / ref.digest[:2] / f"{ref.digest}.json").unlink()
+    assert refs_from(entry, store) is None
+    assert refs_from([["not", "a", "ref"]], store) is None and refs_from(None, store) is None
