@@ -45,7 +45,7 @@ test: install ## the whole test suite (what CI runs)
 bench: install ## benchmarks, not part of the tests: speed and memory, and quality on real text beside the bare libraries (OCR repair, entities, languages)
 	$(BIN)/python bench/run.py
 
-bench-scale: install ## 10,000 generated documents through the whole pipeline on a local Dask cluster of 2 workers: time and peak memory per stage (SCALE=n for another size)
+bench-scale: install ## 10,000 generated documents through the whole pipeline on a local Dask cluster of 2 workers: time and peak memory per stage, of the main process and of the largest worker (SCALE=n for another size)
 	$(BIN)/python bench/scale.py --scale $(or $(SCALE),10000)
 
 samples: $(STAMP) ## rebuild the generated PDFs, images and .docx of raw/ and their truth in samples/truth/

@@ -252,10 +252,9 @@ def table(files: int, refresh_files: int, memory_files: int, work: Path) -> None
          f"{large['full_run']['worker_mb']:.0f} MB")
     _row(f"one file changed ÷ full run, {refresh_files} docs", large["refresh_one"], "refresh_one",
          f"{large['one']:.1f}s vs {large['full']:.1f}s")
-    _row(f"nothing changed ÷ full run, {files} docs", small["refresh_unchanged"], "refresh_unchanged",
-         f"{small['unchanged']:.2f}s vs {small['full']:.1f}s")
-    _row(f"nothing changed ÷ full run, {refresh_files} docs", large["refresh_unchanged"], "refresh_unchanged",
-         f"{large['unchanged']:.2f}s vs {large['full']:.1f}s")
+    for refresh in (small, large):
+        _row(f"nothing changed ÷ full run, {refresh['files']} docs", refresh["refresh_unchanged"],
+             "refresh_unchanged", f"{refresh['unchanged']:.2f}s vs {refresh['full']:.1f}s")
     if ocr:
         _row(f"OCR of {ocr['images']} posters ÷ tesseract CLI", ocr["ocr"], "ocr",
              f"{ocr['glaneur_extract']:.1f}s vs {ocr['tesseract']:.1f}s")

@@ -39,7 +39,7 @@ from ..errors import FatalError
 from ..outputs import OUTPUT_FILES, write_outputs
 from ..outputs.folder import check_out_dir, discard_tmp, make_tmp, recover, swap
 from ..stage import Reader, Stage, Unreadable
-from ..stages import build
+from ..stages import READER, STAGES, build
 from ..validate import check_runtime
 from .cache import CACHE_FORMAT, Cache
 from .cache import cache_root as cache_location
@@ -108,16 +108,13 @@ def run(raw_dir: Path, out_dir: Path, config: Config, *, use_cache: bool = True,
         if log:
             print(f"glaneur: {line}", file=log)
     check_out_dir(raw_dir, out_dir)
-    check_runtime(config)
     cache_root = str(cache_location(config.section("run")["cache_dir"], out_dir)) if use_cache else None
-    derived = Path(cache_root) if cache_root else None
-    reader, stages = build(config, derived)  # rules and word lists read, order checked: before any work
     extract_cfg = config.section("extract")
     found, skipped = discover(raw_dir, extract_cfg["skip"],
                               exclude=(out_dir,) + ((Path(cache_root),) if cache_root else ()))
     max_bytes = int(extract_cfg["max_file_mb"] * 1024 * 1024)
     hashes = [(f.rel, _quick_hash(f, max_bytes)) for f in found]
-    run_id = fingerprint(hashes, skipped, config, [reader, *stages])
+    run_id = fingerprint(hashes, skipped, config, [READER, *STAGES])  # names and versions: no set-up needed
     manifest_path = out_dir / "manifest.json"
     if not force and manifest_path.exists() and all((out_dir / name).exists() for name in OUTPUT_FILES):
         try:
@@ -129,6 +126,10 @@ def run(raw_dir: Path, out_dir: Path, config: Config, *, use_cache: bool = True,
                 print(f"glaneur: {out_dir} is up to date ({len(found)} files unchanged)", file=log)
             return RunResult(out_dir, True, previous)
 
+    # What an up-to-date output does not need (the machine checked, rules and word lists read, the order
+    # of the stages checked), done before any work.
+    check_runtime(config)
+    reader, stages = build(config, Path(cache_root) if cache_root else None)
     tmp = make_tmp(out_dir)  # before any work: an unwritable CLEAN_DIR is found now, not at the end
     try:
         return _run_into(tmp, reader, stages, out_dir, found, skipped, run_id, config, cache_root, progress, log)

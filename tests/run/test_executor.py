@@ -148,3 +148,54 @@ def test_a_cached_result_whose_records_left_the_store_is_a_miss(tmp_path):
     (tmp_path / "records" / ref.digest[:2] / f"{ref.digest}.json").unlink()
     assert refs_from(entry, store) is None
     assert refs_from([["not", "a", "ref"]], store) is None and refs_from(None, store) is None
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@needs_tesseract
+def test_a_cluster_started_from_the_command_line_gives_the_bytes_of_a_run_in_this_process(sample_run, config,
+                                                                                        tmp_path):
+    """`dask scheduler` and two `dask worker`s as separate processes, as on several machines, the store on a
+    path they share: the same bytes as a run in one process."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    pytest.importorskip("dask.distributed")
+    dask_cli = Path(sys.executable).parent / "dask"
+    if not dask_cli.exists():
+        pytest.skip("the dask command is not installed beside python")
+    address = f"tcp://127.0.0.1:{_free_port()}"
+    env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
+    logs = open(tmp_path / "cluster.log", "w")
+    procs = [subprocess.Popen([str(dask_cli), "scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1],
+                               "--no-dashboard"], stdout=logs, stderr=logs, env=env, cwd=tmp_path)]
+    try:
+        for _ in range(2):
+            procs.append(subprocess.Popen([str(dask_cli), "worker", address, "--nthreads", "1", "--no-dashboard"],
+                                          stdout=logs, stderr=logs, env=env, cwd=tmp_path))
+        from dask.distributed import Client
+
+        with Client(address, timeout="60s") as client:
+            client.wait_for_workers(2, timeout=120)
+        cluster = with_run(config, executor="dask", dask_scheduler=address, partition_records=1,
+                           min_partition_records=1, cache_dir=str(tmp_path / "shared-store"))
+        run(RAW, tmp_path / "clean", cluster, use_cache=True, progress=False, log=None)
+    finally:
+        for proc in reversed(procs):
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        logs.close()
+    assert_same_outputs(sample_run[0], tmp_path / "clean")
+    assert list((tmp_path / "shared-store" / "records").rglob("*.json"))  # the partitions went through it
