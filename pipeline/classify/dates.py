@@ -47,17 +47,24 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("day_pair", re.compile(rf"\b{_WD}{_D}\s+et\s+{_WD}{_D}\s+{_M}(?:\s+{_Y})?", re.I)),
     ("month_range", re.compile(rf"\bd(?:e\s+|')\s*{_M}(?:\s+{_Y})?\s+(?:à|a|au)\s+{_M}\s+{_Y}", re.I)),
     ("month_range", re.compile(rf"(?<!\d\s)\b{_M}(?:\s+{_Y})?\s*(?:[-–]|\bet\b)\s*{_M}\s+{_Y}", re.I)),
-    ("day", re.compile(rf"\b{_WD}{_D}\s+{_M}(?:\s+{_Y})?(?![\d])", re.I)),
+    ("day", re.compile(rf"\b{_WD}{_D}\s+{_M}(?:\s+{_Y}|\s+(dernier|prochain)\b)?(?![\d])", re.I)),
     ("numeric", re.compile(r"\b([0-3]?\d)[./]([01]?\d)[./]((?:19|20)\d\d)\b")),
     ("numeric_short", re.compile(r"(?<![\d/.])([0-3]\d)/([01]\d)/(\d\d)(?![\d/])")),
     ("month", re.compile(rf"\b{_M}\s+{_Y}\b", re.I)),
+    ("month_relative", re.compile(rf"\b{_M}\s+(dernier|prochain)\b", re.I)),
     ("part_of_year", re.compile(rf"\b(début|mi|fin|printemps|été|automne|hiver)[\s-]+(?:de\s+l'année\s+)?{_Y}\b", re.I)),
     ("quarter", re.compile(rf"\b(premier|1er|deuxième|second|2e|troisième|3e|quatrième|dernier|4e)\s+trimestre\s+{_Y}\b", re.I)),
     ("semester", re.compile(rf"\b(premier|1er|deuxième|second|2e|2nd|dernier)\s+semestre\s+(?:de\s+l['’]année\s+)?{_Y}\b", re.I)),
     ("decade", re.compile(r"\bannées\s+((?:19|20)\d0)\b", re.I)),
     ("year_range", re.compile(r"\b((?:19|20)\d\d)\s*[-–/]\s*((?:19|20)\d\d)\b")),
+    ("year_span", re.compile(r"\b(?:de|entre)\s+((?:19|20)\d\d)\s+(?:à|a|et|jusqu['’]à|jusqu['’]en)\s+((?:19|20)\d\d)\b"
+                             r"(?!\s*(?:pages|€|euros|habitants|km))", re.I)),
     ("year", re.compile(r"\b(?:en|depuis|dès|jusqu['’]en|jusqu['’]à|avant|après|année|l['’]an|courant|d['’]ici(?:\s+à)?"
-                        r"|à\s+partir\s+de|à\s+compter\s+de|(?:à\s+l['’])?horizon)\s+((?:19|20)\d\d)\b"
+                        r"|à\s+partir\s+de|à\s+compter\s+de|(?:à\s+l['’])?horizon"
+                        # a named year of an event or a text: "l'édition 2019", "la loi de 2016", "la rentrée 2024"
+                        r"|édition|rentrée|saison|promotion|promo|campagne|exercice|millésime|cuvée|cohorte"
+                        r"|(?:loi|décret|ordonnance|circulaire|arrêté|rapport|bilan|budget|plan|programme)(?:\s+de)?"
+                        r")\s+((?:19|20)\d\d)\b"
                         r"(?!\s*(?:pages|€|euros|habitants|km))", re.I)),
 ]
 
@@ -84,6 +91,18 @@ def resolve_year(month: int, day: int, weekday: str | None, reference: dt.date |
         if weekday is None or WEEKDAYS[dt.date(year, month, day).weekday()] == weekday.lower():
             return year
     return None
+
+
+def relative_year(month: int, day: int, relative: str, reference: dt.date | None) -> int | None:
+    """The year of "le 8 novembre dernier" (the last such day before the reference date) or "le 12 mars
+    prochain" (the next one from it)."""
+    if reference is None:
+        return None
+    if relative.lower() == "dernier":
+        year = reference.year if (month, day) < (reference.month, reference.day) else reference.year - 1
+    else:
+        year = reference.year if (month, day) >= (reference.month, reference.day) else reference.year + 1
+    return year if _valid(year, month, day) else None
 
 
 def _entry(match: re.Match[str], start: str | None, end: str | None, precision: str) -> dict[str, Any]:
@@ -122,9 +141,10 @@ def _parse(kind: str, m: re.Match[str], reference: dt.date | None) -> dict[str, 
         year1 = int(y1) if y1 else (year2 - 1 if month1 > month2 else year2)
         return _entry(m, _iso(year1, month1, 1), _iso(year2, month2, days_in(year2, month2)), "month")
     if kind == "day":
-        wd, d, mon, y = g
+        wd, d, mon, y, relative = g
         month, day = MONTHS[mon.lower()], _day(d)
-        year = int(y) if y else resolve_year(month, day, wd, reference)
+        year = int(y) if y else relative_year(month, day, relative, reference) if relative else \
+            resolve_year(month, day, wd, reference)
         if year is None:
             return _entry(m, None, None, "day") if 1 <= day <= 31 else None
         if not _valid(year, month, day):
@@ -148,6 +168,12 @@ def _parse(kind: str, m: re.Match[str], reference: dt.date | None) -> dict[str, 
     if kind == "decade":  # "les années 2010": 2010-2019
         year = int(g[0])
         return _entry(m, _iso(year, 1, 1), _iso(year + 9, 12, 31), "year")
+    if kind == "month_relative":  # "en novembre dernier": the last November before the page's date
+        month = MONTHS[g[0].lower()]
+        year = relative_year(month, 1 if g[1].lower() == "prochain" else days_in(2001, month), g[1], reference)
+        if year is None:
+            return _entry(m, None, None, "month")
+        return _entry(m, _iso(year, month, 1), _iso(year, month, days_in(year, month)), "month")
     if kind == "month":
         month, year = MONTHS[g[0].lower()], int(g[1])
         return _entry(m, _iso(year, month, 1), _iso(year, month, days_in(year, month)), "month")
@@ -164,6 +190,11 @@ def _parse(kind: str, m: re.Match[str], reference: dt.date | None) -> dict[str, 
     if kind == "year_range":
         a, b = int(g[0]), int(g[1])
         if not a < b <= a + 10:
+            return None
+        return _entry(m, _iso(a, 1, 1), _iso(b, 12, 31), "year")
+    if kind == "year_span":  # "de 2008 à 2012", "entre 2015 et 2020"
+        a, b = int(g[0]), int(g[1])
+        if not a < b <= a + 50:
             return None
         return _entry(m, _iso(a, 1, 1), _iso(b, 12, 31), "year")
     if kind == "year":
@@ -200,9 +231,9 @@ def find_dates(text: str, reference: dt.date | None = None) -> list[dict[str, An
     if reference is None:
         # No page date: a day given with its weekday takes the year, near the record's other
         # dates, in which that day falls on that weekday.
-        years = sorted({int(d["start"][:4]) for d in found if d["start"]})
+        years = _likely_years(found)
         for i, d in enumerate(found):
-            if d["start"] is None and years and _weekday_given(d["text"]):
+            if d["start"] is None and years and _weekday_given(d["text"]) and not _RELATIVE.search(d["text"]):
                 for year in years:
                     redo = _parse(d["kind"], d["match"], dt.date(year, 7, 1))
                     if redo and redo["start"]:
@@ -225,7 +256,7 @@ def _years_from_neighbours(text: str, found: list[dict[str, Any]]) -> list[dict[
     before it in the same paragraph ("le 2 mars 2021 … puis le 4 mars"), when that year makes it a real day."""
     out = []
     for i, d in enumerate(found):
-        if d["start"] is None and d["kind"] in ("day", "day_range", "day_pair"):
+        if d["start"] is None and d["kind"] in ("day", "day_range", "day_pair") and not _RELATIVE.search(d["text"]):
             for before in reversed(out):
                 if "\n\n" in text[before["stop"]:d["offset"]]:
                     break
@@ -236,6 +267,22 @@ def _years_from_neighbours(text: str, found: list[dict[str, Any]]) -> list[dict[
                     break
         out.append(d)
     return out
+
+
+def _likely_years(found: list[dict[str, Any]]) -> list[int]:
+    """The years the record's dates name, most named first (then nearest the most named, then the
+    latest): "jeudi 12 mars" on a page about 2020 is 2020, not 2015, though both fit the weekday."""
+    counts: dict[int, int] = {}
+    for d in found:
+        if d["start"]:
+            counts[int(d["start"][:4])] = counts.get(int(d["start"][:4]), 0) + 1
+    if not counts:
+        return []
+    top = max(counts, key=lambda y: (counts[y], y))
+    return sorted(counts, key=lambda y: (-counts[y], abs(y - top), -y))
+
+
+_RELATIVE = re.compile(r"(?:dernier|prochain)$", re.I)  # resolved against the page's date only
 
 
 def _weekday_given(text: str) -> bool:

@@ -39,6 +39,40 @@ def test_french_dates(text, reference, expected):
     assert [(d["text"], d["start"], d["end"], d["precision"]) for d in public(find_dates(text, reference))] == expected
 
 
+@pytest.mark.parametrize("text, reference, expected", [
+    # relative to the page's date (issue 20: "le 8 novembre dernier" on a page of December 2022 is 2022)
+    ("le 8 novembre dernier", dt.date(2022, 12, 5), ("8 novembre dernier", "2022-11-08", "day")),
+    ("le 20 décembre dernier", dt.date(2022, 12, 5), ("20 décembre dernier", "2021-12-20", "day")),
+    ("le 12 mars prochain", dt.date(2022, 12, 5), ("12 mars prochain", "2023-03-12", "day")),
+    ("en novembre dernier", dt.date(2023, 2, 1), ("novembre dernier", "2022-11-01", "month")),
+    # a named year, and a span of years
+    ("l'édition 2019 du festival", None, ("2019", "2019-01-01", "year")),
+    ("la loi de 2016 pour une République numérique", None, ("2016", "2016-01-01", "year")),
+    ("pour la rentrée 2024,", None, ("2024", "2024-01-01", "year")),
+    ("président de 2008 à 2012", None, ("de 2008 à 2012", "2008-01-01", "year")),
+    ("entre 2015 et 2020", None, ("entre 2015 et 2020", "2015-01-01", "year")),
+])
+def test_relative_dates_named_years_and_spans(text, reference, expected):
+    [date] = public(find_dates(text, reference))
+    assert (date["text"], date["start"], date["precision"]) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "le 8 novembre dernier",  # no page date: no year to count back from
+    "de 2008 à 2012 euros",  # an amount
+    "une édition 2019 pages",
+])
+def test_relative_or_amounts_without_a_year_stay_unresolved(text):
+    assert [d for d in find_dates(text) if d["start"]] == []
+
+
+def test_a_weekday_takes_the_year_the_page_names_most():
+    """12 March fell on a Thursday in 2015 and in 2020: a page about 2020 means 2020."""
+    text = "Bilan 2015 du réseau.\n\nEn 2020, la crise. Le budget 2020 voté, une réunion jeudi 12 mars."
+    dates = public(find_dates(text))
+    assert ("jeudi 12 mars", "2020-03-12") in [(d["text"], d["start"]) for d in dates]
+
+
 def test_weekday_and_day_without_year_take_the_page_year():
     [date] = public(find_dates("le jeudi 12 mai, à Lyon", dt.date(2022, 4, 1)))
     assert date["start"] == "2022-05-12"  # a Thursday in 2022
