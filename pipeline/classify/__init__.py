@@ -163,7 +163,7 @@ class Classify:
     """The classify stage: record scope, cached per record; spaCy reads the records in batches."""
 
     name = NAME
-    version = "7"
+    version = "8"
     scope = "record"
     splits = False
 
