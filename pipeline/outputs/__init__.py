@@ -118,7 +118,7 @@ def change_rows(record: Record) -> list[dict[str, Any]]:
     return rows
 
 
-ROW_GROUP = 1000  # records per Parquet row group and per SQLite batch: memory per batch, not per corpus
+ROW_GROUP = 1000  # rows per Parquet row group: memory per row group, not per corpus
 
 
 def header(record: Record) -> Record:
@@ -151,7 +151,7 @@ class _Parquet:
         self.writer.write_table(pa.Table.from_pylist(rows, schema=self.schema))
 
     def close(self) -> None:
-        if self.rows or not self.writer.is_open:
+        if self.rows:
             self._flush(self.rows)
         self.rows = []
         self.writer.close()
