@@ -12,7 +12,8 @@ the records in batches through `nlp.pipe`).
   `places` (with the department of a postcode), `people`: canonical names,
   each once, sorted;
 * dates: see dates.py; a day without a year is resolved against the page's
-  date (`published`, else `updated`);
+  date (`published`, else `updated`, else a dated header); the page's own
+  dates are listed too (they were in its text before segment moved them);
 * themes: config/themes.toml, with the triggering words in `themes_evidence`;
 * doc_type: from the title's wording (`doc_type_by_title`), the page's
   resource fields, OCR (read by Tesseract, or a text file whose repair needed OCR fixes: a poster or
@@ -73,16 +74,25 @@ def analyse(text: str, doc: Any, ctx: Context, published: str | None = None,
     """Language, entities (offsets into `text`) and the record's lists of names and dates; the title's
     names and dates join the lists ("… en Centre-Val de Loire", "… du 12 janvier 2023"), not `entities`,
     whose offsets are into the text."""
-    reference = dates_mod.reference_date(published, updated)
+    reference = dates_mod.reference_date(published, updated, text)
     found_dates = dates_mod.find_dates(text, reference)
     ents = _entities(text, doc, found_dates, ctx)
     public_ents = [{k: e[k] for k in ("text", "label", "start", "end", "canonical")} for e in ents]
     listed, listed_dates = list(ents), list(found_dates)
     if title and title_doc is not None:
         title_dates = dates_mod.find_dates(title, reference)
-        listed += _entities(title, title_doc, title_dates, ctx)
+        # a name in the title means what the body says it means: "la MEL" in the title, "Métropole européenne
+        # de Lille (MEL)" in the body
+        meaning = {e["text"]: (e["label"], e["canonical"]) for e in ents if e["label"] in ("ORG", "PER")}
+        listed += [{**e, "label": meaning[e["text"]][0], "canonical": meaning[e["text"]][1]} if e["text"] in meaning
+                   else e for e in _entities(title, title_doc, title_dates, ctx)]
         listed_dates = title_dates + [d for d in found_dates if d["start"] is None or
                                       all(d["start"] != t["start"] or d["end"] != t["end"] for t in title_dates)]
+    # the page's own dates ("Publié le 12/01/2023", moved to `published` by segment) are dates it names
+    page_dates = [{"text": value, "start": value, "end": value, "precision": "day"}
+                  for value in dict.fromkeys(v for v in (published, updated) if v)
+                  if all(d["start"] != value or d["end"] != value for d in listed_dates)]
+    listed_dates = page_dates + listed_dates
     places = {e["canonical"] for e in listed if e["label"] == "LOC" and e["canonical"]}
     places |= {e["department"] for e in listed if e.get("department")}
     return {
@@ -163,7 +173,7 @@ class Classify:
     """The classify stage: record scope, cached per record; spaCy reads the records in batches."""
 
     name = NAME
-    version = "8"
+    version = "9"
     scope = "record"
     splits = False
 

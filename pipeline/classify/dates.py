@@ -6,6 +6,7 @@ Forms, tried longest first, never overlapping:
 * "jeudi 10 septembre 2020", "24 mars 2022", "1er juin" — a day (the year, when missing, from the
   page's date, checked against the weekday when one is given);
 * "19.11.2021", "19/11/2021", "21/03/22" — a day (a two-digit year is 2000-2069 or 1970-1999);
+  "jeudi 4/11" — a day with its weekday, the year from the page's date;
 * "Mai 2020", "septembre 2020" — a month;
 * "début 2021", "mi 2018", "fin 2021" — months 1-4, 5-8 or 9-12 of the year; seasons
   ("printemps 2024": March-May), quarters ("premier trimestre 2020") and halves ("second semestre 2021");
@@ -14,6 +15,7 @@ Forms, tried longest first, never overlapping:
 * "2021-2022" — a range of years;
 * "en 2012", "depuis 2015", "à partir de 2020", "d'ici 2030" — a year, only after a preposition.
 
+The page's date is its stated date, else a dated header (`reference_date`).
 A sentence's full stop after a month ("le 4 mars.") is not part of the date.  Without a page date, a day
 given without its year takes the year of the closest date before it in the same paragraph ("le 2 mars
 2021 … puis le 4 mars"); a day given with its weekday, a year near the record's dates where it falls on
@@ -49,6 +51,9 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("month_range", re.compile(rf"(?<!\d\s)\b{_M}(?:\s+{_Y})?\s*(?:[-–]|\bet\b)\s*{_M}\s+{_Y}", re.I)),
     ("day", re.compile(rf"\b{_WD}{_D}\s+{_M}(?:\s+{_Y}|\s+(dernier|prochain)\b)?(?![\d])", re.I)),
     ("numeric", re.compile(r"\b([0-3]?\d)[./]([01]?\d)[./]((?:19|20)\d\d)\b")),
+    # "Jeudi 4/11": a day and a month in figures, only with its weekday (else "3/4" is a fraction)
+    ("numeric_weekday", re.compile(r"\b(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+([0-3]?\d)/([01]?\d)\b(?![/\d])",
+                                   re.I)),
     ("numeric_short", re.compile(r"(?<![\d/.])([0-3]\d)/([01]\d)/(\d\d)(?![\d/])")),
     ("month", re.compile(rf"\b{_M}\s+{_Y}\b", re.I)),
     ("month_relative", re.compile(rf"\b{_M}\s+(dernier|prochain)\b", re.I)),
@@ -155,6 +160,14 @@ def _parse(kind: str, m: re.Match[str], reference: dt.date | None) -> dict[str, 
         if not (1 <= month <= 12 and _valid(year, month, day)):
             return None
         return _entry(m, _iso(year, month, day), _iso(year, month, day), "day")
+    if kind == "numeric_weekday":
+        wd, day, month = g[0], int(g[1]), int(g[2])
+        if not (1 <= month <= 12 and _valid(None, month, day) and day <= days_in(2000, month)):
+            return None
+        year = resolve_year(month, day, wd, reference)
+        if year is None:
+            return _entry(m, None, None, "day")
+        return _entry(m, _iso(year, month, day), _iso(year, month, day), "day")
     if kind == "numeric_short":  # "21/03/22": a two-digit year is 2000-2069 or 1970-1999
         day, month, short = int(g[0]), int(g[1]), int(g[2])
         year = 2000 + short if short < 70 else 1900 + short
@@ -203,10 +216,17 @@ def _parse(kind: str, m: re.Match[str], reference: dt.date | None) -> dict[str, 
     raise AssertionError(kind)
 
 
-def reference_date(published: str | None, updated: str | None) -> dt.date | None:
+def reference_date(published: str | None, updated: str | None, text: str = "") -> dt.date | None:
+    """The date year-less dates are counted from: the page's stated date (published, else updated), else a
+    dated header — the first whole day, year written, in the text's first two paragraphs ("Réunion du 12 mars
+    2021" under the title)."""
     for value in (published, updated):
         if value:
             return dt.date.fromisoformat(value)
+    head = "\n\n".join(text.split("\n\n")[:2])[:600]
+    for d in find_dates(head):
+        if d["precision"] == "day" and d["start"] and re.search(r"(?:19|20)\d\d", d["text"]):
+            return dt.date.fromisoformat(d["start"])
     return None
 
 

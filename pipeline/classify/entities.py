@@ -40,7 +40,7 @@ from ..text.words import zipf
 from .acronyms import acronym_definitions
 from .gazetteer import Gazetteer
 from .model import load_model, pipe, split_chunks
-from .organisations import organisation_spans
+from .organisations import organisation_spans, text_organisation_spans
 from .people import link_people, person_name, without_titles
 
 __all__ = ["acronym_definitions", "entities", "load_model", "person_name", "pipe", "split_chunks"]
@@ -60,7 +60,8 @@ def entities(doc: Any, gazetteer: Gazetteer, rules: bool, filters: dict[str, flo
                       "pos": ent[0].pos_ if len(ent) == 1 else ""})
     if not rules:
         return [{**s, "canonical": re.sub(r"\s+", " ", s["text"]).strip()} for s in spans]
-    spans = [_reshape(span, text, gazetteer) for span in spans]
+    spans = [_reshape(_cut_at_line_end(span, text, filters), text, gazetteer) for span in spans
+             if not (span["label"] == "PER" and _titles_only(span["text"], gazetteer))]
 
     defined: dict[str, str] = {}
     extra: list[dict[str, Any]] = []
@@ -71,10 +72,18 @@ def entities(doc: Any, gazetteer: Gazetteer, rules: bool, filters: dict[str, flo
         defined[fold_name(long_form)] = canonical
         extra.append({"text": text[ls:le], "label": "ORG", "start": ls, "end": le})
         extra.append({"text": acronym, "label": "ORG", "start": as_, "end": ae})
-    for start, end in organisation_spans(doc, gazetteer.org_words):
-        if not any(s["label"] == "ORG" and s["start"] < end and start < s["end"] and s["end"] - s["start"] > end - start
-                   for s in spans):  # a longer organisation the model or the gazetteer found wins
-            extra.append({"text": text[start:end], "label": "ORG", "start": start, "end": end})
+    shaped = organisation_spans(doc, gazetteer.org_words) + text_organisation_spans(
+        text, gazetteer.org_words, lambda t: gazetteer.place(t) is not None,
+        lambda t: zipf(t.lower()) >= filters["common_word_zipf"])
+    for start, end, shape in sorted(shaped):
+        if any(s["label"] == "ORG" and s["start"] < end and start < s["end"] and s["end"] - s["start"] > end - start
+               for s in spans):
+            continue  # a longer organisation the model or the gazetteer found wins
+        if shape in ("context", "list_item") and any(s["label"] == "PER" and s["start"] < end and start < s["end"]
+                                      and len(s["text"].split()) >= 2 for s in spans):
+            continue  # "porté par Marie Dupont": a person the model reads there stays one
+        extra.append({"text": text[start:end], "label": "ORG", "start": start, "end": end,
+                      "shaped": shape not in ("head", "tail", "kind")})  # a shape that holds at a sentence's start
     for m in _POSTCODE.finditer(text):
         extra.append({"text": m.group(0), "label": "LOC", "start": m.start(), "end": m.end(), "postcode": m.group(1),
                       "commune": m.group(2)})
@@ -96,7 +105,49 @@ def entities(doc: Any, gazetteer: Gazetteer, rules: bool, filters: dict[str, flo
         resolved = _resolve(span, text, gazetteer, defined, filters)
         if resolved is not None:
             out.append(resolved)
-    return link_people(out)
+    return link_organisations(link_people(out))
+
+
+def link_organisations(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """An acronym alone ("la CRESS") is the one organisation of the text whose name it starts ("CRESS
+    Bretagne"), when there is exactly one."""
+    names = sorted({e["canonical"] for e in found if e["label"] == "ORG"})
+    out = []
+    for e in found:
+        if e["label"] == "ORG" and re.fullmatch(r"[A-Z]{2,8}", e["canonical"]):
+            longer = [n for n in names if n.startswith(e["canonical"] + " ")]
+            if len(longer) == 1:
+                e = {**e, "canonical": longer[0]}
+        out.append(e)
+    return out
+
+
+def _titles_only(surface: str, gazetteer: Gazetteer) -> bool:
+    """A person span with no name in it: "Madame la Vice-Présidente", "le Président" (the name the model
+    gives next to it is the person)."""
+    words = [w for w in re.findall(r"[\w'’.-]+", surface) if fold_name(w) not in gazetteer.titles]
+    return not any(w[:1].isupper() and w.lower().rstrip(".") not in ("m", "mme", "mlle", "dr", "pr", "me")
+                   and fold_name(w) not in _FUNCTION for w in words)
+
+
+def _cut_at_line_end(span: dict[str, Any], text: str, filters: dict[str, float]) -> dict[str, Any]:
+    """A span the model ran over a line end into the next line's first word, where that line starts
+    afresh: a line that does not wrap, followed by a capitalised common word or a figure ("Privas⏎Jeudi
+    18 novembre", "Annonay⏎Programme complet").  A name wrapped over a line ("général de⏎Gaulle",
+    "Jean⏎Dupont") stays whole."""
+    start, end = span["start"], span["end"]
+    surface = text[start:end]
+    cut = surface.find("\n")
+    if cut <= 0 or _line_start(text, start):
+        return span  # a line read with the line under it is dropped whole as a heading (`_resolve`)
+    head, after = surface[:cut].rstrip(), surface[cut:].lstrip()
+    first = re.match(r"[\w’'-]+", after)
+    if not head.strip() or _wrapped(head) or not first:
+        return span
+    word = first.group(0)
+    if not (word[0].isdigit() or word[0].isupper() and zipf(word.lower()) >= filters["common_word_zipf"]):
+        return span  # "Conseil⏎fédéral": a lower-case word carries the name on
+    return {**span, "text": head, "end": start + len(head), "pos": "PROPN" if len(head.split()) == 1 else ""}
 
 
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w'’-]*)\.?\s+$")
@@ -138,8 +189,13 @@ def _resolve(span: dict[str, Any], text: str, gazetteer: Gazetteer, defined: dic
     clean = re.sub(r"\s+", " ", surface).strip(" \"'«»’,.;:()&-–•")
     if not clean or not any(ch.isupper() for ch in clean) or sum(ch.isalpha() for ch in clean) < 2:
         return None
-    if _ROMAN.match(clean) or fold_name(clean) in gazetteer.not_entities:
+    if _ROMAN.match(clean) or fold_name(clean) in gazetteer.not_entities or "postcode" not in span and junk(clean):
         return None
+    lone = re.match(r"[\s\"'«»’,.;:()&\-–•]*[A-ZÀ-Þ]\s+(?=[^\W\d_]{2})", surface)
+    if lone and "postcode" not in span and span["label"] != "PER":  # "Q LYON", "A Valence": a stray letter or an unaccented "À"
+        skip = lone.end()
+        return _resolve({**span, "text": surface[skip:], "start": span["start"] + skip, "pos": ""}, text, gazetteer,
+                        defined, filters)
     if "\n" in surface.strip() and _line_start(text, span["start"]) and not _wrapped(surface.split("\n")[0]):
         return None  # a heading and the line under it, read as one name (not "général de⏎Gaulle")
     out = {"text": surface, "label": span["label"], "start": span["start"], "end": span["end"]}
@@ -155,7 +211,9 @@ def _resolve(span: dict[str, Any], text: str, gazetteer: Gazetteer, defined: dic
         return {**out, "label": "ORG", "canonical": organisation}
     if gazetteer.authority(clean):
         return {**out, "label": "ORG", "canonical": clean[0].upper() + clean[1:]}
-    at_start = _sentence_start(text, span["start"])
+    # a capital at a sentence's start says nothing, unless the name's shape does ("- Vrac & Cie (Nord) :",
+    # "porté par Ricochet")
+    at_start = _sentence_start(text, span["start"]) and not span.get("shaped")
     place = gazetteer.place(clean)
     if place and len(clean.split()) == 1 and at_start and (fold_name(clean) in gazetteer.ambiguous or (
             place.kind == "commune" and zipf(clean.lower()) >= filters["common_word_zipf"])):
@@ -169,6 +227,9 @@ def _resolve(span: dict[str, Any], text: str, gazetteer: Gazetteer, defined: dic
         return None  # "les Suisses", "un Américain": a noun or adjective, not a name
     if span["label"] == "ORG" and span.get("pos") and gazetteer.known_place(clean):
         out["label"] = "LOC"  # "Tokio", "Yougoslavie": one word, a known place
+    if out["label"] == "LOC" and re.fullmatch(r"[A-Z]{2,8}", clean) and not gazetteer.known_place(clean) \
+            and re.search(r"\b(?:la|le|les|l['’]|du|au|aux)\s*$", text[max(0, span["start"] - 8):span["start"]], re.I):
+        out["label"] = "ORG"  # "la MEL", "l'ADEME": an acronym after an article (not "VAUD. —") names a body
     name = person_name(clean, gazetteer.titles) if out["label"] == "PER" else clean
     checked = clean
     if out["label"] == "PER":  # "général de Gaulle" is checked as "Gaulle"
@@ -184,6 +245,18 @@ def _resolve(span: dict[str, Any], text: str, gazetteer: Gazetteer, defined: dic
 
 
 _ROMAN = re.compile(r"^[IVXLCM]+\.?$")
+_SYMBOLS = re.compile(r"[|@¢{}\[\]<>=^~\\#*›©®§$%+]")
+_CASE_FLIP = re.compile(r"[a-zà-ÿ][A-ZÀ-Þ]{2,}")  # "TouLOUSE"; not "LinkedIn", "BlaBlaCar"
+
+
+def junk(clean: str) -> bool:
+    """The quality gate every entity passes: OCR debris and site furniture are not names ("| ¢ N | xa"i;}",
+    "Q@ TouLOUSE", "Accueil › Fiche"): a symbol no name holds, under three letters in four, a word whose
+    case flips inside it, or more words than a name has."""
+    visible = [ch for ch in clean if not ch.isspace() and ch != "."]  # initials: "A. Q."
+    letters = sum(ch.isalpha() for ch in visible)
+    return bool(_SYMBOLS.search(clean) or letters < 0.75 * len(visible) or _CASE_FLIP.search(clean)
+                or len(clean.split()) > 15)
 
 
 def _sentence_start(text: str, start: int) -> bool:

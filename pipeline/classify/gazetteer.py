@@ -183,10 +183,16 @@ def _build(base: Path, use_communes: bool, cache_dir: Path | None) -> Gazetteer:
     return Gazetteer(organisations, acronyms, tuple(org_names), places, tuple(dict.fromkeys(place_names)),
                      departments_by_code, communes, words("not_entities.txt"), words("ambiguous.txt"), authorities,
                      commune_ids, world, words("titles.txt"),
-                     Words(frozenset(_lines(base / "organisation_heads.txt")),
-                           tuple(sorted({tuple(x.lower().split()) for x in _lines(base / "organisation_kinds.txt")},
-                                        key=lambda k: (-len(k), k))),
-                           frozenset(_lines(base / "organisation_tails.txt"))))
+                     Words(frozenset(_lines(base / "organisation_heads.txt")), _phrases(base / "organisation_kinds.txt"),
+                           frozenset(_lines(base / "organisation_tails.txt")),
+                           _phrases(base / "organisation_contexts.txt"),
+                           tuple(sorted(_lines(base / "organisation_place_heads.txt"), key=lambda h: (-len(h), h))),
+                           frozenset(_lines(base / "organisation_prefixes.txt"))))
+
+
+def _phrases(path: Path) -> tuple[tuple[str, ...], ...]:
+    """Lower-case phrases as word tuples, longest first, then alphabetical: a fixed order."""
+    return tuple(sorted({tuple(x.lower().split()) for x in _lines(path)}, key=lambda k: (-len(k), k)))
 
 
 def _world(cities) -> frozenset[str]:

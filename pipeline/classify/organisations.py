@@ -1,20 +1,34 @@
 """Organisations named in the text that no gazetteer lists, found by the shape of their name.
 
-Three shapes, their words in config/gazetteer/:
+Shapes found on tokens, their words in config/gazetteer/:
 * a capitalised head word inside a sentence (`organisation_heads.txt`): "la Banque des Territoires",
   "l'Union régionale des Scop", "le Conseil fédéral";
 * a lower-case kind before a capitalised name (`organisation_kinds.txt`): "le collectif La Brèche",
-  "l'association Herri Bizia" (the organisation is the name);
-* capitalised words before a tail word (`organisation_tails.txt`): "Toulouse Métropole".
+  "l'association Herri Bizia", "la SCIC Bois Local" (the organisation is the name);
+* a context before a capitalised name (`organisation_contexts.txt`): "porté par Ricochet", "géré par la
+  Scic Kerlenn", "Lauréat : Les Jardins du Val" — the name is an organisation unless the model reads a
+  person there ("porté par Marie Dupont");
+* capitalised words before a tail word (`organisation_tails.txt`): "Toulouse Métropole",
+  "Lannion-Trégor Communauté".
 
-Pure functions of a spaCy Doc (tokens with their part of speech) and the word lists; they give
-character spans, labelled ORG by the caller.
+Shapes found on the text, with the gazetteer's places:
+* an authority before a place (`organisation_place_heads.txt`): "la Région Bretagne", "le Département
+  de la Drôme";
+* an acronym before a place: "CRESS Bretagne", "URSCOP Occitanie" (the acronym itself not a place);
+* a prefix before a capitalised word that is not a place (`organisation_prefixes.txt`): "France Travail";
+* an item of a list naming a project and its place: "- Le Jardin des Sources (Oise) : …".
+
+Pure functions of a spaCy Doc or a text and the word lists; they give character spans, labelled ORG by
+the caller.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from ..text.calendar import MONTHS
 
 # parts of speech a name runs over, after its head; it stops at anything else (verbs, pronouns, numbers,
 # punctuation) and at a line break
@@ -29,6 +43,9 @@ class Words:
     heads: frozenset[str]
     kinds: tuple[tuple[str, ...], ...]  # longest first, then alphabetical: a fixed order
     tails: frozenset[str]
+    contexts: tuple[tuple[str, ...], ...] = ()  # same order as kinds
+    place_heads: tuple[str, ...] = ()  # longest first
+    prefixes: frozenset[str] = field(default_factory=frozenset)
 
 
 def _capitalised(token: Any) -> bool:
@@ -107,10 +124,21 @@ def _kind_name(doc: Any, j: int) -> tuple[int, int] | None:
 
 def _tail_name(doc: Any, i: int) -> tuple[int, int] | None:
     start = i
-    while start > 0 and _capitalised(doc[start - 1]) and not doc[start - 1].is_punct \
-            and not _breaks(doc[start - 1]) and doc[start - 1].pos_ != "DET":
-        start -= 1
+    while start > 0 and not _breaks(doc[start - 1]):
+        if start > 1 and _joined_hyphen(doc, start - 1) and _capitalised(doc[start - 2]):
+            start -= 2  # "Lannion-Trégor Communauté", cut in three by the tokenizer
+        elif _capitalised(doc[start - 1]) and not doc[start - 1].is_punct and doc[start - 1].pos_ != "DET":
+            start -= 1
+        else:
+            break
     return (start, i + 1) if start < i else None
+
+
+def _phrase_at(doc: Any, i: int, phrases: tuple[tuple[str, ...], ...]) -> tuple[str, ...] | None:
+    for phrase in phrases:  # longest first: "café associatif Le Comptoir", not "café" then "associatif"
+        if all(i + n < len(doc) and doc[i + n].text.lower() == w for n, w in enumerate(phrase)):
+            return phrase
+    return None
 
 
 def _sentence_initial(doc: Any, i: int) -> bool:
@@ -119,23 +147,70 @@ def _sentence_initial(doc: Any, i: int) -> bool:
     return i == 0 or doc[i - 1].text in ".!?;•-–" or _breaks(doc[i - 1])
 
 
-def organisation_spans(doc: Any, words: Words) -> list[tuple[int, int]]:
-    """Character spans of the organisations the text names by the shapes above, in text order."""
-    found: list[tuple[int, int]] = []
+def organisation_spans(doc: Any, words: Words) -> list[tuple[int, int, str]]:
+    """Character spans of the organisations the text names by the token shapes above, in text order, each
+    with its shape ("head", "tail", "kind", "context")."""
+    found: list[tuple[int, int, str]] = []
     for i, token in enumerate(doc):
-        span = None
+        span, shape = None, ""
         if token.text in words.heads:
-            span = _head_name(doc, i)
+            span, shape = _head_name(doc, i), "head"
             if span and _sentence_initial(doc, i) and not any(_capitalised(t) for t in doc[i + 1:span[1]]):
                 span = None  # "Mission locale" starting a line says no more than "mission locale"
-        elif token.text in words.tails and i > 0:
-            span = _tail_name(doc, i)
-        else:
-            for kind in words.kinds:  # longest first: "café associatif Le Comptoir", not "café" then "associatif"
-                if token.text.lower() == kind[0] and all(
-                        i + n < len(doc) and doc[i + n].text.lower() == w for n, w in enumerate(kind[1:], 1)):
-                    span = _kind_name(doc, i + len(kind))
-                    break
+        if span is None and token.text in words.tails and i > 0:
+            span, shape = _tail_name(doc, i), "tail"
+        if span is None and (kind := _phrase_at(doc, i, words.kinds)):
+            span, shape = _kind_name(doc, i + len(kind)), "kind"
+        if span is None and (context := _phrase_at(doc, i, words.contexts)):
+            j = i + len(context)
+            if j < len(doc) and doc[j].text.lower() in _ARTICLES and j + 1 < len(doc):
+                j += 1  # "géré par la Scic Kerlenn": the article is not the name
+            if (kind := _phrase_at(doc, j, words.kinds)):
+                j += len(kind)
+            span, shape = _kind_name(doc, j), "context"
         if span and span[1] - span[0] >= 1 and (span[1] - span[0] >= 2 or span[0] != i):
-            found.append((doc[span[0]].idx, doc[span[1] - 1].idx + len(doc[span[1] - 1].text)))
+            found.append((doc[span[0]].idx, doc[span[1] - 1].idx + len(doc[span[1] - 1].text), shape))
     return found
+
+
+_CALENDAR = set(MONTHS) | {"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"}
+_PLACE_WORDS = r"[A-ZÀ-Þ][\w’'-]*(?:\s+(?:(?:de|du|des|la|le|et|sur|en|d['’])\s*)?[A-ZÀ-Þ][\w’'-]*){0,3}"
+
+
+def _place_prefix(words: str, is_place: Callable[[str], bool]) -> str | None:
+    """The longest run of the first words of `words` that is a place ("Pays de la Loire", "Bretagne")."""
+    parts = words.split()
+    for n in range(len(parts), 0, -1):
+        candidate = " ".join(parts[:n]).rstrip(",.;:")
+        if is_place(candidate):
+            return candidate
+    return None
+
+
+def text_organisation_spans(text: str, words: Words, is_place: Callable[[str], bool],
+                            is_word: Callable[[str], bool]) -> list[tuple[int, int, str]]:
+    """Character spans of the organisations the text names by the text shapes above (authority + place,
+    acronym + place, prefix + name, list item "Name (Place) :"), each with its shape, in text order."""
+    found: list[tuple[int, int, str]] = []
+    if words.place_heads:
+        heads = "|".join(re.escape(h) for h in words.place_heads)
+        for m in re.finditer(rf"\b(?:{heads})\s+(?:(?:de\s+la|de\s+l['’]|du|des|de|d['’])\s*)?({_PLACE_WORDS})", text):
+            place = _place_prefix(m.group(1), is_place)
+            if place:
+                found.append((m.start(), m.start(1) + len(place), "place_head"))
+    for m in re.finditer(rf"\b([A-Z]{{2,8}})\s+({_PLACE_WORDS})", text):
+        acronym = m.group(1)
+        if is_place(acronym) or is_word(acronym) or re.fullmatch(r"[IVXLCDM]+", acronym):
+            continue
+        place = _place_prefix(m.group(2), is_place)
+        if place:
+            found.append((m.start(), m.start(2) + len(place), "acronym_place"))
+    if words.prefixes:
+        prefixes = "|".join(re.escape(p) for p in sorted(words.prefixes))
+        for m in re.finditer(rf"\b(?:{prefixes})[ \t]+([A-ZÀ-Þ][\w’'-]+)", text):
+            if not is_place(m.group(1)) and m.group(1).lower() not in _CALENDAR:
+                found.append((m.start(), m.end(), "prefix"))  # not "en France Mardi", "France Juin 2020"
+    for m in re.finditer(r"(?m)^[ \t]*[-•●▪*–][ \t]+([A-ZÀ-Þ][^\n():]{1,80}?)[ \t]*\(([^()\n]{2,40})\)[ \t]*[:–-]", text):
+        if not is_place(m.group(1)) and is_place(m.group(2).strip()):
+            found.append((m.start(1), m.end(1), "list_item"))
+    return sorted(found)

@@ -102,7 +102,8 @@ def read_file(file: RawFile, cfg: Mapping[str, Any]) -> Record:
     elif fmt == "pdf":
         from .pdf import extract_pdf
 
-        page_texts, ocr_pages, confidence = extract_pdf(file.data, cfg)
+        page_texts, ocr_pages, confidence, replaced = extract_pdf(file.data, cfg)
+        changes = list(Change.stamp(replaced, "extract", file.path))
         text = PAGE_BREAK.join(page_texts)
         pages = list(range(1, len(page_texts) + 1))
         extraction = "ocr" if len(ocr_pages) == len(page_texts) else "pdf-text"

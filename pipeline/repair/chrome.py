@@ -2,7 +2,9 @@
 
 * `chrome.txt` patterns in config (site names, cookie banners, button labels);
 * lines found automatically at the top or bottom of many documents of one
-  folder (a site header scraped with every page);
+  folder (a site header scraped with every page); a breadcrumb trail is
+  compared without its last item and its numbers ("Accueil › Ressources ›
+  Fiche 664" is the same chrome on every page, whatever the page's own item);
 * running headers, footers and page numbers of paged documents: lines at the
   top or bottom of at least half the pages, digits aside.
 """
@@ -42,7 +44,7 @@ class ChromePatterns:
             return None
         if key in self.exact:
             return "listed in config/chrome.txt"
-        if key in learned:
+        if key in learned or (_TRAIL.search(key) and trail_shape(key) in learned):
             return "repeats at the edge of many documents of this folder"
         for regex in self.regexes:
             if regex.fullmatch(key):
@@ -50,9 +52,22 @@ class ChromePatterns:
         return None
 
 
+# a breadcrumb separator between two items: "Accueil › Ressources", "Agir > ESS", "Accueil | Actualités"
+_TRAIL = re.compile(r"\S\s+[›»>|]\s+\S")
+
+
+def trail_shape(key: str) -> str:
+    """A breadcrumb trail without its last item, digits aside: what stays the same on every page of a site
+    ("accueil › ressources › fiche 664" and "… › fiche 12" are both "accueil › ressources ›…")."""
+    head = re.split(r"\s[›»>|]\s(?=[^›»>|]*$)", key)[0]
+    return re.sub(r"\d+", "#", head) + " ›…"
+
+
 def edge_lines(text: str, count: int) -> set[str]:
+    """The first and last `count` lines, folded; a breadcrumb trail counts by its shape (`trail_shape`), so
+    that trails whose last item changes on every page add up."""
     lines = [fold_blanks(x) for x in text.split("\n") if x.strip()]
-    return set(lines[:count] + lines[-count:])
+    return {trail_shape(x) if _TRAIL.search(x) else x for x in lines[:count] + lines[-count:]}
 
 
 EdgeCounts = dict[str, tuple[int, dict[str, int]]]  # folder -> (documents, edge line -> documents it is in)

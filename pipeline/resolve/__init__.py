@@ -10,6 +10,14 @@ accents, a leading article, hyphens ignored; an acronym defined anywhere in
 the corpus folds to its long form), then writes it back into the entities and
 the lists.  The text is not touched.
 
+Organisations whose names differ only by the endings of their words are one
+too ("Commission Europe" and "Commission européenne", "Réseau des épiceries
+solidaires" and "Réseau des épiceries solidaire"): their words are compared
+folded and stemmed (Snowball's French stemmer, PyStemmer), one word's stem
+the start of the other's, with at least one word the same and the same
+number of words.  People and places are not merged so ("Martin" is not
+"Martinez").
+
 The choice is deterministic: the spelling most mentions use, preferring one
 not in capitals and one with accents ("Métropole" over "METROPOLE" or
 "Metropole"), then the longer, then the first in order.
@@ -83,16 +91,68 @@ def _preference(name: str, count: int) -> tuple:
     return (shouting, -count, -accents, -len(name), name)
 
 
+_SMALL = {"de", "du", "des", "d", "la", "le", "les", "l", "et", "en", "a", "au", "aux", "pour", "sur"}
+_STEMMER = None
+
+
+def _stems(key: str) -> tuple[str, ...]:
+    """The stems of a folded name's words, small words left out."""
+    global _STEMMER
+    if _STEMMER is None:
+        import Stemmer
+
+        _STEMMER = Stemmer.Stemmer("french")
+    return tuple(_STEMMER.stemWords([w for w in key.split() if w not in _SMALL]))
+
+
+def _variants(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Two organisations' stemmed words that name one thing: as many words, one at least the same, and each
+    pair the same or one the start of the other, five letters at least ("europ" / "europeen")."""
+    if len(a) != len(b) or len(a) < 2 or not any(x == y for x, y in zip(a, b)):
+        return False
+    return all(x == y or min(len(x), len(y)) >= 5 and (x.startswith(y) or y.startswith(x)) for x, y in zip(a, b))
+
+
+def variant_groups(keys: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str]]:
+    """Each ORG key -> the first (in sorted order) of the keys it is a variant of, directly or through
+    others; compared only within a first word and a number of words, so the work stays near linear."""
+    parent: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def root(k: tuple[str, str]) -> tuple[str, str]:
+        while parent.get(k, k) != k:
+            k = parent[k]
+        return k
+
+    buckets: dict[tuple[str, int], list[tuple[tuple[str, str], tuple[str, ...]]]] = {}
+    for key in sorted(k for k in keys if k[0] == "ORG"):
+        stems = _stems(key[1])
+        if len(stems) >= 2:
+            buckets.setdefault((stems[0][:5], len(stems)), []).append((key, stems))
+    for members in buckets.values():
+        for i, (key, stems) in enumerate(members):
+            for other, other_stems in members[:i]:
+                if _variants(stems, other_stems):
+                    a, b = sorted((root(key), root(other)))
+                    parent[b] = a
+    return {k: root(k) for k in parent}
+
+
 def canonical_table(names: Names, long_forms: dict[str, str]) -> dict[tuple[str, str], str]:
     """(label, folded key) -> the one canonical name for it; `long_forms` as `acronyms(names)` gives."""
     counts: dict[tuple[str, str], Counter[str]] = {}
     for label, name, n in names[1]:
         counts.setdefault(_key(label, name, long_forms), Counter())[name] += n
+    merged = variant_groups(list(counts))
+    for key, into in sorted(merged.items()):
+        if key != into:
+            counts[into].update(counts[key])
     table = {}
     for key, spellings in counts.items():
         # an acronym is never chosen over its long form
         candidates = [n for n in spellings if not (key[0] == "ORG" and long_forms.get(fold_name(n)))] or list(spellings)
         table[key] = min(candidates, key=lambda n: _preference(n, spellings[n]))
+    for key, into in merged.items():
+        table[key] = table[into]
     return table
 
 
@@ -113,7 +173,7 @@ class Resolve:
     counted per record, the table decided once, applied per partition)."""
 
     name = NAME
-    version = "2"
+    version = "3"
     scope = "corpus"
     splits = False
     apply_scope = "partition"  # the table goes to the workers with each partition: no record comes here

@@ -155,7 +155,7 @@ class Segment:
     """The segment stage: record scope, one record in, one record per page out."""
 
     name = NAME
-    version = "5"
+    version = "6"
     scope = "record"
     splits = True
 

@@ -18,13 +18,23 @@ def days_in(year: int, month: int) -> int:
     return calendar.monthrange(year, month)[1]
 
 
+_NUMERIC = re.compile(r"^(?:\w+\s+)?([0-3]?\d)[./]([01]?\d)[./]((?:19|20)\d\d)$")
+
+
 def iso_day(text: str) -> str | None:
-    """'24 mars 2022' or 'jeudi 10 septembre 2020' -> '2022-03-24'; None if not one valid day."""
-    m = _DAY.match(text.strip().rstrip("."))
-    if not m:
-        return None
-    day = 1 if m.group(1).lower() == "1er" else int(m.group(1))
-    month, year = MONTHS[m.group(2).lower()], int(m.group(3))
+    """'24 mars 2022', 'jeudi 10 septembre 2020' or '12/01/2023' -> an ISO day; None if not one valid day."""
+    text = text.strip().rstrip(".")
+    m = _DAY.match(text)
+    if m:
+        day = 1 if m.group(1).lower() == "1er" else int(m.group(1))
+        month, year = MONTHS[m.group(2).lower()], int(m.group(3))
+    else:
+        m = _NUMERIC.match(text)
+        if not m:
+            return None
+        day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if not 1 <= month <= 12:
+            return None
     if not 1 <= day <= days_in(year, month):
         return None
     return f"{year:04d}-{month:02d}-{day:02d}"

@@ -107,3 +107,39 @@ def test_a_year_is_not_borrowed_across_paragraphs_nor_from_a_later_date():
 def test_not_dates(text):
     assert [d for d in find_dates(text) if d["precision"] == "day" and d["start"]] == []
     assert not any("2016" in d["text"] or d["text"].startswith("32") for d in find_dates(text))
+
+
+def test_a_weekday_day_in_figures_takes_the_page_year():
+    """Issue 20, a programme page: "Jeudi 4/11" in a page of October 2021 is 4 November 2021 (a Thursday)."""
+    found = find_dates("Jeudi 4/11 - 9h30 : petit-déjeuner, Aubenas", dt.date(2021, 10, 15))
+    assert [d["start"] for d in found] == ["2021-11-04"]
+    assert find_dates("Les 3/4 des places sont prises.", dt.date(2021, 10, 15)) == []
+
+
+def test_a_dated_header_is_the_reference_when_the_page_states_no_date():
+    from pipeline.classify.dates import reference_date
+
+    text = "Réunion du 12 mars 2021\n\nLe comité s'est réuni. Il se réunira le mardi 15 juin et le 8 février dernier."
+    assert reference_date(None, None, text) == dt.date(2021, 3, 12)
+    found = find_dates(text, reference_date(None, None, text))
+    assert [d["start"] for d in found] == ["2021-03-12", "2021-06-15", "2021-02-08"]
+    late = "Un titre\n\nPremier paragraphe.\n\nTroisième paragraphe, le 12 mars 2021."
+    assert reference_date(None, None, late) is None  # a date deep in the text is not the page's date
+    assert reference_date("2022-01-05", None, text) == dt.date(2022, 1, 5)  # the stated date comes first
+
+
+def test_the_page_dates_segment_moved_are_listed_with_the_record_dates(tmp_path, config):
+    """"Publié le 12/01/2023" leaves the text for `published`; the record's dates still list it, and "le 8
+    décembre dernier" is counted from it."""
+    import json
+
+    from pipeline.run import run
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "page.txt").write_text("Un label pour la commune\n\nPublié le 12/01/2023\n\n"
+                                  "La commune a reçu le label le 8 décembre dernier.\n", "utf-8")
+    run(raw, tmp_path / "clean", config, use_cache=False, progress=False, log=None)
+    record = json.loads((tmp_path / "clean" / "records.jsonl").read_text("utf-8").splitlines()[0])
+    assert record["published"] == "2023-01-12" and "Publié" not in record["text"]
+    assert [(d["start"], d["precision"]) for d in record["dates"]] == [("2023-01-12", "day"), ("2022-12-08", "day")]

@@ -219,6 +219,15 @@ def test_articles_taken_by_the_model_are_left_out_unless_part_of_the_name(ann):
     ("Étaient présents : Sophie Martin (Chambre régionale de l'économie sociale et solidaire des Hauts-de-France).",
      "Chambre régionale de l'économie sociale et solidaire des Hauts-de-France"),
     ("Porteur : Garage solidaire du Berry\nLieu : Vierzon", "Garage solidaire du Berry"),
+    # issue 20: an organisation by its context, its kind, its authority over a place, its acronym and place
+    ("Le jardin partagé, porté par Ricochet, ouvre en mai.", "Ricochet"),
+    ("Elle travaille avec la coopérative Les Tisserands depuis deux ans.", "Les Tisserands"),
+    ("Le projet a reçu le soutien de la Région Normandie et de l'État.", "Région Normandie"),
+    ("Le Département de la Haute-Vienne finance le projet.", "Département de la Haute-Vienne"),
+    ("La CRESS Occitanie organise une journée à Sète.", "CRESS Occitanie"),
+    ("Les permanences de France Travail reprennent lundi.", "France Travail"),
+    ("Lauréats :\n- Le Pré Commun (Gers) : maraîchage en insertion\n- Autre chose", "Le Pré Commun"),
+    ("Le ramassage est confié à Val-Cher Communauté depuis janvier.", "Val-Cher Communauté"),
 ])
 def test_organisations_no_gazetteer_lists(ann, text, organisation):
     assert organisation in spans(ann(text), "ORG")
@@ -243,6 +252,12 @@ def test_acronym_after_an_elided_article_is_linked(ann):
     ("Dialoguer avec les habitants du quartier.", "Dialoguer"),
     ("Réunion du 14 février 2022 à la mairie de Crest.", "Réunion"),
     ("Mission locale\nAccueil des jeunes de 16 à 25 ans.", "Mission locale"),
+    # issue 20: kinds alone, a title alone, a name run into the next line's first word
+    ("Le PTCE a réuni ses membres.", "PTCE"),
+    ("Lancement de l'AMI pour les tiers-lieux ruraux.", "AMI"),
+    ("a déclaré Madame la Vice-Présidente Hélène VERDIER à la tribune.", "Madame la Vice-Présidente"),
+    ("Ciné-débat sur les coopératives, Privas\nJeudi 4 novembre : marché, Aubenas", "Privas\nJeudi"),
+    ("Le projet est en France Mardi prochain.", "France Mardi"),
 ])
 def test_what_is_not_a_name(ann, text, not_a_name):
     assert not_a_name not in [e["text"] for e in ann(text)["entities"]]
@@ -279,3 +294,52 @@ def test_an_organisation_ends_before_a_date_and_runs_over_a_hyphen(ann, text, or
 def test_a_breton_name_is_not_cut_at_its_apostrophe(ann):
     result = ann("« Kenavo », a conclu Maëlle Guivarc'h, présidente du réseau.")
     assert "Maëlle Guivarc'h" in spans(result, "PER")
+
+
+def test_a_title_glued_to_a_name_leaves_the_person(ann):
+    result = ann("« Bravo », a déclaré Madame la Vice-Présidente Hélène VERDIER lors de la remise des prix.")
+    assert names(result, "PER") == ["Hélène Verdier"]
+
+
+def test_a_context_word_before_a_person_leaves_the_person(ann):
+    """"porté par" names an organisation, unless the model reads a person there."""
+    result = ann("Le projet, porté par Marie-Hélène Durand, a été retenu par le jury.")
+    assert "Marie-Hélène Durand" in names(result, "PER")
+    assert not names(result, "ORG")
+
+
+def test_a_place_inside_an_authority_is_not_a_place_mentioned(ann):
+    """The nesting policy: "la Région Normandie" is an organisation; Normandie is a place only where the
+    text also names it alone."""
+    alone = ann("La Région Normandie soutient le projet.")
+    assert names(alone, "ORG") == ["Région Normandie"] and not names(alone, "LOC")
+    both = ann("La Région Normandie soutient les épiceries de Normandie.")
+    assert names(both, "LOC") == ["Normandie"]
+
+
+def test_an_acronym_alone_is_the_organisation_it_starts(ann):
+    result = ann("La CRESS Occitanie ouvre un appel. Les dossiers sont à envoyer à la CRESS avant juin.")
+    assert names(result, "ORG") == ["CRESS Occitanie"]
+
+
+def test_a_list_of_people_with_their_town_stays_people(ann):
+    result = ann("Intervenants :\n- Marie Dupont (Rennes) : présidente du réseau\n- Paul Martin (Brest) : élu")
+    assert {"Marie Dupont", "Paul Martin"} <= set(names(result, "PER"))
+    assert not ({"Marie Dupont", "Paul Martin"} & set(names(result, "ORG")))
+
+
+def test_a_name_wrapped_over_a_line_stays_whole(ann):
+    result = ann("Le rapport du Conseil\nfédéral a été publié hier à Berne.")
+    assert "Conseil\nfédéral" in [e["text"] for e in result["entities"]]
+
+
+@pytest.mark.parametrize("text, is_junk", [
+    ('| ¢ N | xa"i;}&fii 3 e Co-construction', True), ("Q@ TouLOUSE Reconnaissance", True),
+    ("Accueil › Ressources › Fiche", True), ("x7 k9 ## 4r", True),
+    ("Vrac & Cie", False), ("LinkedIn", False), ("BlaBlaCar", False), ("A. Q.", False),
+    ("Université Rennes 2", False), ("Saint-Jean-de-Luz", False), ("O'Neill", False), ("Dugué-Kerlenn", False),
+])
+def test_the_quality_gate_stops_debris_and_lets_names_through(text, is_junk):
+    from pipeline.classify.entities import junk
+
+    assert junk(text) is is_junk

@@ -82,3 +82,59 @@ def test_encrypted_pdf_is_refused_with_reason(config):
 def test_truncated_sample_is_refused(config):
     with pytest.raises(Unreadable, match="corrupt PDF"):
         extract_path(RAW / "broken" / "export-tronque.pdf", config)
+
+
+def _shifted(text: str) -> str:
+    """What a font with a wrong glyph map gives: every letter one further in the alphabet."""
+    return "".join(chr((ord(c) - 97 + 1) % 26 + 97) if "a" <= c <= "z" else
+                   chr((ord(c) - 65 + 1) % 26 + 65) if "A" <= c <= "Z" else c for c in text)
+
+
+def _scan_with_layer(scan, layer: list[str]) -> bytes:
+    """A scanned page with an invisible text layer over it (render mode 3), as OCR'd PDFs carry."""
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=(595, 842), invariant=1)
+    pdf.drawImage(ImageReader(scan), 0, 0, 595, 842)
+    text = pdf.beginText(72, 760)
+    text.setTextRenderMode(3)
+    text.setFont("Helvetica", 12)
+    for line in layer:
+        text.textLine(line)
+    pdf.drawText(text)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+LAYER = ["Le comité de pilotage s'est réuni pour faire le point sur les actions de l'année et décider",
+         "des priorités du réseau, avec les collectivités adhérentes et les partenaires du territoire."]
+
+
+@needs_tesseract
+def test_a_text_layer_of_letters_that_make_no_words_is_replaced_by_ocr(config, samples):
+    """Issue 20: a wrong glyph map gives letters, not words; the page is read by OCR and the layer kept in a
+    change that says why."""
+    scan = samples.render((RAW / "rapports" / "compte-rendu-scanne.pdf").read_bytes(), 150)[0]
+    record = extract_file(RawFile("glyphes.pdf", _scan_with_layer(scan, [_shifted(x) for x in LAYER * 2])), config)
+    assert record.source.ocr_pages == [1] and record.source.extraction == "ocr"
+    assert "Décisions" in record.text or "comité" in record.text
+    (change,) = [c for c in record.changes if c.operation == "read_by_ocr"]
+    assert change.before.startswith(_shifted("Le comité")) and "text layer unreadable" in change.reason
+
+
+def test_a_text_layer_in_a_language_wordfreq_lacks_is_kept():
+    """Never OCR prose because it is not French: Breton and Basque layers are read as they are."""
+    from pipeline.extract.pdf import garbled
+
+    languages = ["fr", "en", "es", "it", "de", "pt", "ca", "nl", "ro", "pl"]
+    breton = ("Ar brezhoneg a zo ur yezh keltiek komzet e Breizh. Skol Diwan a gelenn ar yezh d'ar vugale abaoe "
+              "pell zo hag a-benn ar fin e vez kavet tud yaouank a gomz brezhoneg bemdez er c'hêrioù bras.")
+    basque = ("Euskara Euskal Herriko hizkuntza da. Ikastoletan haurrek euskaraz ikasten dute eta herriko "
+              "jaietan kantuak abesten dituzte elkarrekin gau osoan zehar, plazan eta kaleetan.")
+    for text in (breton, basque, " ".join(LAYER)):
+        assert garbled(text, languages, 0.2, 20) is None, text[:30]
+    assert garbled(_shifted(" ".join(LAYER * 2)), languages, 0.2, 20)
+    assert garbled(_shifted("Un titre court"), languages, 0.2, 20) is None  # too short to judge

@@ -1,6 +1,10 @@
 """Site chrome learned from a folder, and page furniture of paged documents."""
 
-from pipeline.repair.chrome import add_edges, chrome_lines, count_edges, drop_page_furniture
+from pathlib import Path
+
+from pipeline.repair.chrome import ChromePatterns, add_edges, chrome_lines, count_edges, drop_chrome, drop_page_furniture
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def learn_chrome(texts_by_folder, edge, min_docs, min_share):
@@ -45,3 +49,35 @@ def test_a_single_page_keeps_everything():
 def test_a_line_alone_on_its_pages_is_not_furniture():
     text = "CIVAM\n\f\nCIVAM "
     assert drop_page_furniture(text, 0.5) == (text, [])
+
+
+def test_a_breadcrumb_whose_last_item_changes_on_every_page_is_learned():
+    """Issue 20: "Site › Ressources › Fiche 664" differs on every page by its last item; its trail does not."""
+    texts = [f"Réseau Exemple — Ressources › Fiches › Fiche {i}\n\nTitre {i}\n\nCorps {i}." for i in range(4)]
+    learned = learn_chrome({"site": texts}, edge=3, min_docs=3, min_share=0.5)
+    text, changes = drop_chrome(f"Réseau Exemple — Ressources › Fiches › Fiche 999\n\nTitre\n\nCorps.",
+                                ChromePatterns(frozenset(), ()), learned)
+    assert "Fiche 999" not in text and "Corps." in text
+    assert changes[0].reason == "repeats at the edge of many documents of this folder"
+
+
+def test_titles_that_differ_by_a_number_are_not_learned():
+    """Only a trail is compared without its numbers: newsletters titled "Lettre n°12", "Lettre n°13"… keep them."""
+    texts = [f"Lettre d'information n°{i}\n\nCorps {i}." for i in range(5)]
+    assert learn_chrome({"lettres": texts}, edge=3, min_docs=3, min_share=0.5) == frozenset()
+
+
+def test_single_page_breadcrumbs_share_and_footer_lines_are_chrome():
+    patterns = ChromePatterns.load(ROOT / "config" / "chrome.txt")
+    for line in ("Accueil › Actualités › Appels à projets", "Vous êtes ici : Accueil > Agir > Économie sociale",
+                 "Partager : Facebook Twitter LinkedIn", "Mentions légales | Plan du site | Contact",
+                 "Menu Rechercher Se connecter"):
+        assert patterns.matches(line), line
+
+
+def test_sentences_with_chrome_words_stay():
+    patterns = ChromePatterns.load(ROOT / "config" / "chrome.txt")
+    for line in ("Contact : Sophie Martin, chargée de mission", "Accueil des publics le mardi matin",
+                 "Menu du jour : soupe de saison", "Contact", "Le menu > la carte, disait-elle",
+                 "Partager ses outils avec Facebook ne suffit pas."):
+        assert patterns.matches(line) is None, line

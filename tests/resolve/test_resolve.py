@@ -70,3 +70,28 @@ def test_different_things_stay_apart_and_labels_are_not_mixed():
 def test_within_each_record_only_when_configured():
     records = [record("a", [("TRESSONS", "ORG", "TRESSONS")]), record("b", [("Tressons", "ORG", "Tressons")])]
     assert [r.organisations for r in stage(across=False).run(records)] == [["TRESSONS"], ["Tressons"]]
+
+
+def test_organisations_differing_by_their_words_endings_are_one():
+    """Issue 20: "Commission Europe" and "Commission européenne" are one body, named as most mentions do."""
+    records = [record("a", [("Commission européenne", "ORG", "Commission européenne")] * 2),
+               record("b", [("Commission Europe", "ORG", "Commission Europe")]),
+               record("c", [("Réseau des épiceries solidaire", "ORG", "Réseau des épiceries solidaire"),
+                            ("Réseau des épiceries solidaires", "ORG", "Réseau des épiceries solidaires"),
+                            ("Réseau des épiceries solidaires", "ORG", "Réseau des épiceries solidaires")])]
+    out = stage().run(records)
+    assert [r.organisations for r in out] == [["Commission européenne"], ["Commission européenne"],
+                                              ["Réseau des épiceries solidaires"]]
+
+
+def test_near_names_of_different_things_stay_apart():
+    records = [record("a", [("Université Rennes 1", "ORG", "Université Rennes 1"),
+                            ("Université Rennes 2", "ORG", "Université Rennes 2"),
+                            ("Région Bretagne", "ORG", "Région Bretagne"),
+                            ("Région Bourgogne", "ORG", "Région Bourgogne"),
+                            ("Groupe Martin", "ORG", "Groupe Martin"),
+                            ("Jean Martin", "PER", "Jean Martin"), ("Jean Martinez", "PER", "Jean Martinez"),
+                            ("Europe", "LOC", "Europe"), ("Commission", "ORG", "Commission")])]
+    out = stage().run(records)
+    assert out[0].organisations == records[0].organisations
+    assert out[0].people == ["Jean Martin", "Jean Martinez"] and out[0].places == ["Europe"]

@@ -120,6 +120,12 @@ def test_structure_marks_headings_items_and_sentences(rules):
     ("Mis à jour le 29 septembre 2023", {"updated": "2023-09-29"}),
     ("Publié le 1er juin 2021", {"published": "2021-06-01"}),
     ("Le rapport a été publié le 3 mai 2021.", None),
+    ("Publié le 12/01/2023", {"published": "2023-01-12"}),
+    ("Date : 21/11/2018", {"published": "2018-11-21"}),
+    ("Mis en ligne le 3 mai 2021", {"published": "2021-05-03"}),
+    ("Date : à définir", None),
+    ("Date limite de dépôt : 30 juin 2024", None),
+    ("Publié le 31/02/2023", None),
 ])
 def test_date_lines(rules, line, fields):
     assert is_date_line(line, rules) == fields
