@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Callable
 
 from ..text.calendar import MONTHS
@@ -134,8 +135,17 @@ def _tail_name(doc: Any, i: int) -> tuple[int, int] | None:
     return (start, i + 1) if start < i else None
 
 
+@lru_cache(maxsize=16)
+def _by_first_word(phrases: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:  # order kept: longest first
+        index.setdefault(phrase[0], []).append(phrase)
+    return {first: tuple(found) for first, found in index.items()}
+
+
 def _phrase_at(doc: Any, i: int, phrases: tuple[tuple[str, ...], ...]) -> tuple[str, ...] | None:
-    for phrase in phrases:  # longest first: "café associatif Le Comptoir", not "café" then "associatif"
+    candidates = _by_first_word(phrases).get(doc[i].text.lower()) if i < len(doc) else None
+    for phrase in candidates or ():  # longest first: "café associatif Le Comptoir", not "café" then "associatif"
         if all(i + n < len(doc) and doc[i + n].text.lower() == w for n, w in enumerate(phrase)):
             return phrase
     return None
