@@ -70,7 +70,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
     "repair": {
         "ftfy": Key("bool", True),
         "unicode_form": Key("str", "NFC", choices=("NFC", "NFKC")),
-        "apostrophe": Key("str", "'", choices=("'", "\u2019")),
+        "apostrophe": Key("str", "keep", choices=("keep", "'", "\u2019")),
         "page_furniture": Key("bool", True),
         "furniture_min_share": Key("float", 0.5, minimum=0.0, maximum=1.0),
         "chrome_file": Key("str", "chrome.txt"),

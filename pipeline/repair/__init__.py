@@ -208,7 +208,7 @@ class Repair:
     partition and cached per record under the chrome it was repaired with)."""
 
     name = NAME
-    version = "6"
+    version = "7"
     scope = "corpus"
     splits = False
     apply_scope = "partition"

@@ -1,11 +1,14 @@
-"""Typography in one documented way.
+"""Typography: the author's, kept.
 
-* Apostrophes (’ ‘ ` ´ ʼ between letters) become the configured apostrophe
-  (default the plain ', which search tools and people type).
-* Curly double quotes “ ” „ become "; French guillemets « » are kept.
-* Before : ; ! ? » and after «, whatever blank the source used (space,
-  no-break space, narrow no-break space) becomes one ordinary space; where the
-  source put none, none is added.
+With `apostrophe = "keep"` (the default) the author's ’ and ', “ ” « » – and
+no-break spaces stay as written: folding is for matching and search, never
+for the text.  Only marks that are not an apostrophe but stand for one
+between letters (` ´ ʼ ‘: "l`objet") become the typographic ’.
+
+With `apostrophe = "'"` or `"’"`, the text is put in one form instead:
+every apostrophe becomes that one, curly double quotes “ ” „ become ", and
+before : ; ! ? » and after « whatever blank the source used (space, no-break
+space, narrow no-break space) becomes one ordinary space.
 """
 
 from __future__ import annotations
@@ -21,7 +24,12 @@ _BEFORE = re.compile(r"(?<![ \u00a0\u202f\u2009])[ \u00a0\u202f\u2009]+(?=[:;!?�
 _AFTER = re.compile(r"(?<=«)[ \u00a0\u202f\u2009]+")
 
 
+_STRAY = re.compile(rf"(?<=[{LETTERS}])[`´ʼ‘]+(?=[{LETTERS}])")
+
+
 def typography(line: str, apostrophe: str) -> str:
+    if apostrophe == "keep":
+        return _STRAY.sub("’", line)
     line = _APOSTROPHES.sub(apostrophe, line)
     line = _DOUBLE.sub('"', line)
     line = _BEFORE.sub(" ", line)
@@ -34,6 +42,7 @@ def fix_typography(text: str, apostrophe: str) -> tuple[str, list[Edit]]:
         new = typography(line, apostrophe)
         if new != line:
             changes.append(Edit("typography", line, new,
-                                  reason="apostrophes, quotes and French spacing in one form"))
+                                  reason="a mark standing for an apostrophe" if apostrophe == "keep" else
+                                  "apostrophes, quotes and French spacing in one form"))
         out.append(new)
     return "\n".join(out), changes

@@ -20,7 +20,7 @@ from .lexicon import LETTERS, Lexicon, zipf
 _SPLIT = re.compile(r"(\s+)")
 _EDGES = re.compile(r"^([(\[\"«“‘'»]*)(.*?)([)\]\".,;:!?»”’…]*)$", re.S)
 _NUMBERISH = re.compile(r"^[\d.,:/h€%°+\-–]+[a-zA-Z]{0,3}$")
-_ELISION = re.compile(r"^([A-Za-z|]{1,6})'(.+)$")
+_ELISION = re.compile(r"^([A-Za-z|]{1,6})(['’])(.+)$")  # the author's apostrophe, plain or typographic
 _SINGLE_WORDS = {"a", "à", "y", "ô", "A", "À", "Y"}
 
 
@@ -58,13 +58,16 @@ def _fix_elision(core: str, lexicon: Lexicon) -> tuple[str, str | None]:
     m = _ELISION.match(core)
     if not m:
         return core, None
-    prefix, rest = m.group(1) + "'", m.group(2)
+    prefix, mark, rest = m.group(1) + "'", m.group(2), m.group(3)
     for wrong, right in lexicon.confusions:
         if not wrong.endswith("'") or not rest[:1].isalpha() or not rest[:1].islower():
             continue
         # a one-letter elision must be the whole prefix (I'objet); a longer one may end it (quelgu'un)
         if prefix == wrong or len(wrong) >= 3 and prefix.endswith(wrong):
-            return prefix[: len(prefix) - len(wrong)] + right + rest, f"'{wrong}' before a word is OCR for '{right}'"
+            fixed = prefix[: len(prefix) - len(wrong)] + right
+            if fixed.endswith("'"):
+                fixed = fixed[:-1] + mark  # "I’objet" -> "l’objet": the author's apostrophe stays
+            return fixed + rest, f"'{wrong}' before a word is OCR for '{right}'"
     return core, None
 
 
@@ -103,7 +106,8 @@ def repair_words(line: str, lexicon: Lexicon) -> tuple[str, list[Edit]]:
             new_core, why = _fix_elision(core, lexicon)
             if why:
                 changes.append(Edit("ocr_elision", core, new_core, reason=why))
-            head, sep, tail = new_core.rpartition("'") if "'" in new_core else ("", "", new_core)
+            cut = max(new_core.rfind("'"), new_core.rfind("’"))
+            head, sep, tail = (new_core[:cut], new_core[cut], new_core[cut + 1:]) if cut >= 0 else ("", "", new_core)
             parts = re.split(r"([-/])", tail)
             fixed_parts = []
             for i, part in enumerate(parts):

@@ -163,7 +163,8 @@ SEED_PAGES = {
             'Découvrez "Le Petit guide du foncier nourricier" d\'Un Plus Bio',
             "Découvrez le catalogue des ressources Politique de la Ville & ESS du RTES",
             '"Le tourisme responsable : une opportunité pour valoriser les aménités naturelles des territoires" - ANCT',
-            "Coopérer entre collectivités et acteurs de l'ESS au service d'une transition systémique : "
+            # the author's typographic apostrophes, kept
+            "Coopérer entre collectivités et acteurs de l’ESS au service d’une transition systémique : "
             "la voie de la diplomatie territoriale ?"],
     "004": ["Fiche-action n°2 Territoires ruraux (projet TRESSONS)"],
 }
