@@ -205,6 +205,8 @@ def write_outputs(out: Path, records: Callable[[], Iterable[Record]] | list[Reco
     manifest = build_manifest(results, skipped, headers, run_id, format_of)
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", "utf-8")
     (out / "report.html").write_text(report.render(headers, manifest, (operations, changed)), "utf-8")
+    for name, content in report.render_assets(headers, manifest, (operations, changed)).items():
+        (out / name).write_text(content, "utf-8")
     return manifest
 
 

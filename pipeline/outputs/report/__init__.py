@@ -1,0 +1,134 @@
+"""report.html: the analyst's view of a run, static files that open from disk, in the reader's language.
+
+* `report.html`: the run at a glance (files by status, records, flagged files, duplicates merged, changes by
+  what they did, the files to look at with their reasons), charts (inline SVG), and the records table with
+  its filters (words, type, language, folder, theme, flagged; also from the address:
+  `report.html?q=…&type=…`).  The page stays small whatever the corpus: its table holds the first
+  `FIRST_ROWS` records; `records.js` beside it holds one compact row per record, which `report.js` filters
+  and pages through.
+* `names.html`: places, organisations and people, each with the records that name it.
+* `pages/ID.html`: a record's own page: its fields in words, the clean text with entities highlighted,
+  the extracted text with what was removed struck through, every change grouped by what it did (small
+  rewrites word by word), and where else the same content was found.
+
+Pages are rendered from Jinja2 templates (`templates/`) with autoescaping: a document holding `<script>`
+shows it as text.  Their words come from the message catalogue (`words.py`, `locale/`), French by
+default.  The pages are deterministic; only `run.js` (the stage times of the last run) differs between two
+runs of the same input.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from ...record import Record
+from . import views
+from .fragments import word_diff
+from .views import FIRST_ROWS, LABEL_COLOURS, PAGES, Changes, count_changes, date_text, page_href
+from .words import Words
+
+__all__ = ["FIRST_ROWS", "PAGES", "Changes", "count_changes", "date_text", "page_href", "render", "render_assets",
+           "render_names", "render_page", "run_js", "thumbnail", "word_diff"]
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+ASSETS = ("records.js", "report.js", "names.html")  # written beside report.html
+STAGE_NAMES = ("extract", "repair", "segment", "deduplicate", "classify", "resolve")
+
+
+@lru_cache(maxsize=4)
+def environment(language: str) -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True,
+                                                                                        default_for_string=True),
+                      extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.install_gettext_translations(_translations(language), newstyle=True)
+    env.globals.update(colours=LABEL_COLOURS, words=Words(language))
+    return env
+
+
+def _translations(language: str) -> Any:
+    from .words import translations
+
+    return translations(language)
+
+
+def render(records: list[Record], manifest: dict[str, Any], changed: Changes | None = None,
+           language: str = "fr") -> str:
+    """The index page.  `records` may be headers (outputs.header: no text, no changes) when `changed` counts
+    their changes."""
+    words = Words(language)
+    changed = changed or count_changes(records)
+    ordered = views.in_order(records)
+    rows = views.record_rows(ordered, changed[1], words)
+    stage_words = {"stage": words("stage"), "calculated": words("calculated"), "cached": words("cached"),
+                   "seconds": words("seconds"), "run": words("run in %(seconds)s s", seconds="{seconds}"),
+                   "decimal": words.number(0.5, 1)[1],
+                   "stages": {s: words.code("stage", s) for s in STAGE_NAMES}}
+    return environment(language).get_template("report.html").render(
+        summary=manifest["summary"], pages=PAGES, overview=views.overview(manifest, ordered, changed, words),
+        charts=views.charts(ordered, words), filters=views.filters(ordered, words), rows=rows[:FIRST_ROWS],
+        total=len(rows), page_size=FIRST_ROWS, stage_words=stage_words)
+
+
+def render_assets(records: list[Record], manifest: dict[str, Any], changed: Changes,
+                  language: str = "fr") -> dict[str, str]:
+    """The files beside report.html: records.js (every row of the table), report.js (its script), names.html."""
+    words = Words(language)
+    ordered = views.in_order(records)
+    rows = views.record_rows(ordered, changed[1], words)
+    compact = [[r["href"], r["title"], r["path"], r["type"], r["type_words"], r["lang"], r["folder"],
+                1 if r["flagged"] else 0, " ".join(r["themes"]), r["entities"], r["duplicates"], r["changes"], r["names"]]
+               for r in rows]
+    data = json.dumps(compact, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    return {"records.js": f"window.GLANEUR_RECORDS = {data};\n",
+            "report.js": (TEMPLATES / "report.js").read_text("utf-8"),
+            "names.html": render_names(ordered, language)}
+
+
+def render_names(records: list[Record], language: str = "fr") -> str:
+    return environment(language).get_template("names.html").render(index=views.names_index(records, Words(language)))
+
+
+def render_page(r: Record, picture: bool = False, language: str = "fr") -> str:
+    """A record's own page (`pages/ID.html`); with `picture`, its source image (`ID.png` beside the page)."""
+    return environment(language).get_template("page.html").render(record=views.record_page(r, Words(language),
+                                                                                           picture))
+
+
+def thumbnail(data: bytes, fmt: str, width: int = 480) -> bytes | None:
+    """A small PNG of page 1 of an OCR'd source (an image, or a scanned PDF), or None when it cannot be made."""
+    import io
+
+    from PIL import Image
+
+    try:
+        if fmt == "pdf":
+            import pypdfium2
+
+            pdf = pypdfium2.PdfDocument(data)
+            try:
+                page = pdf[0]
+                image = page.render(scale=width / page.get_size()[0]).to_pil()
+            finally:
+                pdf.close()
+        else:
+            Image.MAX_IMAGE_PIXELS = None  # the file was read under [extract] max_pixels already
+            image = Image.open(io.BytesIO(data))
+            image.draft("L", (width, width * 4))
+            image = image.convert("L")
+        image.thumbnail((width, width * 4))
+        out = io.BytesIO()
+        image.convert("L").save(out, format="PNG", optimize=False)
+        return out.getvalue()
+    except Exception:  # a thumbnail is a courtesy: never a reason for the run to fail
+        return None
+
+
+def run_js(stats: list[Any], seconds: float) -> str:
+    data = {"seconds": round(seconds, 3), "stages": [
+        {"name": s.name, "computed": s.computed, "cached": s.cached, "seconds": round(s.seconds, 3)} for s in stats]}
+    return f"window.GLANEUR_RUN = {json.dumps(data)};\n"

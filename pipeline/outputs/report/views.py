@@ -1,0 +1,226 @@
+"""What each page shows, as plain data in the reader's words: the templates only lay it out.
+
+Pure functions of records (or their headers), the manifest and the catalogue's `Words`; nothing here
+writes markup or escapes anything.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from itertools import groupby
+from typing import Any
+
+from ...record import Record
+from .fragments import highlighted, removed, word_diff
+from .words import Words
+
+PAGES = "pages"  # the folder beside report.html holding one page per record
+FIRST_ROWS = 100  # rows of the records table written in report.html; the rest come from records.js
+MAX_PROBLEMS = 200  # files listed under "Files to look at"; all are in manifest.json
+LABEL_COLOURS = {"ORG": "#d9e8fb", "LOC": "#dcf5dc", "PER": "#fbe3d3", "DATE": "#efe3fb", "MISC": "#eeeeee"}
+# what each operation did, in this order on a record's page
+OPERATION_ORDER = ("fix_encoding", "unicode_nfc", "unicode_nfkc", "typography", "read_by_ocr", "drop_page_furniture",
+                   "drop_chrome", "drop_debris_line", "drop_debris_token", "ocr_digits", "ocr_word", "ocr_elision",
+                   "list_marker", "dehyphenate", "join_hyphenated", "join_lines", "collapse_spaces", "move_to_field",
+                   "drop_repeated_paragraph", "drop_near_paragraph", "keep_fuller_paragraph",
+                   "add_paragraph_from_duplicate", "merge_exact_duplicate", "merge_near_duplicate")
+
+Changes = tuple[Counter, dict[str, int]]  # changes by (stage, operation); number of changes by record id
+
+
+def count_changes(records: list[Record]) -> Changes:
+    return Counter((c.stage, c.operation) for r in records for c in r.changes), {r.id: len(r.changes) for r in records}
+
+
+def in_order(records: list[Record]) -> list[Record]:
+    """By source file, then place in it: the pages of one dump stay together, in order."""
+    return sorted(records, key=lambda r: (r.source.path, (r.source.span or [0])[0], r.id))
+
+
+def folder(r: Record) -> str:
+    return r.source.path.rsplit("/", 1)[0] if "/" in r.source.path else "."
+
+
+def page_href(r: Record) -> str:
+    return f"{PAGES}/{r.id}.html"
+
+
+def title(r: Record, words: Words) -> str:
+    return r.title or words("(untitled)")
+
+
+def overview(manifest: dict[str, Any], records: list[Record], changed: Changes, words: Words) -> dict[str, Any]:
+    summary = manifest["summary"]
+    by_op = changed[0]
+    cards = [(words("files"), summary["files"]), (words("read"), summary["ok"]),
+             (words("quarantined"), summary["quarantined"]), (words("skipped"), summary["skipped"]),
+             (words("flagged"), summary.get("flagged", 0)), (words("records"), summary["records"]),
+             (words("duplicates merged"), sum(len(r.duplicates) for r in records)),
+             (words("changes"), sum(by_op.values()))]
+    by_path: dict[str, list[Record]] = {}
+    for r in records:
+        by_path.setdefault(r.source.path, []).append(r)
+    problems = [f for f in manifest["files"] if f["status"] != "ok" or f.get("flags")]
+    rows = [{"path": f["path"], "status": words.code("status", f["status"]), "bad": f["status"] == "quarantined",
+             "reason": words.reason(f["reason"]) if f["reason"] else "; ".join(words.reason(x) for x in f.get("flags", [])),
+             "records": [link(r, words) for r in by_path.get(f["path"], [])
+                         if f["status"] != "ok" or any(r.id in flag for flag in f.get("flags", []))]}
+            for f in problems[:MAX_PROBLEMS]]
+    merged: dict[tuple[str, str], list] = {}  # operations that read the same (three Markdown markers) are one row
+    for (s, o), n in sorted(by_op.items()):
+        row = merged.setdefault((words.code("stage", s), words.code("operation", o)), [[], 0])
+        row[0].append(o)
+        row[1] += n
+    operations = [{"stage": s, "operation": o, "code": ", ".join(codes), "n": n}
+                  for (s, o), (codes, n) in merged.items()]
+    return {"cards": cards, "problems": rows, "more_problems": max(0, len(problems) - MAX_PROBLEMS),
+            "operations": operations}
+
+
+def link(r: Record, words: Words, prefix: str = "") -> dict[str, str]:
+    return {"href": prefix + page_href(r), "title": title(r, words)}
+
+
+def bar_chart(title_: str, items: list[tuple[str, int]], width: int = 640) -> dict[str, Any]:
+    """A horizontal bar chart's geometry (inline SVG in the template); labels cut at 36 characters at a word's
+    end, the full label on hover."""
+    top = max((v for _, v in items), default=0) or 1
+    row, label_w = 26, 300
+    bars = []
+    for i, (label, value) in enumerate(items):
+        short = label if len(label) <= 36 else label[:35].rsplit(" ", 1)[0] + "…"
+        bars.append({"label": label, "short": short, "value": value, "y": i * row,
+                     "width": max(1, int((width - label_w - 50) * value / top))})
+    return {"title": title_, "bars": bars, "width": width, "height": row * len(items), "label_w": label_w}
+
+
+def charts(records: list[Record], words: Words) -> list[dict[str, Any]]:
+    themes = Counter(t for r in records for t in r.themes)
+    labels = Counter(words.code("label", e["label"]) for r in records for e in r.entities)
+    years = Counter(int(d["start"][:4]) for r in records for d in r.dates if d["start"])
+    every_year = [(str(y), years.get(y, 0)) for y in range(min(years), max(years) + 1)] if years else []
+    organisations = Counter(o for r in records for o in r.organisations)
+    return [bar_chart(words("Records by theme"), themes.most_common(12)),
+            bar_chart(words("Entity mentions by type"), sorted(labels.items())),
+            bar_chart(words("Dates cited, by year (every year of the span)"), every_year),
+            bar_chart(words("Organisations in the most records"), organisations.most_common(12))]
+
+
+def record_rows(records: list[Record], changed: dict[str, int], words: Words) -> list[dict[str, Any]]:
+    """One row per record, in order, for the table and for records.js."""
+    return [{"href": page_href(r), "title": title(r, words), "path": r.source.path, "type": r.doc_type,
+             "type_words": words.code("doc_type", r.doc_type), "lang": r.language or "", "folder": folder(r),
+             "flagged": bool(r.flags), "themes": list(r.themes), "entities": len(r.entities),
+             "duplicates": len(r.duplicates), "changes": changed.get(r.id, 0),
+             "names": " ".join([*r.organisations, *r.places, *r.people])} for r in records]
+
+
+def filters(records: list[Record], words: Words) -> list[dict[str, Any]]:
+    def options(values: set[str], kind: str | None = None) -> list[tuple[str, str]]:
+        return [(v, words.code(kind, v) if kind else (words("root folder") if v == "." else v)) for v in sorted(values)]
+
+    return [{"name": "type", "label": words("type"), "options": options({r.doc_type for r in records}, "doc_type")},
+            {"name": "lang", "label": words("language"), "options": options({r.language for r in records if r.language})},
+            {"name": "folder", "label": words("folder"), "options": options({folder(r) for r in records})},
+            {"name": "theme", "label": words("theme"), "options": options({t for r in records for t in r.themes})}]
+
+
+def names_index(records: list[Record], words: Words) -> list[dict[str, Any]]:
+    """Places, organisations and people, each with the records that name it."""
+    parts = []
+    for heading, names in ((words("Places"), lambda r: r.places), (words("Organisations"), lambda r: r.organisations),
+                           (words("People"), lambda r: r.people)):
+        where: dict[str, list[Record]] = {}
+        for r in records:
+            for name in names(r):
+                where.setdefault(name, []).append(r)
+        parts.append({"heading": heading, "names": [(name, [link(r, words) for r in rs])
+                                                    for name, rs in sorted(where.items())]})
+    return parts
+
+
+def date_text(d: dict[str, Any], words: Words) -> str:
+    if not d["start"]:
+        return words("%(text)s → year not resolved", text=d["text"])
+    if d["start"] == d["end"]:
+        return words("%(text)s → %(day)s", text=d["text"], day=d["start"])
+    return words("%(text)s → %(start)s … %(end)s", text=d["text"], start=d["start"], end=d["end"])
+
+
+def _value(value: Any, words: Words) -> str:
+    if value is True:
+        return words("yes")
+    if value is False:
+        return words("no")
+    return str(value)
+
+
+def record_fields(r: Record, words: Words) -> list[tuple[str, str]]:
+    """A record's fields in words: no list, no null, no code."""
+    span = r.source.span
+    metadata = [f"{words.code('field', k)} : {_value(v, words)}" for k, v in r.metadata.items() if v is not None]
+    source = f"{r.source.path} ({words('%(format)s file, %(extraction)s', format=r.source.format, extraction=words.code('extraction', r.source.extraction))})"
+    fields = [(words("identifier"), r.id), (words("source"), source),
+              (words("pages"), ", ".join(str(p) for p in r.source.pages or [])),
+              (words("pages read by OCR"), ", ".join(str(p) for p in r.source.ocr_pages or [])),
+              (words("OCR confidence"), words("%(value)s out of 100", value=words.number(r.source.ocr_confidence, 1))
+               if r.source.ocr_confidence else ""),
+              (words("place in the extracted text"),
+               words("characters %(start)s to %(end)s", start=words.number(span[0]), end=words.number(span[1]))
+               if span else ""),
+              (words("published"), r.published or ""), (words("updated"), r.updated or ""),
+              (words("language"), r.language or ""), (words("type"), words.code("doc_type", r.doc_type)),
+              (words("source fields"), " ; ".join(metadata)),
+              (words("organisations"), ", ".join(r.organisations)), (words("places"), ", ".join(r.places)),
+              (words("people"), ", ".join(r.people)), (words("dates"), " ; ".join(date_text(d, words) for d in r.dates)),
+              (words("themes"), " ; ".join(words("%(theme)s (%(words)s)", theme=t, words=", ".join(w))
+                                           for t, w in r.themes_evidence.items())),
+              (words("flags"), " ; ".join(words.reason(f) for f in r.flags))]
+    return [(k, v) for k, v in fields if v]
+
+
+def change_groups(r: Record, words: Words) -> list[dict[str, Any]]:
+    """A record's changes grouped by operation, each with its pieces (a small rewrite word by word) and its
+    reason in words."""
+    order = {op: i for i, op in enumerate(OPERATION_ORDER)}
+    groups = []
+    for operation, group in groupby(sorted(r.changes, key=lambda c: (order.get(c.operation, 99), c.operation)),
+                                    key=lambda c: c.operation):
+        changes = []
+        for c in group:
+            small = c.before and c.after and max(len(c.before), len(c.after)) <= 400
+            pieces = word_diff(c.before, c.after) if small else (
+                [{"kind": "del", "text": c.before}] + ([{"kind": "ins", "text": c.after}] if c.after else []))
+            changes.append({"stage": words.code("stage", c.stage), "pieces": pieces, "why": words.reason(c.reason)})
+        groups.append({"operation": words.code("operation", operation), "code": operation, "changes": changes})
+    return groups
+
+
+def duplicates(r: Record, words: Words) -> list[str]:
+    out = []
+    for d in r.duplicates:
+        kind = words("exact copy") if d["kind"] == "exact" else words("near copy")
+        similarity = words.number(float(d["similarity"]))
+        if d.get("span"):
+            out.append(words("%(path)s, characters %(start)s to %(end)s: %(kind)s, similarity %(similarity)s",
+                             path=d["path"], start=words.number(d["span"][0]), end=words.number(d["span"][1]),
+                             kind=kind, similarity=similarity))
+        else:
+            out.append(words("%(path)s: %(kind)s, similarity %(similarity)s", path=d["path"], kind=kind,
+                             similarity=similarity))
+    return out
+
+
+def record_page(r: Record, words: Words, picture: bool) -> dict[str, Any]:
+    span = r.source.span
+    raw = r.extracted[span[0]:span[1]] if r.extracted is not None and span else (r.extracted or "")
+    dropped = [c.before for c in r.changes if c.before and not c.after]
+    caption = (words("the source, read by OCR (confidence %(value)s out of 100)",
+                     value=words.number(r.source.ocr_confidence, 1)) if r.source.ocr_confidence
+               else words("the source, read by OCR"))
+    return {"id": r.id, "title": title(r, words), "fields": record_fields(r, words),
+            "extracted": removed(raw, dropped), "clean": highlighted(r.text, r.entities),
+            "labels": {label: words.code("label", label) for label in LABEL_COLOURS},
+            "changes": change_groups(r, words), "n_changes": len(r.changes), "duplicates": duplicates(r, words),
+            "picture": {"src": f"{r.id}.png", "alt": words("page 1 of %(path)s", path=r.source.path),
+                        "caption": caption} if picture else None}

@@ -1,0 +1,97 @@
+"""The report in the reader's language: words from the catalogue, nothing raw, a page that stays small."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+from pipeline.outputs.report import FIRST_ROWS, render, render_assets, render_page
+from pipeline.outputs.report.views import OPERATION_ORDER, count_changes
+from pipeline.outputs.report.words import Words, translations
+from pipeline.record import Change, Record, Source
+
+RAW = re.compile(r"\[\d|\d\]|\bNone\b|\bnull\b|\bTrue\b|\bFalse\b|\{'|'\}|web_page|action_sheet|pdf-text|fix_\w+")
+ENGLISH = re.compile(r"\b(the|of|is|not|line|record|text|file|with|kept|removed|inside|similarity|changes|stage|"
+                     r"apply|corrupt|has|no title|markup)\b")
+
+
+def visible(page: str) -> str:
+    """What a reader reads of a page that is glaneur's own words: the documents' text panes and rewrites,
+    and the titles, names and paths that come from documents, left out."""
+    page = re.sub(r"<(style|script)\b.*?</\1>", " ", page, flags=re.S)
+    page = re.sub(r'<div class="text">.*?</div>', " ", page, flags=re.S)
+    page = re.sub(r"<(del|ins|a|h2|b|title|option)\b[^>]*>.*?</\1>", " ", page, flags=re.S)
+    page = re.sub(r"<td>[^<]*/[^<]*</td>", " ", page)  # paths
+    return html.unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+def test_no_english_reason_or_raw_value_reaches_a_page(sample_run):
+    out, _ = sample_run
+    records = {json.loads(x)["id"]: json.loads(x) for x in (out / "records.jsonl").read_text("utf-8").splitlines()}
+    for path in [out / "report.html", out / "names.html", *sorted((out / "pages").glob("*.html"))]:
+        text = visible(path.read_text("utf-8"))
+        record = records.get(path.stem)
+        if record:  # a record's own fields hold the documents' words: names, themes' evidence, source fields
+            for value in [record["title"] or "", *record["organisations"], *record["places"], *record["people"],
+                          *(str(v) for v in record["metadata"].values() if v is not None),
+                          *(w for ws in record["themes_evidence"].values() for w in ws), *(d["text"] for d in record["dates"])]:
+                text = text.replace(value, " ")
+        assert not RAW.search(text), (path.name, RAW.search(text).group(0), text[max(0, RAW.search(text).start() - 80):][:160])
+        found = ENGLISH.search(text)
+        assert not found, (path.name, found.group(0), text[max(0, found.start() - 80):][:160])
+
+
+def test_every_operation_and_kind_has_words_in_the_catalogue():
+    catalogue = translations("fr")
+    for operation in OPERATION_ORDER:
+        assert catalogue.gettext(f"operation:{operation}") != f"operation:{operation}", operation
+    for kind, codes in (("status", ("ok", "quarantined", "skipped")),
+                        ("doc_type", ("web_page", "action_sheet", "poster", "scan", "report", "document")),
+                        ("label", ("ORG", "LOC", "PER", "DATE", "MISC"))):
+        for code in codes:
+            assert catalogue.gettext(f"{kind}:{code}") != f"{kind}:{code}", (kind, code)
+
+
+def test_reasons_come_back_in_french_with_their_values():
+    words = Words("fr")
+    assert words.reason("near-identical paragraphs (similarity 0.93): the fuller one is kept") == \
+        "paragraphes presque identiques (similarité 0,93) : le plus complet est gardé"
+    assert words.reason("apply(fix_latin_ligatures)") == "ligatures latines séparées"
+    assert words.reason("metadata block: record fields, not text (category=None, resource_type='Guides', "
+                        "private=False)") == "bloc de métadonnées : des champs de la fiche, pas du texte " \
+                                             "(type de ressource : Guides ; privée : non)"
+    assert words.reason("a reason no catalogue knows") == "raison détaillée dans changes.jsonl"  # never raw English
+    assert Words("en").reason("a reason no catalogue knows") == "a reason no catalogue knows"
+
+
+def test_the_catalogue_is_read_from_its_po_file():
+    assert translations("fr").gettext("Records") == "Fiches"
+    assert translations("xx").gettext("Records") == "Records"  # a language with no catalogue: the message ids
+
+
+def _header(i: int) -> Record:
+    return Record(f"r{i:05d}", Source(f"site/page-{i:05d}.txt", "0" * 64, "txt", "text"), "", title=f"Page {i}",
+                  doc_type="web_page", language="fr", themes=["alimentation"], organisations=["Réseau Exemple"])
+
+
+def test_the_index_page_stays_small_whatever_the_corpus():
+    """Issue 21: report.html holds the first rows only; records.js holds every row, for the script."""
+    headers = [_header(i) for i in range(2_000)]
+    manifest = {"summary": {"files": 2_000, "ok": 2_000, "quarantined": 0, "skipped": 0, "flagged": 0,
+                            "records": 2_000}, "files": []}
+    changed = count_changes(headers)
+    page = render(headers, manifest, changed)
+    assert len(page.encode("utf-8")) <= 300_000
+    assert page.count('<tr data-type="web_page"') == FIRST_ROWS
+    rows = render_assets(headers, manifest, changed)["records.js"]
+    assert json.loads(rows[rows.index("["):rows.rindex("]") + 1])[-1][1] == "Page 1999"
+
+
+def test_templates_escape_what_documents_say():
+    record = Record("r1", Source("a.txt", "0" * 64, "txt", "text"), "<script>alert(1)</script> & co",
+                    title='<img src=x onerror="alert(1)">', extracted="<b>gras</b>",
+                    changes=(Change("repair", "ocr_word", "<i>", "</i>", "a.txt", reason="<svg onload=alert(1)>"),))
+    page = render_page(record)
+    assert "<script>alert" not in page and "<img src=x" not in page and "<svg onload" not in page and "<b>gras" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in page
