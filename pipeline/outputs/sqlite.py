@@ -1,9 +1,12 @@
 """corpus.sqlite: records, entities and a full-text index suited to French, written with sqlite-utils.
 
 * `records` (primary key `id`) and `entities` (foreign key `record_id`, indexed), lists as JSON;
-* `records_fts`: an FTS5 index of `title` and `text` whose content is the `records` table itself (the
-  text is stored once), tokenizer `unicode61 remove_diacritics 2`, so "economie" finds "économie";
-  Datasette recognises it and gives `records` a search box;
+* `records_fts`: an FTS5 index of `title`, `text` and `search_forms` whose content is the `records` table
+  itself (the text is stored once), tokenizer `unicode61 remove_diacritics 2`, so "economie" finds
+  "économie"; `search_forms` holds every word of the title and text in both numbers (`number_forms`:
+  "Cantines" is indexed as "cantines cantine"), so that either number finds the other in any tool that
+  queries the index — `glaneur search` and Datasette's search box alike (FTS5 has no French stemmer and
+  Python's sqlite3 cannot add a tokenizer);
 * `glaneur search` takes words, "phrases", AND, OR, NOT, ( ) and prefix*; any other character is read
   as part of a word, and a query FTS5 still refuses is one line, never a traceback.  Ligatures are folded
   by the query: "oeuvrent" also looks for "œuvrent" and the other way round.
@@ -20,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..record import Record
+from ..text.fold import search_forms
 
 _LIGATURES = (("œ", "oe"), ("æ", "ae"), ("Œ", "Oe"), ("Æ", "Ae"))
 _TOKENS = re.compile(r'"[^"]*"?|\(|\)|[^\s()"]+')
@@ -42,13 +46,14 @@ def _row(r: Record) -> dict[str, Any]:
             "resource_type": r.metadata.get("resource_type"), "private": None if private is None else int(private),
             "category": r.metadata.get("category"), "organisations": _json(r.organisations),
             "places": _json(r.places), "people": _json(r.people), "themes": _json(r.themes),
-            "dates": _json(r.dates), "duplicates": _json(r.duplicates), "metadata": _json(r.metadata)}
+            "dates": _json(r.dates), "duplicates": _json(r.duplicates), "metadata": _json(r.metadata),
+            "search_forms": search_forms(f"{r.title or ''} {r.text}")}
 
 
 RECORD_COLUMNS = {"id": str, "title": str, "text": str, "language": str, "doc_type": str, "published": str,
                   "updated": str, "path": str, "format": str, "extraction": str, "span_start": int, "span_end": int,
                   "resource_type": str, "private": int, "category": str, "organisations": str, "places": str,
-                  "people": str, "themes": str, "dates": str, "duplicates": str, "metadata": str}
+                  "people": str, "themes": str, "dates": str, "duplicates": str, "metadata": str, "search_forms": str}
 
 
 class Writer:
@@ -86,7 +91,7 @@ class Writer:
         db["entities"].create_index(["label", "canonical"])
         for column in ("path", "language", "doc_type"):
             db["records"].create_index([column])
-        db["records"].enable_fts(["title", "text"], fts_version="FTS5",
+        db["records"].enable_fts(["title", "text", "search_forms"], fts_version="FTS5",
                                  tokenize="unicode61 remove_diacritics 2", create_triggers=False)
         db.execute("VACUUM")
 

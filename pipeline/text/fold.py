@@ -27,3 +27,35 @@ def fold_name(text: str) -> str:
     text = text.replace("œ", "oe").replace("æ", "ae")
     text = _ARTICLE.sub("", text.strip())
     return re.sub(r"[\s\-'’.]+", " ", text).strip()
+
+
+def number_forms(word: str) -> tuple[str, ...]:
+    """A French word's singular and plural, lower case, the word first: "cantine" → (cantine, cantines),
+    "épiceries" → (épiceries, épicerie), "journaux" → (journaux, journal), "réseau" → (réseau, réseaux).
+    Written beside a record's text in the search index, so that either number of a word finds the other,
+    whatever tool queries the index (glaneur search, Datasette's box)."""
+    w = word.casefold()
+    if len(w) < 3 or not w.isalpha():
+        return (w,)
+    if w.endswith(("eaux", "eux")):
+        others = [w[:-1]]
+    elif w.endswith("aux") and len(w) > 4:
+        others = [w[:-3] + "al", w[:-3] + "ail"]
+    elif w.endswith("al"):
+        others = [w[:-2] + "aux"]
+    elif w.endswith(("eau", "eu", "au")):
+        others = [w + "x"]
+    elif w.endswith(("s", "x", "z")):
+        others = [w[:-1]] if w.endswith("s") and len(w) > 3 else []
+    else:
+        others = [w + "s"]
+    return tuple(dict.fromkeys([w, *others]))
+
+
+def search_forms(text: str) -> str:
+    """Every word of `text` in both numbers, each form once, in order of first use (see number_forms)."""
+    seen: dict[str, None] = {}
+    for word in _WORD.findall(text):
+        for form in number_forms(word):
+            seen.setdefault(form, None)
+    return " ".join(seen)

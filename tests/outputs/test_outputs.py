@@ -254,3 +254,56 @@ def test_ocr_records_show_a_thumbnail_of_their_source(sample_run):
         assert f'<img src="{record["id"]}.png"' in page and "confiance" in page
     others = [r for r in records_of(out) if not r["source"]["ocr_pages"]]
     assert not any((out / "pages" / f"{r['id']}.png").exists() for r in others)
+
+
+def _forms_db(tmp_path):
+    from pipeline.outputs.sqlite import write
+    from pipeline.record import Record, Source
+
+    records = [Record("a", Source("a.txt", "0" * 64, "txt", "text"), "Les Cantines scolaires et deux épiceries.",
+                      title="Cantines"),
+               Record("b", Source("b.txt", "0" * 64, "txt", "text"), "Une épicerie, un réseau, le journal local.",
+                      title="Épicerie"),
+               Record("c", Source("c.txt", "0" * 64, "txt", "text"), "Les réseaux et les journaux locaux.",
+                      title="Réseaux")]
+    path = tmp_path / "forms.sqlite"
+    write(path, records)
+    return path
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("cantine", ["a"]), ("cantines", ["a"]), ("épicerie", ["a", "b"]), ("epiceries", ["a", "b"]),
+    ("réseaux", ["b", "c"]), ("reseau", ["b", "c"]), ("journaux", ["b", "c"]), ("journal local", ["b", "c"]),
+    ("cantinière", []),
+])
+def test_search_finds_either_number_of_a_word(tmp_path, query, expected):
+    """Issue 21: singular finds plural and back, accents folded, in glaneur search."""
+    hits = search(_forms_db(tmp_path), query)
+    assert sorted(h["id"] for h in hits) == expected
+
+
+def test_datasette_search_box_finds_either_number_of_a_word(tmp_path):
+    """The same index through Datasette's own search (its `_search`, which quotes each word)."""
+    import asyncio
+
+    from datasette.app import Datasette
+
+    path = _forms_db(tmp_path)
+
+    async def ask(query):
+        ds = Datasette([str(path)])
+        found = await ds.client.get(f"/forms/records.json?_search={query}&_shape=array")
+        return sorted(r["id"] for r in found.json())
+
+    assert asyncio.run(ask("cantine")) == ["a"]
+    assert asyncio.run(ask("epiceries")) == ["a", "b"]
+    assert asyncio.run(ask("reseau")) == ["b", "c"]
+
+
+def test_number_forms():
+    from pipeline.text.fold import number_forms
+
+    assert number_forms("Cantines") == ("cantines", "cantine")
+    assert number_forms("réseaux") == ("réseaux", "réseau")
+    assert number_forms("journal") == ("journal", "journaux")
+    assert number_forms("bus") == ("bus",) and number_forms("l") == ("l",)

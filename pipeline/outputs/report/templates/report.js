@@ -43,7 +43,9 @@
     el('f-prev').disabled = page === 0; el('f-next').disabled = (page + 1) * size >= shown.length;
   }
   function apply() {
-    var words = fold(el('f-q').value).split(/\s+/).filter(Boolean), type = el('f-type').value, lang = el('f-lang').value,
+    // a word and its other number: "cantines" looks for "cantine", which "cantines" holds too
+    var words = fold(el('f-q').value).split(/\s+/).filter(Boolean).map(function (w) {
+        return w.length > 3 ? w.replace(/(eau|eu)x$/, '$1').replace(/aux$/, 'a').replace(/s$/, '') : w; }), type = el('f-type').value, lang = el('f-lang').value,
       folder = el('f-folder').value, theme = el('f-theme').value, flagged = el('f-flagged').checked;
     shown = [];
     all.forEach(function (r, i) {
