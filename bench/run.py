@@ -195,6 +195,9 @@ if __name__ == "__main__":
     dedup_bench(config, (1_000, 10_000, 100_000) if "--quick" not in sys.argv else (1_000, 10_000))
     if "--quick" not in sys.argv:
         long_report_bench(config)
+    import report as report_bench
+
+    report_bench.main([])  # issue 21: report.html's size and time to open at 2,000 and 100,000 records
     import scale
 
     # issue 13's table: every figure a ratio measured in this run (a full run at 2,000 files included)

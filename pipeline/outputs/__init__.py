@@ -8,6 +8,7 @@ records give byte-identical files.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 from collections import Counter
@@ -90,6 +91,54 @@ def entity_schema() -> Any:
 _DUPLICATE_DROPS = ("drop_repeated_paragraph", "drop_near_paragraph")
 
 
+_WORD = re.compile(r"\w[\w'’-]*")
+
+
+def _removal_place(text: str, raw: str, before: str, claimed: dict[str, int]) -> list[int] | None:
+    """Where a removed passage stood in the result, as [p, p]: before the first words that followed it in the
+    extracted text, else after the last words that preceded it, else at the start or the end when nothing
+    of the extracted text stood on that side; each occurrence of a passage removed several times (a running
+    header on every page) is placed once, in order."""
+    start = raw.find(before, claimed.get(before, 0))
+    stop = start + len(before)
+    if start == -1:  # a passage repair had already rewritten (lines joined, spaces): found by its first and last words
+        words = _WORD.findall(before)
+        if not words:
+            return None
+        first = re.compile(r"\W+".join(re.escape(w) for w in words[:5])).search(raw, claimed.get(before, 0))
+        last = re.compile(r"\W+".join(re.escape(w) for w in words[-5:])).search(raw, first.start()) if first else None
+        if not last:
+            return None
+        start, stop = first.start(), last.end()
+    claimed[before] = stop
+    before = raw[start:stop]
+    following = _WORD.findall(raw[start + len(before):start + len(before) + 300])[:4]
+    preceding = _WORD.findall(raw[max(0, start - 300):start])[-4:]
+    guess = start * len(text) // max(1, len(raw))  # of several places the words fit, the nearest to this
+
+    def nearest(words: list[str], end: bool) -> int | None:
+        places = [m.end() if end else m.start() for _, m in
+                  zip(range(200), re.finditer(r"\W+".join(re.escape(w) for w in words), text))]
+        return min(places, key=lambda p: (abs(p - guess), p)) if places else None
+
+    for n in (4, 3, 2, 1):
+        if len(following) >= n and (n > 1 or len(following[0]) >= 4):
+            place = nearest(following[:n], end=False)
+            if place is not None:
+                return [place, place]
+        if len(preceding) >= n and (n > 1 or len(preceding[-1]) >= 4):
+            place = nearest(preceding[-n:], end=True)
+            if place is not None:
+                while place < len(text) and not text[place].isspace() and not text[place].isalnum():
+                    place += 1  # after the sentence's full stop, not before it
+                return [place, place]
+    if not raw[start + len(before):].strip():
+        return [len(text), len(text)]
+    if not raw[:start].strip():
+        return [0, 0]
+    return None
+
+
 def _find(text: str, probe: str, cursor: int) -> list[int] | None:
     """Where `probe` stands in `text`, from `cursor` on (else anywhere): [start, end], or None."""
     if not probe.strip():
@@ -102,12 +151,23 @@ def _find(text: str, probe: str, cursor: int) -> list[int] | None:
 
 def change_rows(record: Record) -> list[dict[str, Any]]:
     """The record's changes as rows of changes.jsonl, with two added fields: `at`, where the change's result
-    stands in the record's text ([start, end], or null when nothing of it is there: a drop, or text changed
-    again later), and for a paragraph dropped as a duplicate, `kept_at`, where the copy that was kept stands."""
+    stands in the record's text ([start, end]; for a removal, the zero-width place [p, p] where the removed
+    text stood, found by the words around it in the extracted text; null only when neither the result nor
+    those words are in the text any more), and for a paragraph dropped as a duplicate, `kept_at`, where the
+    copy that was kept stands."""
     rows, cursors = [], {}
+    span = record.source.span
+    raw = record.extracted[span[0]:span[1]] if record.extracted is not None and span else (record.extracted or "")
+    claimed: dict[str, int] = {}  # removed text -> where its last occurrence in `raw` was claimed
     for change in record.changes:
         row = replace(change, record=record.id).to_json()
         at = _find(record.text, change.after, cursors.get(change.operation, 0))
+        if at is None and change.before.strip():  # removed, or rewritten again later: where it happened
+            at = _removal_place(record.text, raw, change.before, claimed)
+        if at is None and span and record.extracted and change.before.strip() and not change.after.strip():
+            place = record.extracted.find(change.before)  # outside this record's slice: a dump's site header
+            if place != -1 and (place + len(change.before) <= span[0] or place >= span[1]):
+                at = [0, 0] if place < span[0] else [len(record.text), len(record.text)]
         if at:
             cursors[change.operation] = at[1]
         row["at"] = at

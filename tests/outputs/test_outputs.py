@@ -239,7 +239,28 @@ def test_changes_say_where_their_result_and_the_kept_copy_stand():
     word, dropped, chrome = rows
     assert text[word["at"][0]:word["at"][1]] == "quelques" and word["record"] == "r1"
     assert dropped["at"] is None and text[dropped["kept_at"][0]:].startswith("Le réseau publie un guide")
-    assert chrome["at"] is None and "kept_at" not in chrome
+    assert chrome["at"] is None and "kept_at" not in chrome  # no extracted text to place them by
+
+
+def test_a_removal_says_where_the_removed_text_stood():
+    """Issue 21: a removal's `at` is a zero-width place in the result, found by the words around it in the
+    extracted text; a passage removed on every page is placed at each of its pages."""
+    from pipeline.outputs import change_rows
+    from pipeline.record import Change, Record, Source
+
+    extracted = ("Rapport 2023\nLe réseau a grandi.\n\fRapport 2023\nTrois chantiers ont commencé.\n\f"
+                 "Rapport 2023\nAccepter les cookies\nLa feuille de route est adoptée.")
+    text = "Le réseau a grandi.\n\nTrois chantiers ont commencé.\n\nLa feuille de route est adoptée."
+    changes = tuple(Change("repair", "drop_page_furniture", "Rapport 2023", "", "a.txt") for _ in range(3)) + (
+        Change("repair", "drop_chrome", "Accepter les cookies", "", "a.txt"),)
+    record = Record("r1", Source("a.txt", "0" * 64, "pdf", "pdf-text", span=[0, len(extracted)]), text,
+                    extracted=extracted, changes=changes)
+    places = [row["at"] for row in change_rows(record)]
+    assert places[0] == [0, 0]
+    assert places[1] == [text.index("Trois"), text.index("Trois")]
+    between = range(text.index("commencé.") + len("commencé."), text.index("La feuille") + 1)
+    assert places[2][0] == places[2][1] and places[2][0] in between  # between the page before and the next
+    assert places[3] == [text.index("La feuille"), text.index("La feuille")]
 
 
 @needs_tesseract

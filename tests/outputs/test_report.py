@@ -95,3 +95,16 @@ def test_templates_escape_what_documents_say():
     page = render_page(record)
     assert "<script>alert" not in page and "<img src=x" not in page and "<svg onload" not in page and "<b>gras" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in page
+
+
+def test_every_removal_is_struck_at_its_own_place():
+    """Issue 21: a running header removed from three pages is struck three times, not once."""
+    extracted = "Rapport 2023\nUn.\n\fRapport 2023\nDeux.\n\fRapport 2023\nTrois."
+    record = Record("r1", Source("a.pdf", "0" * 64, "pdf", "pdf-text", span=[0, len(extracted)]), "Un.\n\nDeux.\n\nTrois.",
+                    extracted=extracted,
+                    changes=tuple(Change("repair", "drop_page_furniture", "Rapport 2023", "", "a.pdf",
+                                         reason="running header or footer (repeats on the pages)") for _ in range(3)))
+    page = render_page(record)
+    extracted_pane = page.split('<div class="text">')[1].split("</div>")[0]
+    assert extracted_pane.count("<del>Rapport 2023</del>") == 3
+    assert "en-tête ou pied de page (revient sur les pages)" in page

@@ -42,11 +42,11 @@ def word_diff(before: str, after: str) -> list[dict[str, str]]:
 
 
 def removed(raw: str, befores: list[str]) -> list[dict[str, Any]]:
-    """The extracted text as pieces, the passages that were dropped marked `removed` (each found once,
-    longest first; rewrites are shown with the changes)."""
+    """The extracted text as pieces, the passages that were dropped marked `removed` (each removal at its own
+    occurrence, longest first; rewrites are shown with the changes)."""
     spans: list[tuple[int, int]] = []
-    for before in sorted({b for b in befores if b.strip()}, key=len, reverse=True):
-        start = raw.find(before)
+    for before in sorted((b for b in befores if b.strip()), key=len, reverse=True):
+        start = raw.find(before)  # a passage removed three times (a running header) is struck three times
         while start != -1:
             if not any(a < start + len(before) and start < b for a, b in spans):
                 spans.append((start, start + len(before)))
