@@ -17,6 +17,22 @@ DC_CONTEXT = {"dcterms": "http://purl.org/dc/terms/", "glaneur": "urn:glaneur:",
 SCHEMA_TYPES = {"web_page": "WebPage", "report": "Report", "action_sheet": "CreativeWork", "poster": "CreativeWork",
                 "document": "CreativeWork"}
 PlaceCode = Callable[[str], "tuple[str, str] | None"]  # name -> (scheme, code)
+# The source's media type (IANA), by its extension: what `encodingFormat` holds for a catalogue.  A fixed
+# table, not the `mimetypes` module, whose answers depend on the machine's /etc/mime.types.
+MEDIA_TYPES = {"txt": "text/plain", "md": "text/markdown", "html": "text/html", "htm": "text/html",
+               "pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg",
+               "tif": "image/tiff", "tiff": "image/tiff", "gif": "image/gif", "bmp": "image/bmp", "webp": "image/webp",
+               "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+# The kind of document in words a catalogue shows as `genre` (schema.org takes text), and the DCMI type
+# (a controlled vocabulary every Dublin Core tool knows) for `dcterms:type`.
+GENRES = {"web_page": "page web", "action_sheet": "fiche-action", "poster": "affiche", "scan": "document numérisé",
+          "report": "rapport", "document": "document"}
+DCMI_TEXT = "http://purl.org/dc/dcmitype/Text"
+
+
+def media_type(path: str, fmt: str) -> str:
+    extension = path.rsplit(".", 1)[-1].lower() if "." in path else ""
+    return MEDIA_TYPES.get(extension) or MEDIA_TYPES.get(fmt, "application/octet-stream")
 
 
 def place_codes(gazetteer: Any) -> PlaceCode:
@@ -50,7 +66,8 @@ def schema_org(record: dict[str, Any], code_of: PlaceCode) -> dict[str, Any]:
         "identifier": record["id"],
         "name": record["title"],
         "description": _description(record["text"]),
-        "genre": record["doc_type"],
+        "genre": GENRES.get(record["doc_type"], record["doc_type"]),
+        "additionalType": f"glaneur:{record['doc_type']}",
         "inLanguage": record["language"],
         "datePublished": record["published"],
         "dateModified": record["updated"],
@@ -61,7 +78,8 @@ def schema_org(record: dict[str, Any], code_of: PlaceCode) -> dict[str, Any]:
         "mentions": [{"@type": "Organization", "name": o} for o in record["organisations"]]
                     + [{"@type": "Person", "name": p} for p in record["people"]],
         "isBasedOn": {"@type": "MediaObject", "name": record["source"]["path"],
-                      "encodingFormat": record["source"]["format"], "sha256": record["source"]["sha256"]},
+                      "encodingFormat": media_type(record["source"]["path"], record["source"]["format"]),
+                      "sha256": record["source"]["sha256"]},
     }
     return {k: v for k, v in node.items() if v not in (None, [])}
 
@@ -84,7 +102,8 @@ def dublin_core(record: dict[str, Any], code_of: PlaceCode) -> dict[str, Any]:
         "dcterms:identifier": record["id"],
         "dcterms:title": record["title"],
         "dcterms:abstract": _description(record["text"]),
-        "dcterms:type": record["doc_type"],
+        "dcterms:type": {"@id": DCMI_TEXT},
+        "dcterms:format": media_type(record["source"]["path"], record["source"]["format"]),
         "dcterms:language": record["language"],
         "dcterms:issued": record["published"],
         "dcterms:modified": record["updated"],

@@ -69,3 +69,22 @@ def test_export_without_outputs_says_so_in_one_line(tmp_path):
     done = subprocess.run([sys.executable, "-m", "pipeline", "export", "--out", str(tmp_path)],
                           capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 2 and "records.jsonl not found" in done.stderr
+
+
+def test_formats_are_media_types_and_kinds_are_words_a_catalogue_knows():
+    """Issue 21: `encodingFormat` is an IANA media type, `genre` words, `dcterms:type` the DCMI type."""
+    from pipeline.outputs.catalogue import dublin_core, schema_org
+
+    record = {"id": "r1", "title": "Fiche", "text": "Texte.", "doc_type": "action_sheet", "language": "fr",
+              "published": None, "updated": None, "dates": [], "themes": [], "places": [], "organisations": [],
+              "people": [], "source": {"path": "fiches/fiche.docx", "format": "docx", "sha256": "0" * 64}}
+    node = schema_org(record, lambda name: None)
+    assert node["isBasedOn"]["encodingFormat"] == \
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    assert node["genre"] == "fiche-action" and node["additionalType"] == "glaneur:action_sheet"
+    for path, fmt, media in (("a.txt", "txt", "text/plain"), ("b.pdf", "pdf", "application/pdf"),
+                             ("c.JPG", "image", "image/jpeg"), ("d.html", "html", "text/html")):
+        record["source"] = {"path": path, "format": fmt, "sha256": "0" * 64}
+        assert schema_org(record, lambda name: None)["isBasedOn"]["encodingFormat"] == media
+        assert dublin_core(record, lambda name: None)["dcterms:format"] == media
+    assert dublin_core(record, lambda name: None)["dcterms:type"] == {"@id": "http://purl.org/dc/dcmitype/Text"}
