@@ -267,6 +267,10 @@ def write_outputs(out: Path, records: Callable[[], Iterable[Record]] | list[Reco
     (out / "report.html").write_text(report.render(headers, manifest, (operations, changed)), "utf-8")
     for name, content in report.render_assets(headers, manifest, (operations, changed)).items():
         (out / name).write_text(content, "utf-8")
+    from .report.search import write_index
+    from .report.views import in_order
+
+    write_index(out / "corpus.sqlite", out, {r.id: i for i, r in enumerate(in_order(headers))})
     return manifest
 
 

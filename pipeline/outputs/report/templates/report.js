@@ -42,14 +42,39 @@
       .replace('{shown}', shown.length).replace('{total}', all.length);
     el('f-prev').disabled = page === 0; el('f-next').disabled = (page + 1) * size >= shown.length;
   }
+  // the text index: search/<key>.js per first two letters, loaded as scripts (a page opened from disk may
+  // not fetch), each adding its words and their rows with GLANEUR_SEARCH_ADD
+  var index = {}, loading = {};
+  window.GLANEUR_SEARCH_ADD = function (key, terms) {
+    var part = index[key] = index[key] || {};
+    Object.keys(terms).forEach(function (t) { part[t] = (part[t] || []).concat(terms[t]); });
+  };
+  function keyOf(w) { return w.slice(0, 2).replace(/[^a-z0-9]/g, '_'); }
+  function load(key) {
+    if (index[key] || loading[key]) { return; }
+    loading[key] = true;
+    var s = document.createElement('script'); s.src = 'search/' + key + '.js';
+    s.onload = s.onerror = function () { index[key] = index[key] || {}; apply(); };
+    document.head.appendChild(s);
+  }
+  function inText(w) {  // the rows whose title or text holds a word starting with w (null: not loaded yet)
+    if (w.length < 2) { return {}; }
+    var part = index[keyOf(w)];
+    if (!part) { load(keyOf(w)); return null; }
+    var rows = {};
+    Object.keys(part).forEach(function (t) { if (t.indexOf(w) === 0) { part[t].forEach(function (i) { rows[i] = true; }); } });
+    return rows;
+  }
   function apply() {
     // a word and its other number: "cantines" looks for "cantine", which "cantines" holds too
     var words = fold(el('f-q').value).split(/\s+/).filter(Boolean).map(function (w) {
         return w.length > 3 ? w.replace(/(eau|eu)x$/, '$1').replace(/aux$/, 'a').replace(/s$/, '') : w; }), type = el('f-type').value, lang = el('f-lang').value,
       folder = el('f-folder').value, theme = el('f-theme').value, flagged = el('f-flagged').checked;
+    var texts = words.map(inText);
     shown = [];
     all.forEach(function (r, i) {
-      if (words.every(function (w) { return haystack[i].indexOf(w) >= 0; }) && (!type || r[3] === type)
+      if (words.every(function (w, k) { return haystack[i].indexOf(w) >= 0 || (texts[k] && texts[k][i]); })
+          && (!type || r[3] === type)
           && (!lang || r[5] === lang) && (!folder || r[6] === folder)
           && (!theme || (' ' + r[8] + ' ').indexOf(' ' + theme + ' ') >= 0) && (!flagged || r[7])) { shown.push(i); }
     });
