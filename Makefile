@@ -55,7 +55,7 @@ BROWSE_STAMP := $(VENV)/.browse-stamp
 
 # Datasette is installed once (an optional extra), not at every `make browse`.
 $(BROWSE_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet 'datasette>=0.64'
+	$(BIN)/python -m pip install --quiet -e '.[browse]'
 	@touch $(BROWSE_STAMP)
 
 browse: refresh $(BROWSE_STAMP) ## open clean/corpus.sqlite in Datasette on http://127.0.0.1:8001, searchable, with facets

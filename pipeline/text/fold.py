@@ -53,9 +53,15 @@ def number_forms(word: str) -> tuple[str, ...]:
 
 
 def search_forms(text: str) -> str:
-    """Every word of `text` in both numbers, each form once, in order of first use (see number_forms)."""
+    """Every word of `text` in both numbers and both ways of writing œ and æ, each form once, in order of
+    first use (see number_forms)."""
     seen: dict[str, None] = {}
     for word in _WORD.findall(text):
         for form in number_forms(word):
             seen.setdefault(form, None)
+            for joined, apart in (("œ", "oe"), ("æ", "ae")):  # "œuvre" and "oeuvre": unicode61 keeps œ whole
+                if joined in form:
+                    seen.setdefault(form.replace(joined, apart), None)
+                elif apart in form:
+                    seen.setdefault(form.replace(apart, joined), None)
     return " ".join(seen)

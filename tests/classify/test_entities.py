@@ -139,6 +139,10 @@ def test_themes_with_their_evidence(config):
     assert set(found) == {"alimentation", "ruralité"}
     assert "circuits courts" in found["alimentation"] and "village" in found["ruralité"]
     assert themes_of("Le conseil municipal a voté le budget.", taxonomy) == {}
+    # the words as the text writes them, accents kept (issue 21: "europeenne", "epiceries" were shown folded)
+    found = themes_of("Deux épiceries et la cantine, avec l'ÉPICERIE du village et des circuits courts.", taxonomy)
+    assert "épiceries" in found["alimentation"] and "europeenne" not in str(found)
+    assert len([w for w in found["alimentation"] if w.casefold() == "épicerie"]) == 1  # two spellings, one word
 
 
 def test_cli_annotate_prints_one_json_object():

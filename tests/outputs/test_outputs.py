@@ -285,8 +285,9 @@ def _forms_db(tmp_path):
                       title="Cantines"),
                Record("b", Source("b.txt", "0" * 64, "txt", "text"), "Une épicerie, un réseau, le journal local.",
                       title="Épicerie"),
-               Record("c", Source("c.txt", "0" * 64, "txt", "text"), "Les réseaux et les journaux locaux.",
-                      title="Réseaux")]
+               Record("c", Source("c.txt", "0" * 64, "txt", "text"), "Les réseaux et les journaux locaux œuvrent.",
+                      title="Réseaux", dates=[{"text": "mars 2023", "start": "2023-03-01", "end": "2023-03-31",
+                                              "precision": "month"}])]
     path = tmp_path / "forms.sqlite"
     write(path, records)
     return path
@@ -319,6 +320,23 @@ def test_datasette_search_box_finds_either_number_of_a_word(tmp_path):
     assert asyncio.run(ask("cantine")) == ["a"]
     assert asyncio.run(ask("epiceries")) == ["a", "b"]
     assert asyncio.run(ask("reseau")) == ["b", "c"]
+    assert asyncio.run(ask("oeuvrent")) == ["c"]  # œ written either way
+
+
+def test_datasette_shows_json_columns_readably(tmp_path):
+    """Issue 21: a JSON column (dates, lists) is shown formatted by datasette-pretty-json, not as one raw line."""
+    import asyncio
+
+    from datasette.app import Datasette
+
+    path = _forms_db(tmp_path)
+
+    async def page():
+        return (await Datasette([str(path)]).client.get("/forms/records/c")).text
+
+    html = asyncio.run(page())
+    html = html.replace("&quot;", "&#34;")
+    assert re.search(r'<td class="col-dates[^"]*"><pre[^>]*>\[\n\s+\{\n\s+&#34;end&#34;: &#34;2023-03-31&#34;,', html)
 
 
 def test_number_forms():
