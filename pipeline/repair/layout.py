@@ -12,7 +12,7 @@ _BULLET = re.compile(r"^\s*(?:[•●▪◦■□➢►‣∙·]|e(?= [A-ZÉÈÀ
 _ITEM = re.compile(r"^\s*(?:- |\d{1,2}[.)] |[a-z][.)] )")
 _SENTENCE_END = re.compile(r"[.!?:;»\"”)]\s*$")
 _HYPHEN_END = re.compile(rf"(?<![{LETTERS}])([{LETTERS}]{{1,60}})-$")  # bounded: linear on a long run of letters
-_LOWER_START = re.compile(rf"^[a-zà-öø-ÿœæ0-9(]")
+_LOWER_START = re.compile(r"^[a-zà-öø-ÿœæ0-9(]")
 
 
 def list_markers(text: str) -> tuple[str, list[Edit]]:

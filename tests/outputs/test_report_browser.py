@@ -66,7 +66,7 @@ def test_filters_work_from_the_address_in_a_real_browser(sample_run, tmp_path):
     records = [json.loads(x) for x in (out / "records.jsonl").read_text("utf-8").splitlines()]
     pages = sum(r["doc_type"] == "web_page" for r in records)
     garages = sum("garage" in fold(f"{r['title']} {r['text']}") for r in records)  # the text is searched too
-    for query, expected in ((f"?type=web_page", pages), ("?q=garages", garages), ("?q=introuvable", 0)):
+    for query, expected in (("?type=web_page", pages), ("?q=garages", garages), ("?q=introuvable", 0)):
         dom = chromium(tmp_path, (out / "report.html").as_uri() + query, "--dump-dom").stdout
         rows = re.findall(r'<tr data-type="[^"]*"[^>]*?(style="display: none;")?>', dom)
         assert sum(1 for hidden in rows if not hidden) == expected, query

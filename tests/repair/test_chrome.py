@@ -55,7 +55,7 @@ def test_a_breadcrumb_whose_last_item_changes_on_every_page_is_learned():
     """Issue 20: "Site › Ressources › Fiche 664" differs on every page by its last item; its trail does not."""
     texts = [f"Réseau Exemple — Ressources › Fiches › Fiche {i}\n\nTitre {i}\n\nCorps {i}." for i in range(4)]
     learned = learn_chrome({"site": texts}, edge=3, min_docs=3, min_share=0.5)
-    text, changes = drop_chrome(f"Réseau Exemple — Ressources › Fiches › Fiche 999\n\nTitre\n\nCorps.",
+    text, changes = drop_chrome("Réseau Exemple — Ressources › Fiches › Fiche 999\n\nTitre\n\nCorps.",
                                 ChromePatterns(frozenset(), ()), learned)
     assert "Fiche 999" not in text and "Corps." in text
     assert changes[0].reason == "repeats at the edge of many documents of this folder"

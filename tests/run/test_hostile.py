@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import RAW, ROOT, write_config
+from conftest import ROOT, write_config
 
 SECRET = "SECRET-OUTSIDE-RAW-7f3a9c"
 LIMITS = """

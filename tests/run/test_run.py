@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import RAW, ROOT, needs_tesseract, write_config
+from conftest import RAW, ROOT, needs_tesseract
 import pipeline.run as runner
 from pipeline.outputs import OUTPUT_FILES
 from pipeline.run import FatalError, run
