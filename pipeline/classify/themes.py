@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -53,35 +52,37 @@ def load(path: Path) -> Taxonomy:
     return Taxonomy(tuple(themes), data.get("min_hits", 2))
 
 
-def _folded(text: str) -> tuple[str, list[int]]:
-    """`text` folded as fold_name folds a word (case, accents, œ, blanks, hyphens and apostrophes as one
-    space), with the place in `text` of each folded character: the words matched folded are shown as written."""
-    out: list[str] = []
-    where: list[int] = []
-    for i, ch in enumerate(text):
-        if ch.isspace() or ch in "-'’.":
-            if out and out[-1] != " ":
-                out.append(" ")
-                where.append(i)
-            continue
-        decomposed = unicodedata.normalize("NFD", ch.casefold())
-        for part in decomposed.replace("œ", "oe").replace("æ", "ae"):
-            if not unicodedata.combining(part):
-                out.append(part)
-                where.append(i)
-    return "".join(out), where
-
-
 def themes_of(text: str, taxonomy: Taxonomy) -> dict[str, list[str]]:
     """Theme label -> the words that triggered it, as the text writes them ("européenne", "épiceries"),
     sorted; only themes with at least `min_hits` different words (two spellings of one word count once)."""
-    folded, where = _folded(text)
-    found = {}
+    folded = fold_name(text)
+    found: dict[str, set[str]] = {}
     for label, triggers in taxonomy.themes:
-        hits: dict[str, str] = {}
-        for _, pattern in triggers:
-            for m in pattern.finditer(folded):
-                hits.setdefault(m.group(0), text[where[m.start()]:where[m.end() - 1] + 1])
+        hits = {m.group(0) for _, pattern in triggers for m in pattern.finditer(folded)}
         if len(hits) >= taxonomy.min_hits:
-            found[label] = sorted(set(hits.values()), key=lambda w: (fold_name(w), w))
-    return dict(sorted(found.items()))
+            found[label] = hits
+    if not found:
+        return {}
+    written = _as_written(text, {w for hits in found.values() for hit in hits for w in hit.split()})
+    return {label: sorted({" ".join(written.get(w, w) for w in hit.split()) for hit in hits},
+                          key=lambda w: (fold_name(w), w))
+            for label, hits in sorted(found.items())}
+
+
+_WORD = re.compile(r"[^\W_]+")  # words as fold_name cuts them (at hyphens and apostrophes)
+
+
+def _as_written(text: str, wanted: set[str]) -> dict[str, str]:
+    """Each folded word of `wanted` -> the first way the text writes it ("epiceries" -> "épiceries")."""
+    seen: dict[str, str] = {}
+    out: dict[str, str] = {}
+    for m in _WORD.finditer(text):
+        word = m.group(0)
+        key = seen.get(word)
+        if key is None:
+            key = seen[word] = fold_name(word)
+        if key in wanted and key not in out:
+            out[key] = word
+            if len(out) == len(wanted):
+                break
+    return out
