@@ -64,8 +64,16 @@ def themes_of(text: str, taxonomy: Taxonomy) -> dict[str, list[str]]:
     if not found:
         return {}
     written = _as_written(text, {w for hits in found.values() for hit in hits for w in hit.split()})
-    return {label: sorted({" ".join(written.get(w, w) for w in hit.split()) for hit in hits},
-                          key=lambda w: (fold_name(w), w))
+
+    def shown(hit: str) -> str:
+        words = [written.get(w, w) for w in hit.split()]
+        if len(words) > 1:  # "tiers-lieu", "circuits courts": the phrase with the text's own joins
+            m = re.search(r"[\s\-'’.]+".join(re.escape(w) for w in words), text)
+            if m:
+                return m.group(0)
+        return " ".join(words)
+
+    return {label: sorted({shown(hit) for hit in hits}, key=lambda w: (fold_name(w), w))
             for label, hits in sorted(found.items())}
 
 

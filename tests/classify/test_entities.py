@@ -143,6 +143,8 @@ def test_themes_with_their_evidence(config):
     found = themes_of("Deux épiceries et la cantine, avec l'ÉPICERIE du village et des circuits courts.", taxonomy)
     assert "épiceries" in found["alimentation"] and "europeenne" not in str(found)
     assert len([w for w in found["alimentation"] if w.casefold() == "épicerie"]) == 1  # two spellings, one word
+    found = themes_of("Un tiers-lieu rural et deux autres tiers-lieux, un espace de coworking.", taxonomy)
+    assert "tiers-lieu" in found["tiers-lieux"]  # the phrase with the text's own hyphen
 
 
 def test_cli_annotate_prints_one_json_object():
