@@ -143,8 +143,9 @@ def date_text(d: dict[str, Any], words: Words) -> str:
     if not d["start"]:
         return words("%(text)s → year not resolved", text=d["text"])
     if d["start"] == d["end"]:
-        return words("%(text)s → %(day)s", text=d["text"], day=d["start"])
-    return words("%(text)s → %(start)s … %(end)s", text=d["text"], start=d["start"], end=d["end"])
+        return words("%(text)s → %(day)s", text=d["text"], day=words.date(d["start"]))
+    return words("%(text)s → %(start)s … %(end)s", text=d["text"], start=words.date(d["start"]),
+                 end=words.date(d["end"]))
 
 
 def _value(value: Any, words: Words) -> str:
@@ -168,7 +169,7 @@ def record_fields(r: Record, words: Words) -> list[tuple[str, str]]:
               (words("place in the extracted text"),
                words("characters %(start)s to %(end)s", start=words.number(span[0]), end=words.number(span[1]))
                if span else ""),
-              (words("published"), r.published or ""), (words("updated"), r.updated or ""),
+              (words("published"), words.date(r.published)), (words("updated"), words.date(r.updated)),
               (words("language"), r.language or ""), (words("type"), words.code("doc_type", r.doc_type)),
               (words("source fields"), " ; ".join(metadata)),
               (words("organisations"), ", ".join(r.organisations)), (words("places"), ", ".join(r.places)),

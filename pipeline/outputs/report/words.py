@@ -63,6 +63,19 @@ class Words:
         text = self.catalogue.gettext(key)
         return value if text == key else text
 
+    def date(self, iso: str | None) -> str:
+        """An ISO day as the reader's language writes it ("2023-03-01" → "1 mars 2023"), with Babel's CLDR data."""
+        if not iso:
+            return ""
+        import datetime as dt
+
+        from babel.dates import format_date
+
+        try:
+            return format_date(dt.date.fromisoformat(iso), format="long", locale=self.language)
+        except (ValueError, LookupError):
+            return iso
+
     def number(self, value: float | int, digits: int = 2) -> str:
         """A number as French writes it: "0,93", "1 541"."""
         if isinstance(value, int):
