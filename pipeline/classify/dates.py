@@ -34,13 +34,12 @@ from typing import Any
 
 from ..text.spans import Spans
 
-from ..text.calendar import MONTH_PATTERN, MONTHS, days_in
+from ..text.calendar import MONTH_PATTERN, MONTHS, WEEKDAY_PATTERN, WEEKDAYS, days_in
 
 _D = r"(1er|[0-3]?\d)"
 _M = rf"({MONTH_PATTERN})\.?"
 _Y = r"((?:19|20)\d\d)"
-_WD = r"(?:(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?"
-WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+_WD = rf"(?:({WEEKDAY_PATTERN})\s+)?"
 
 _MASK = re.compile(r"(https?://\S+|www\.\S+|[\w.+-]{1,64}@[\w-]{1,63}\.[\w.]+|[\w-]{1,63}\.(?:com|fr|org|net|eu)/\S*)", re.I)
 
@@ -52,8 +51,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("day", re.compile(rf"\b{_WD}{_D}\s+{_M}(?:\s+{_Y}|\s+(dernier|prochain)\b)?(?![\d])", re.I)),
     ("numeric", re.compile(r"\b([0-3]?\d)[./]([01]?\d)[./]((?:19|20)\d\d)\b")),
     # "Jeudi 4/11": a day and a month in figures, only with its weekday (else "3/4" is a fraction)
-    ("numeric_weekday", re.compile(r"\b(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+([0-3]?\d)/([01]?\d)\b(?![/\d])",
-                                   re.I)),
+    ("numeric_weekday", re.compile(rf"\b({WEEKDAY_PATTERN})\s+([0-3]?\d)/([01]?\d)\b(?![/\d])", re.I)),
     ("numeric_short", re.compile(r"(?<![\d/.])([0-3]\d)/([01]\d)/(\d\d)(?![\d/])")),
     ("month", re.compile(rf"\b{_M}\s+{_Y}\b", re.I)),
     ("month_relative", re.compile(rf"\b{_M}\s+(dernier|prochain)\b", re.I)),
@@ -306,7 +304,7 @@ _RELATIVE = re.compile(r"(?:dernier|prochain)$", re.I)  # resolved against the p
 
 
 def _weekday_given(text: str) -> bool:
-    return bool(re.match(r"\s*(?:du\s+)?(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b", text, re.I))
+    return bool(re.match(rf"\s*(?:du\s+)?({WEEKDAY_PATTERN})\b", text, re.I))
 
 
 def public(dates: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable
 
-from ..text.calendar import MONTHS
+from ..text.calendar import MONTHS, WEEKDAYS
 
 # parts of speech a name runs over, after its head; it stops at anything else (verbs, pronouns, numbers,
 # punctuation) and at a line break
@@ -183,7 +183,7 @@ def organisation_spans(doc: Any, words: Words) -> list[tuple[int, int, str]]:
     return found
 
 
-_CALENDAR = set(MONTHS) | {"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"}
+_CALENDAR = set(MONTHS) | set(WEEKDAYS)
 _PLACE_WORDS = r"[A-ZÀ-Þ][\w’'-]*(?:\s+(?:(?:de|du|des|la|le|et|sur|en|d['’])\s*)?[A-ZÀ-Þ][\w’'-]*){0,3}"
 
 

@@ -111,8 +111,7 @@ def _removal_place(text: str, raw: str, before: str, claimed: dict[str, int]) ->
             return None
         start, stop = first.start(), last.end()
     claimed[before] = stop
-    before = raw[start:stop]
-    following = _WORD.findall(raw[start + len(before):start + len(before) + 300])[:4]
+    following = _WORD.findall(raw[stop:stop + 300])[:4]
     preceding = _WORD.findall(raw[max(0, start - 300):start])[-4:]
     guess = start * len(text) // max(1, len(raw))  # of several places the words fit, the nearest to this
 
@@ -132,7 +131,7 @@ def _removal_place(text: str, raw: str, before: str, claimed: dict[str, int]) ->
                 while place < len(text) and not text[place].isspace() and not text[place].isalnum():
                     place += 1  # after the sentence's full stop, not before it
                 return [place, place]
-    if not raw[start + len(before):].strip():
+    if not raw[stop:].strip():
         return [len(text), len(text)]
     if not raw[:start].strip():
         return [0, 0]
@@ -264,13 +263,7 @@ def write_outputs(out: Path, records: Callable[[], Iterable[Record]] | list[Reco
         database.close()
     manifest = build_manifest(results, skipped, headers, run_id, format_of)
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", "utf-8")
-    (out / "report.html").write_text(report.render(headers, manifest, (operations, changed)), "utf-8")
-    for name, content in report.render_assets(headers, manifest, (operations, changed)).items():
-        (out / name).write_text(content, "utf-8")
-    from .report.search import write_index
-    from .report.views import in_order
-
-    write_index(out / "corpus.sqlite", out, {r.id: i for i, r in enumerate(in_order(headers))})
+    report.write_report(out, headers, manifest, (operations, changed))
     return manifest
 
 

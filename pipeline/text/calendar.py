@@ -11,6 +11,8 @@ MONTHS = {
     "oct": 10, "novembre": 11, "nov": 11, "décembre": 12, "decembre": 12, "déc": 12,
 }
 MONTH_PATTERN = "|".join(sorted(MONTHS, key=len, reverse=True))
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")  # Monday first, as weekday()
+WEEKDAY_PATTERN = "|".join(WEEKDAYS)
 _DAY = re.compile(rf"^(?:\w+\s+)?(1er|[0-3]?\d)\s+({MONTH_PATTERN})\.?\s+((?:19|20)\d\d)$", re.I)
 
 

@@ -29,11 +29,12 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from ...record import Record
 from . import views
 from .fragments import word_diff
+from .search import write_index
 from .views import FIRST_ROWS, LABEL_COLOURS, PAGES, Changes, count_changes, date_text, page_href
-from .words import Words
+from .words import Words, translations
 
 __all__ = ["FIRST_ROWS", "PAGES", "Changes", "count_changes", "date_text", "page_href", "render", "render_assets",
-           "render_names", "render_page", "run_js", "thumbnail", "word_diff"]
+           "render_names", "render_page", "run_js", "thumbnail", "word_diff", "write_report"]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 ASSETS = ("records.js", "report.js", "names.html")  # written beside report.html
@@ -45,15 +46,22 @@ def environment(language: str) -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True,
                                                                                         default_for_string=True),
                       extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.install_gettext_translations(_translations(language), newstyle=True)
+    env.install_gettext_translations(translations(language), newstyle=True)
     env.globals.update(colours=LABEL_COLOURS, words=Words(language))
     return env
 
 
-def _translations(language: str) -> Any:
-    from .words import translations
-
-    return translations(language)
+def write_report(out: Path, records: list[Record], manifest: dict[str, Any], changed: Changes,
+                 language: str = "fr") -> None:
+    """report.html, the files beside it (`ASSETS`) and its search index (`search/`, from out/corpus.sqlite),
+    into `out`; the records are put in order and made rows once for all of them."""
+    words = Words(language)
+    ordered = views.in_order(records)
+    rows = views.record_rows(ordered, changed[1], words)
+    (out / "report.html").write_text(_index_page(ordered, rows, manifest, changed, words), "utf-8")
+    for name, content in _assets(ordered, rows, language).items():
+        (out / name).write_text(content, "utf-8")
+    write_index(out / "corpus.sqlite", out, {r.id: i for i, r in enumerate(ordered)})
 
 
 def render(records: list[Record], manifest: dict[str, Any], changed: Changes | None = None,
@@ -63,23 +71,29 @@ def render(records: list[Record], manifest: dict[str, Any], changed: Changes | N
     words = Words(language)
     changed = changed or count_changes(records)
     ordered = views.in_order(records)
-    rows = views.record_rows(ordered, changed[1], words)
-    stage_words = {"stage": words("stage"), "calculated": words("calculated"), "cached": words("cached"),
-                   "seconds": words("seconds"), "run": words("run in %(seconds)s s", seconds="{seconds}"),
-                   "decimal": words.number(0.5, 1)[1],
-                   "stages": {s: words.code("stage", s) for s in STAGE_NAMES}}
-    return environment(language).get_template("report.html").render(
-        summary=manifest["summary"], pages=PAGES, overview=views.overview(manifest, ordered, changed, words),
-        charts=views.charts(ordered, words), filters=views.filters(ordered, words), rows=rows[:FIRST_ROWS],
-        total=len(rows), page_size=FIRST_ROWS, stage_words=stage_words)
+    return _index_page(ordered, views.record_rows(ordered, changed[1], words), manifest, changed, words)
 
 
 def render_assets(records: list[Record], manifest: dict[str, Any], changed: Changes,
                   language: str = "fr") -> dict[str, str]:
     """The files beside report.html: records.js (every row of the table), report.js (its script), names.html."""
-    words = Words(language)
     ordered = views.in_order(records)
-    rows = views.record_rows(ordered, changed[1], words)
+    return _assets(ordered, views.record_rows(ordered, changed[1], Words(language)), language)
+
+
+def _index_page(ordered: list[Record], rows: list[dict[str, Any]], manifest: dict[str, Any], changed: Changes,
+                words: Words) -> str:
+    stage_words = {"stage": words("stage"), "calculated": words("calculated"), "cached": words("cached"),
+                   "seconds": words("seconds"), "run": words("run in %(seconds)s s", seconds="{seconds}"),
+                   "decimal": words.number(0.5, 1)[1],
+                   "stages": {s: words.code("stage", s) for s in STAGE_NAMES}}
+    return environment(words.language).get_template("report.html").render(
+        summary=manifest["summary"], pages=PAGES, overview=views.overview(manifest, ordered, changed, words),
+        charts=views.charts(ordered, words), filters=views.filters(ordered, words), rows=rows[:FIRST_ROWS],
+        total=len(rows), page_size=FIRST_ROWS, stage_words=stage_words)
+
+
+def _assets(ordered: list[Record], rows: list[dict[str, Any]], language: str) -> dict[str, str]:
     compact = [[r["href"], r["title"], r["path"], r["type"], r["type_words"], r["lang"], r["folder"],
                 1 if r["flagged"] else 0, " ".join(r["themes"]), r["entities"], r["duplicates"], r["changes"], r["names"]]
                for r in rows]

@@ -14,23 +14,17 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import unicodedata
 from itertools import groupby
 from pathlib import Path
+
+from ...text.fold import fold_name
 
 FOLDER = "search"
 
 
-def fold(term: str) -> str:
-    """As report.js folds a query: no accents, œ → oe, lower case."""
-    term = unicodedata.normalize("NFD", term.casefold())
-    term = "".join(ch for ch in term if not unicodedata.combining(ch))
-    return term.replace("œ", "oe").replace("æ", "ae")
-
-
-def key_of(term: str) -> str:
-    """The part a word's postings go to: its first two letters, as a file name ("ca", "e_" for "é…")."""
-    return "".join(ch if "a" <= ch <= "z" or "0" <= ch <= "9" else "_" for ch in fold(term)[:2])
+def key_of(folded: str) -> str:
+    """The part a folded word's postings go to: its first two letters, as a file name ("ca", "_a" for "’a")."""
+    return "".join(ch if "a" <= ch <= "z" or "0" <= ch <= "9" else "_" for ch in folded[:2])
 
 
 def write_index(database: Path, out: Path, rows: dict[str, int]) -> int:
@@ -54,10 +48,11 @@ def write_index(database: Path, out: Path, rows: dict[str, int]) -> int:
             found = {row_of[doc] for _, doc in docs if doc in row_of}
             if len(term) < 2 or not found:
                 continue
-            if key_of(term) != key:
+            folded = fold_name(term)  # as report.js folds a query: no accents, œ → oe, lower case
+            if key_of(folded) != key:
                 flush()
-                part, key = {}, key_of(term)
-            part[fold(term)] = sorted(set(part.get(fold(term), [])) | found)
+                part, key = {}, key_of(folded)
+            part[folded] = sorted(set(part.get(folded, [])) | found)
             written += 1
         flush()
     finally:
