@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -26,14 +27,22 @@ _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
 @lru_cache(maxsize=4)
+def _catalog(language: str) -> Catalog | None:
+    """The .po file of `language`, read once per process (None when there is none)."""
+    path = LOCALE / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not path.exists():
+        return None
+    with path.open("rb") as f:
+        return read_po(f, locale=language, domain=DOMAIN)
+
+
+@lru_cache(maxsize=4)
 def translations(language: str) -> Translations:
     """The catalogue of `language`, compiled in memory from its .po file (no build step, no .mo in the
     repository); an unknown language gives the catalogue's message ids."""
-    path = LOCALE / language / "LC_MESSAGES" / f"{DOMAIN}.po"
-    if not path.exists():
+    catalog = _catalog(language)
+    if catalog is None:
         return Translations()
-    with path.open("rb") as f:
-        catalog = read_po(f, locale=language, domain=DOMAIN)
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)
@@ -123,13 +132,8 @@ class Words:
 def reason_templates(language: str) -> tuple[tuple[re.Pattern[str], str], ...]:
     """The catalogue's message ids that hold placeholders, as patterns matching the text they make, the most
     specific (longest) first."""
-    path = LOCALE / language / "LC_MESSAGES" / f"{DOMAIN}.po"
-    if not path.exists():
-        return ()
-    with path.open("rb") as f:
-        catalog = read_po(f, locale=language, domain=DOMAIN)
     found = []
-    for message in catalog:
+    for message in _catalog(language) or ():
         msgid = message.id if isinstance(message.id, str) else ""
         if not msgid or "%(" not in msgid:
             continue
