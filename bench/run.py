@@ -191,6 +191,9 @@ if __name__ == "__main__":
     import ocr_real
 
     ocr_real.report(config)
+    import columns
+
+    columns.main([])  # issue 22: posters read apart, and single-column text left as it stands
     classify_bench(config)
     dedup_bench(config, (1_000, 10_000, 100_000) if "--quick" not in sys.argv else (1_000, 10_000))
     if "--quick" not in sys.argv:

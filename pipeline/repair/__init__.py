@@ -9,9 +9,10 @@ documents of one folder; every other fix is a pure function of one text:
 3. page furniture of paged documents, then site chrome (chrome.py);
 4. debris lines, then damaged words, elisions, glued words and debris tokens
    (words.py, driven by config/ocr_confusions.tsv, lexicon.txt and wordfreq);
-5. list markers, hyphenation at line ends, lines broken inside a sentence
+5. columns an OCR read straight across, read one after another (columns.py);
+6. list markers, hyphenation at line ends, lines broken inside a sentence
    (layout.py);
-6. blanks: runs of spaces, blank lines.
+7. blanks: runs of spaces, blank lines.
 
 The steps are repeated until the text no longer changes (at most four
 rounds), so repair is idempotent by construction.
@@ -30,6 +31,7 @@ from ..config import Config
 from ..record import Change, Edit, Record
 from ..stage import Settings, run_with
 from .chrome import ChromePatterns, EdgeCounts, add_edges, chrome_lines, count_edges, drop_chrome, drop_page_furniture
+from .columns import Reader, read_columns, reader_from
 from .layout import join_lines, list_markers
 from .lexicon import Lexicon
 from .typography import fix_typography
@@ -48,6 +50,7 @@ class Context:
     cfg: dict[str, Any]
     lexicon: Lexicon
     chrome: ChromePatterns
+    columns: Reader | None = None
     learned: frozenset[str] = frozenset()
 
 
@@ -58,7 +61,8 @@ def context(config: Config, learned: frozenset[str] = frozenset()) -> Context:
 
 def _context(settings: Settings, learned: frozenset[str] = frozenset()) -> Context:
     return Context(dict(settings), Lexicon.load(settings.base_dir, settings),
-                   ChromePatterns.load(settings.data_file(settings["chrome_file"])), learned)
+                   ChromePatterns.load(settings.data_file(settings["chrome_file"])),
+                   reader_from(settings) if settings["columns"] else None, learned)
 
 
 def fix_encoding(line: str) -> tuple[str, str | None]:
@@ -179,6 +183,8 @@ def _round(text: str, ctx: Context) -> tuple[str, list[Edit]]:
     text = re.sub(r"\n?\f\n?", "\n\n", text)
     text = step(drop_chrome(text, ctx.chrome, ctx.learned))
     text = step(_debris_and_words(text, ctx))
+    if ctx.columns is not None:
+        text = step(read_columns(text, ctx.columns))
     if cfg["layout"]:
         text = step(list_markers(text))
         text = step(join_lines(text, ctx.lexicon))
@@ -208,7 +214,7 @@ class Repair:
     partition and cached per record under the chrome it was repaired with)."""
 
     name = NAME
-    version = "7"
+    version = "8"
     scope = "corpus"
     splits = False
     apply_scope = "partition"

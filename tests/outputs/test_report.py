@@ -61,6 +61,9 @@ def test_reasons_come_back_in_french_with_their_values():
     assert words.reason("metadata block: record fields, not text (category=None, resource_type='Guides', "
                         "private=False)") == "bloc de métadonnées : des champs de la fiche, pas du texte " \
                                              "(type de ressource : Guides ; privée : non)"
+    assert words.reason("3 columns read straight across: read one after another") == \
+        "3 colonnes lues en travers, ligne à ligne : remises l'une après l'autre"
+    assert words.code("operation", "columns_read_apart") == "colonnes lues l'une après l'autre"
     assert words.reason("a reason no catalogue knows") == "raison détaillée dans changes.jsonl"  # never raw English
     assert Words("en").reason("a reason no catalogue knows") == "a reason no catalogue knows"
 

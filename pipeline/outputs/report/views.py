@@ -21,7 +21,7 @@ LABEL_COLOURS = {"ORG": "#d9e8fb", "LOC": "#dcf5dc", "PER": "#fbe3d3", "DATE": "
 # what each operation did, in this order on a record's page
 OPERATION_ORDER = ("fix_encoding", "unicode_nfc", "unicode_nfkc", "typography", "read_by_ocr", "drop_page_furniture",
                    "drop_chrome", "drop_debris_line", "drop_debris_token", "ocr_digits", "ocr_word", "ocr_elision",
-                   "list_marker", "dehyphenate", "join_hyphenated", "join_lines", "collapse_spaces", "move_to_field",
+                   "columns_read_apart", "list_marker", "dehyphenate", "join_hyphenated", "join_lines", "collapse_spaces", "move_to_field",
                    "drop_repeated_paragraph", "drop_near_paragraph", "keep_fuller_paragraph",
                    "add_paragraph_from_duplicate", "merge_exact_duplicate", "merge_near_duplicate")
 

@@ -1,0 +1,158 @@
+"""Columns read apart (pipeline/repair/columns.py): posters an OCR read straight across, read down.
+
+Positive and negative golden cases are in tests/golden/columns/cases.toml; the real documents of
+../shared/seeds and the external dev sets (single-column text that must not change) are used when
+present."""
+
+from __future__ import annotations
+
+import json
+import sys
+import tomllib
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from conftest import ROOT, SEEDS, needs_seeds
+from pipeline.repair import context, repair_text
+from pipeline.repair.columns import Continuations, left_class, read_columns, reader_from, right_class
+
+CASES = tomllib.loads((ROOT / "tests" / "golden" / "columns" / "cases.toml").read_text("utf-8"))
+EXTERNAL = ROOT.parent / "shared" / "external"
+ICDAR = EXTERNAL / "icdar2017-fr-monograph-dev.jsonl"
+HIPE = EXTERNAL / "hipe2020-fr-dev.tsv"
+
+
+@pytest.fixture(scope="module")
+def reader(config):
+    return reader_from(config.settings("repair"))
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+# --- the model --------------------------------------------------------------------------------------
+
+def test_classes_keep_what_a_join_needs():
+    vocabulary = frozenset({"de", "la", "une", "des", "qui"})
+    assert left_class("une", vocabulary) == "une"
+    assert right_class("Des", vocabulary) == "C:des"
+    assert left_class("enseignements.", vocabulary) == "END"
+    assert left_class("papa !", vocabulary) != "END"
+    assert left_class("dé-", vocabulary) == "HYPH"
+    assert right_class("\"Collectivement", vocabulary) == "Q"
+    assert right_class("d'accès", vocabulary) == "d'"
+    assert right_class("•", vocabulary) == "BUL"
+    assert right_class("Montpellier", vocabulary) == "C"
+
+
+def test_model_reads_french_joins(reader):
+    model: Continuations = reader.model
+    assert model.score("de", "la") > 0
+    assert model.score("une", "Des") < -1  # a capital function word after an article: a column's start
+    assert model.score("enseignements.", "qui") < 0  # lower case after a full stop
+    assert model.score("enseignements.", "Les") > 0
+    assert model.ends("et") < 0 < model.ends("2024.")
+
+
+# --- golden cases -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("case", CASES["read"], ids=[c["why"][:40] for c in CASES["read"]])
+def test_columns_are_read_apart(reader, case):
+    text = case["input"].strip("\n")
+    out, changes = read_columns(text, reader)
+    assert [c.operation for c in changes] == ["columns_read_apart"]
+    for sentence in case["sentences"]:
+        assert sentence in flat(out), sentence
+    assert sorted(flat(out).split()) == sorted(flat(text).split())  # every word kept, once
+
+
+@pytest.mark.parametrize("case", CASES["keep"], ids=[c["why"][:40] for c in CASES["keep"]])
+def test_single_column_text_is_kept(reader, case):
+    text = case["input"].strip("\n")
+    assert read_columns(text, reader) == (text, [])
+
+
+def test_the_change_holds_the_lines_it_moved(reader):
+    text = CASES["read"][1]["input"].strip("\n")
+    out, [change] = read_columns(text, reader)
+    assert change.before == text and change.after == out
+    assert change.reason == "3 columns read straight across: read one after another"
+    assert read_columns(out, reader) == (out, [])  # read once: the columns read as they stand
+
+
+def test_the_step_keeps_the_authors_spaces(reader):
+    text = CASES["read"][0]["input"].strip("\n").replace("« ", "«\u00a0")
+    text = text.replace("de la Drôme", "de la\u00a0Drôme")
+    out, _ = read_columns(text, reader)
+    assert "de la\u00a0Drôme" in out
+
+
+def test_two_line_runs_and_long_lines_are_left(reader):
+    text = "\n".join(CASES["read"][1]["input"].strip("\n").split("\n")[:2])
+    assert read_columns(text, reader) == (text, [])
+    long_line = " ".join(["mot"] * 60)
+    text = f"{long_line} Des\n{long_line} Une\n{long_line} Les"
+    assert read_columns(text, reader) == (text, [])
+
+
+def test_columns_can_be_turned_off(config):
+    import dataclasses
+
+    settings = config.settings("repair")
+    off = context(dataclasses.replace(config, sections={**config.sections,
+                                                        "repair": {**config.sections["repair"], "columns": False}}))
+    text = CASES["read"][1]["input"].strip("\n")
+    _, changes = repair_text(text, off)
+    assert "columns_read_apart" not in {c.operation for c in changes}
+    assert settings["columns"] is True
+
+
+# --- no content lost ------------------------------------------------------------------------------
+
+@settings(max_examples=15, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from([c["input"].strip("\n") for c in CASES["read"] + CASES["keep"]]),
+                min_size=1, max_size=3))
+def test_no_word_is_lost_or_added(reader, texts):
+    text = "\n\n".join(texts)
+    out, _ = read_columns(text, reader)
+    assert sorted(out.split()) == sorted(text.split())
+
+
+# --- real text that is in one column ---------------------------------------------------------------
+
+@needs_seeds
+@pytest.mark.parametrize("prefix", ["000", "001", "003", "004"])
+def test_other_seeds_are_not_cut(reader, prefix):
+    text = next(SEEDS.glob(f"{prefix}_*.txt")).read_text("utf-8")
+    assert read_columns(text, reader)[1] == []
+
+
+@pytest.mark.skipif(not ICDAR.exists(), reason="../shared/external is not present")
+def test_icdar_dev_ocr_is_not_cut(reader):
+    for line in ICDAR.read_text("utf-8").splitlines():
+        document = json.loads(line)
+        assert read_columns(document["ocr"], reader)[1] == [], document["file"]
+
+
+@pytest.mark.skipif(not HIPE.exists(), reason="../shared/external is not present")
+def test_hipe_dev_documents_are_not_cut(reader):
+    sys.path.insert(0, str(ROOT / "bench"))
+    import hipe
+
+    for document in hipe.read(HIPE):
+        assert read_columns(document.text, reader)[1] == [], document.id
+
+
+# --- the poster of the seeds --------------------------------------------------------------------------
+
+@needs_seeds
+def test_seed_poster_reads_in_column_order(config):
+    text = next(SEEDS.glob("002_*.txt")).read_text("utf-8")
+    out, changes = repair_text(text, context(config))
+    assert "columns_read_apart" in {c.operation for c in changes}
+    out = flat(out)
+    # the two columns of its opening: each reads on down its own column
+    assert "à une alimentation choisie" in out.replace(" a une ", " à une ")
+    assert "territoriaux solidaires, démocratiques et durables qui favorisent" in out
