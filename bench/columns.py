@@ -273,7 +273,7 @@ def main(argv: list[str] | None = None) -> None:
 # --- tuning ---------------------------------------------------------------------------------------
 
 TUNED = ("split_cost", "gap_bonus", "length_weight", "fit_cost", "start_cost", "width_weight",
-         "cut_join_weight", "column_join_weight")
+         "cut_join_weight", "column_join_weight", "min_gain", "pause_weight")
 
 
 def _score_posters(args) -> tuple[int, int, int]:
