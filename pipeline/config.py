@@ -115,6 +115,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "columns_cut_candidates": Key("int", 16, minimum=1, maximum=200),
         "columns_width_rounds": Key("int", 2, minimum=0, maximum=10),
         "columns_width_weight": Key("float", 20.0, minimum=0.0),
+        "columns_max_lines": Key("int", 60, minimum=3),
         "columns_max_words": Key("int", 40, minimum=2, maximum=200),
         "layout": Key("bool", True),
         "collapse_spaces": Key("bool", True),

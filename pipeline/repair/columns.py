@@ -248,6 +248,7 @@ class Weights:
     width_rounds: int
     width_weight: float
     max_words: int
+    max_lines: int
 
 
 @dataclass(frozen=True)
@@ -417,6 +418,8 @@ class Reader:
         lines = [_Line.of(t) for t in texts]
         if len(lines) < self.w.min_lines:
             return None, "too few lines"
+        if len(lines) > self.w.max_lines:
+            return None, "a run too long for a poster's columns"
         if any(len(x.words) > self.w.max_words for x in lines):
             return None, "a line too long for columns"
         if sum(1 for x in lines if x.words[0] in _BULLETS | _DASHES or _ITEM.match(x.words[0])) * 2 >= len(lines):
@@ -555,6 +558,7 @@ def reader_from(settings) -> Reader:
         min_split_share=cfg["columns_min_split_share"], min_gain=cfg["columns_min_gain"], beam=cfg["columns_beam"],
         cut_candidates=cfg["columns_cut_candidates"], width_rounds=cfg["columns_width_rounds"],
         width_weight=cfg["columns_width_weight"], max_words=cfg["columns_max_words"],
+        max_lines=cfg["columns_max_lines"],
     )
     return Reader(_load(settings.data_file(cfg["columns_file"]), cfg["columns_vocabulary"]), weights)
 
