@@ -73,18 +73,19 @@ def own_texts() -> list[str]:
     return [p.read_text("utf-8", errors="replace") for p in paths]
 
 
-def icdar_texts() -> list[str]:
+def _icdar(field: str) -> list[str]:
     path = EXTERNAL / "icdar2017-fr-monograph-dev.jsonl"
     if not path.exists():
         return []
-    return [json.loads(line)["truth"] for line in path.read_text("utf-8").splitlines() if line.strip()]
+    return [json.loads(line)[field] for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def icdar_texts() -> list[str]:
+    return _icdar("truth")
 
 
 def icdar_ocr() -> list[str]:
-    path = EXTERNAL / "icdar2017-fr-monograph-dev.jsonl"
-    if not path.exists():
-        return []
-    return [json.loads(line)["ocr"] for line in path.read_text("utf-8").splitlines() if line.strip()]
+    return _icdar("ocr")
 
 
 def hipe_texts() -> list[str]:

@@ -301,6 +301,11 @@ Piece = tuple[int, int] | None
 State = tuple[Piece, ...]
 
 
+def _is_cut(state: State) -> bool:
+    """A reading that cuts its line into several pieces."""
+    return sum(1 for p in state if p) > 1
+
+
 def _states(line: _Line, k: int, cuts: tuple[int, ...]) -> list[State]:
     """Every reading of a line as pieces in k columns, cut at some of `cuts` (each piece holds letters)."""
     n = len(line.words)
@@ -428,21 +433,23 @@ class Reader:
         if cues < self.w.min_cue_lines or cues < self.w.min_cue_share * len(lines):
             return None, "no bad joins"
         single = self._single_score(lines)
+        cuts = [self._cuts(line) for line in lines]
         readings = []
         for k in range(2, self.w.max_columns + 1):
-            score, path = self._viterbi(lines, k)
+            states = [_states(line, k, c) for line, c in zip(lines, cuts)]
+            score, path = self._viterbi(lines, states)
             for _ in range(self.w.width_rounds):  # read again, each column held to the width it showed
                 widths = _widths(lines, path)
                 if not any(widths):
                     break
-                score, path = self._viterbi(lines, k, widths)
+                score, path = self._viterbi(lines, states, widths)
             readings.append((score, k, path))
         why = "reads best as it stands"
         for score, _, path in sorted(readings, key=lambda r: (-r[0], r[1])):
             if score <= single:
                 break
             why = self._refuse(path)
-            cut = sum(1 for s in path if sum(1 for p in s if p) > 1)
+            cut = sum(map(_is_cut, path))
             if not why and score - single < self.w.min_gain * cut:
                 why = "columns read hardly better than the lines"
             if not why:
@@ -451,7 +458,7 @@ class Reader:
 
     def _refuse(self, path: list[State]) -> str:
         """Why a column reading is not taken (empty when it is)."""
-        split = [i for i, s in enumerate(path) if sum(1 for p in s if p) > 1]
+        split = [i for i, s in enumerate(path) if _is_cut(s)]
         if len(split) < self.w.min_cue_lines:
             return "too few cut lines"
         first, last = split[0], split[-1]
@@ -476,18 +483,17 @@ class Reader:
                                                  - self.w.gap_bonus * line.gaps[j], j))
         return tuple(sorted(ranked[: self.w.cut_candidates]))
 
-    def _viterbi(self, lines: list[_Line], k: int,
+    def _viterbi(self, lines: list[_Line], readings: list[list[State]],
                  widths: tuple[float | None, ...] | None = None) -> tuple[float, list[State]]:
-        """The best reading of the run as k columns: a beam search over lines, each line's readings
-        kept by their score so far."""
+        """The best reading of the run among each line's `readings` (all in k columns): a beam search
+        over lines, each line's readings kept by their score so far."""
         scores: dict[State, float] = {}
         back: list[dict[State, State | None]] = []
-        for i, line in enumerate(lines):
-            states = _states(line, k, self._cuts(line))
-            whole: State = ((0, len(line.words)),) + (None,) * (k - 1)
+        for i, (line, states) in enumerate(zip(lines, readings)):
+            whole: State = ((0, len(line.words)),) + (None,) * (len(states[0]) - 1)
             if i == 0:  # the first column starts the run
-                ranked = sorted((t for t in states if t[0]), key=lambda t: -self._unary(line, t, widths))[: 2 * self.w.beam]
-                scores = {t: self._unary(line, t, widths) for t in ranked}
+                own = {t: self._unary(line, t, widths) for t in states if t[0]}
+                scores = {t: own[t] for t in sorted(own, key=lambda t: -own[t])[: 2 * self.w.beam]}
                 scores.setdefault(whole, 0.0)
                 back.append({t: None for t in scores})
                 continue
@@ -521,7 +527,7 @@ def _widths(lines: list[_Line], path: list[State]) -> tuple[float | None, ...]:
     out: list[float | None] = []
     for k in range(len(path[0])):
         seen = sorted(line.width(*s[k]) for line, s in zip(lines, path)
-                      if s[k] and sum(1 for p in s if p) > 1 and not _END.search(line.words[s[k][1] - 1]))
+                      if s[k] and _is_cut(s) and not _END.search(line.words[s[k][1] - 1]))
         out.append(seen[len(seen) // 2] if seen else None)
     return tuple(out)
 
