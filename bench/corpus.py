@@ -69,8 +69,67 @@ def document(rng: random.Random, pool: list[str], i: int) -> str:
     return "\n\n".join(paragraphs) + "\n"
 
 
-def write_corpus(raw: Path, files: int, seed: int = 0, folders: int = 20) -> int:
-    """`files` documents under `raw` in `folders` folders; returns the number of words written."""
+RESOURCE_TYPES = ("Ressources du réseau", "Publications", "Actualités", "Fiches expériences")
+OCR_SLIPS = (("l'", "I'"), ("quelques", "quelgues"), ("ça", "¢a"), ("objet", "obiet"), ("jour", "iour"))
+
+
+def _bullets(rng: random.Random, pool: list[str]) -> str:
+    mark = rng.choice(("•", "●", "▪", "-"))
+    return "\n".join(f"{mark} {sentence(rng, pool)[:rng.randint(30, 90)].rstrip()}" for _ in range(rng.randint(2, 5)))
+
+
+def dump(rng: random.Random, pool: list[str], i: int) -> str:
+    """Several scraped pages one after another, as a site export gives them: a site header and cookie line,
+    then for each page a title, a date line, a body (paragraphs, a list), a metadata block ("Type de
+    ressource … Résumé") and a summary that repeats the body, sometimes with one sentence more."""
+    parts = ["Réseau des territoires solidaires", "Ce site utilise des cookies. Accepter Refuser"]
+    for k in range(rng.randint(2, 4)):
+        commune = rng.choice(COMMUNES)
+        title = f"{rng.choice(pool).split(',')[0].rstrip('.')[:60]} à {commune}"
+        body = [" ".join(sentence(rng, pool) for _ in range(rng.randint(1, 3))) for _ in range(rng.randint(1, 4))]
+        body.insert(rng.randint(0, len(body)), f"À {commune}, {rng.randint(12, 4000)} personnes, projet n° {i}-{k}.")
+        if rng.random() < 0.5:
+            body.insert(rng.randint(0, len(body)), _bullets(rng, pool))
+        summary = list(body)
+        if rng.random() < 0.3:
+            summary[-1] += " " + sentence(rng, pool)
+        parts += [title, f"Publié le {rng.randint(1, 28)} {rng.choice(MONTHS)} {rng.randint(2015, 2025)}", *body,
+                  f"Type de ressource\n{rng.choice(RESOURCE_TYPES)}\nRessource privée\n{rng.choice(('Oui', 'Non'))}\nRésumé",
+                  *summary[:rng.randint(1, len(summary))]]
+    parts.append("Mentions légales · Plan du site · Contact")
+    return "\n\n".join(parts) + "\n"
+
+
+def scanned(rng: random.Random, pool: list[str], i: int) -> str:
+    """A text as OCR gives it: lines wrapped at about 60 characters, words cut by a hyphen at a line end,
+    a few OCR slips, a page number, debris lines, blanks doubled."""
+    paragraphs = []
+    for _ in range(rng.randint(2, 5)):
+        words = " ".join(sentence(rng, pool) for _ in range(rng.randint(2, 4))).split()
+        lines, line = [], ""
+        for word in words:
+            if len(line) + len(word) > 60:
+                lines.append(line)
+                line = ""
+            line = f"{line}  {word}" if line and rng.random() < 0.03 else f"{line} {word}".strip()
+        lines.append(line)
+        text = "\n".join(lines)
+        for right, wrong in OCR_SLIPS:
+            if rng.random() < 0.3:
+                text = text.replace(right, wrong, 1)
+        paragraphs.append(text)
+    if rng.random() < 0.5:
+        paragraphs.insert(rng.randint(0, len(paragraphs)), "~ ~~ | ¦ ■ ■")
+    paragraphs.append(f"- {rng.randint(1, 40)} -")
+    return "\n\n".join(paragraphs) + "\n"
+
+
+KINDS = {"page": document, "dump": dump, "scanned": scanned}
+
+
+def write_corpus(raw: Path, files: int, seed: int = 0, folders: int = 20, kinds: tuple[str, ...] = ("page",)) -> int:
+    """`files` documents under `raw` in `folders` folders, of the `kinds` of `KINDS` in turn (the scale
+    benchmarks use pages alone, so their figures stay comparable); returns the number of words written."""
     rng = random.Random(seed)
     pool = sentences()
     written: list[str] = []
@@ -83,7 +142,7 @@ def write_corpus(raw: Path, files: int, seed: int = 0, folders: int = 20) -> int
             tokens[rng.randrange(len(tokens))] = "territoire"
             text = " ".join(tokens)
         else:
-            text = document(rng, pool, i)
+            text = KINDS[kinds[i % len(kinds)]](rng, pool, i)
         written.append(text)
         words += len(text.split())
         path = raw / f"site-{i % folders:02d}" / f"page-{i:06d}.txt"

@@ -27,6 +27,8 @@ class Edit:
     before: str
     after: str
     reason: str | None = None
+    span: tuple[int, int] | None = None  # placed (pipeline/text/replay.py): `before`'s place in the text as it stood
+    at: int | None = None  # where the fix found `before` in its input, when it knows (a hint for `place`)
 
 
 @dataclass(frozen=True)
@@ -45,10 +47,16 @@ class Change:
     path: str
     record: str | None = None
     reason: str | None = None
+    # [start, end] of `before` in the record's text as it stood just before this change: a record's changes
+    # with a span, applied in order to its slice of the extracted text, give its text (pipeline/text/replay.py).
+    # None: not an edit of this text (extract's, made before the extracted text; a merge's note).
+    span: list[int] | None = None
+    of: str | None = None  # a merged copy's change: the id of the record whose text it edited
 
     @classmethod
     def stamp(cls, edits: "list[Edit] | tuple[Edit, ...]", stage: str, path: str) -> "tuple[Change, ...]":
-        return tuple(cls(stage, e.operation, e.before, e.after, path, reason=e.reason) for e in edits)
+        return tuple(cls(stage, e.operation, e.before, e.after, path, reason=e.reason,
+                         span=list(e.span) if e.span is not None else None) for e in edits)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -59,6 +67,8 @@ class Change:
             "before": self.before,
             "after": self.after,
             "reason": self.reason,
+            "span": self.span,
+            "of": self.of,
         }
 
 

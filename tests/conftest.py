@@ -67,6 +67,34 @@ def sample_run(tmp_path_factory, config):
 
 
 @pytest.fixture(scope="session")
+def seeds_out(tmp_path_factory, config):
+    """The pipeline over ../shared/seeds, once per session (the tests that use it are marked needs_seeds)."""
+    from pipeline.run import run
+
+    out = tmp_path_factory.mktemp("seeds") / "clean"
+    run(SEEDS, out, config, use_cache=False, progress=False, log=None)
+    return out
+
+
+@pytest.fixture(scope="session")
+def generated_out(tmp_path_factory, config):
+    """The pipeline over a corpus generated as bench/corpus.py writes it: scraped pages, dumps of several
+    pages with metadata blocks and summaries, and OCR-like texts, with exact and near copies."""
+    import sys
+
+    from pipeline.run import run
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from corpus import write_corpus
+
+    raw = tmp_path_factory.mktemp("generated") / "raw"
+    write_corpus(raw, 48, seed=7, folders=4, kinds=("dump", "page", "dump", "scanned"))
+    out = raw.parent / "clean"
+    run(raw, out, config, use_cache=False, progress=False, log=None)
+    return out
+
+
+@pytest.fixture(scope="session")
 def samples():
     """samples/make_samples.py as a module, to build variants of the sample documents."""
     import importlib.util

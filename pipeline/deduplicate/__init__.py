@@ -29,7 +29,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..config import Config
-from ..record import Record
+from ..record import Change, Edit, Record
+from ..text.replay import anchors, place
 from ..stage import Settings, run_with
 from ..text.structure import Structure, paragraph_structures, rebuild
 from .compare import near, names_agree, sentence_keys, shingles
@@ -42,9 +43,24 @@ __all__ = ["Deduplicate", "dedup_paragraphs", "merge_records", "names_agree", "n
            "shingles"]
 
 
+_PARAGRAPHS = Edit("drop_repeated_paragraph", "", "", reason="a paragraph said twice in this record: kept once")
+_ADDED = Edit("add_paragraph_from_duplicate", "", "", reason="only a copy merged into this record had it")
+
+
 def _restructure(record: Record, paragraphs: list[str], known: dict[str, Structure]) -> Record:
     text, blocks, sentences = rebuild(paragraphs, known)
     return replace(record, text=text, blocks=blocks, sentences=sentences)
+
+
+def _placed(keeper: Record, merged: Record) -> Record:
+    """The merged record with the paragraphs it gained placed where they were added (its own changes of
+    this merge come after the keeper's; the copies' changes are theirs, `of` their records)."""
+    own = len(keeper.changes)
+    added = [c for c in merged.changes[own:] if c.of is None and c.operation == "add_paragraph_from_duplicate"]
+    notes = [c for c in merged.changes[own:] if not (c.of is None and c.operation == "add_paragraph_from_duplicate")]
+    edits = [Edit(c.operation, c.before, c.after, c.reason) for c in added]
+    placed = Change.stamp(place(keeper.text, merged.text, edits, _ADDED), NAME, keeper.source.path)
+    return replace(merged, changes=keeper.changes + tuple(notes) + placed)
 
 
 class Deduplicate:
@@ -57,7 +73,7 @@ class Deduplicate:
     merge (on the workers): each group into one record."""
 
     name = NAME
-    version = "5"
+    version = "6"
     scope = "corpus"
     splits = False
     apply_scope = "groups"
@@ -70,10 +86,12 @@ class Deduplicate:
             return records
         out = []
         for record in records:
-            kept, changes = dedup_paragraphs(record, self.settings["paragraph_similarity"])
-            if changes:
+            kept, edits, where = dedup_paragraphs(record, self.settings["paragraph_similarity"])
+            if edits:
                 known = paragraph_structures(record.text, record.blocks, record.sentences)
-                record = _restructure(record.with_changes(*changes), kept, known)
+                new = _restructure(record, kept, known)
+                placed = place(record.text, new.text, edits, _PARAGRAPHS, anchors(record.text, kept, where))
+                record = new.with_changes(*Change.stamp(placed, NAME, record.source.path))
             out.append(record)
         return out
 
@@ -99,6 +117,7 @@ class Deduplicate:
         keeper = next(r for r in records if r.id == merged.id)
         if keeper.text == merged.text:
             return merged
+        merged = _placed(keeper, merged)
         known: dict[str, Structure] = {}
         copies = {(r.source.path, tuple(r.source.span or ())): r for r in records}
         places = [(d["path"], tuple(d["span"] or ())) for d in merged.duplicates]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 
-from ..record import Change, Record
+from ..record import Edit, Record
 from ..text.fold import fold_words
 from .compare import _TOKEN, names_agree, near, sentence_keys
 
@@ -51,21 +51,29 @@ class _Candidates:
             self.prefixes.setdefault(word, set()).add(i)
 
 
-def dedup_paragraphs(record: Record, threshold: float) -> tuple[list[str], list[Change]]:
-    path = record.source.path
+def dedup_paragraphs(record: Record, threshold: float) -> tuple[list[str], list[Edit], list[int | None]]:
+    """The paragraphs kept, an edit for each one dropped or replaced, with where it stood in the text
+    (`at`): the copy dropped is the later one, never the one kept; and where each kept paragraph stood
+    (for one that took the place of a shorter copy, its own place: the page then shows the shorter copy and
+    what stood between struck, the fuller one where it was written)."""
     kept: list[str] = []
-    changes: list[Change] = []
+    changes: list[Edit] = []
     known: Counter[str] = Counter()  # sentence keys of the kept paragraphs, kept up to date as they change
     paragraphs = record.text.split("\n\n")
-    candidates = _Candidates(paragraphs, threshold)
+    offsets = [0]
     for paragraph in paragraphs:
+        offsets.append(offsets[-1] + len(paragraph) + 2)
+    slot: list[int] = []  # for each kept paragraph, the index of the paragraph whose place it holds
+    candidates = _Candidates(paragraphs, threshold)
+    for j, paragraph in enumerate(paragraphs):
         keys = sentence_keys(paragraph)
         if not keys:
             kept.append(paragraph)
+            slot.append(j)
             continue
         if all(known[k] > 0 for k in keys):
-            changes.append(Change(NAME, "drop_repeated_paragraph", paragraph, "", path,
-                                  reason="every sentence of it stands already in this record"))
+            changes.append(Edit("drop_repeated_paragraph", paragraph, "", at=offsets[j],
+                                reason="every sentence of it stands already in this record"))
             continue
         match = None
         for i in candidates.find(paragraph):
@@ -77,17 +85,55 @@ def dedup_paragraphs(record: Record, threshold: float) -> tuple[list[str], list[
         if match is None:
             candidates.add(len(kept), paragraph)
             kept.append(paragraph)
+            slot.append(j)
             known.update(keys)
             continue
         i, score = match
         if len(fold_words(paragraph)) > len(fold_words(kept[i])):
-            changes.append(Change(NAME, "keep_fuller_paragraph", kept[i], paragraph, path,
-                                  reason=f"near-identical paragraphs (similarity {score:.2f}): the fuller one is kept"))
+            why = f"near-identical paragraphs (similarity {score:.2f}): the fuller one is kept"
+            changes.append(Edit("keep_fuller_paragraph", paragraph, "", at=offsets[j],
+                                reason=why + ", in the place of the first"))
+            changes.append(Edit("keep_fuller_paragraph", kept[i], paragraph, at=offsets[slot[i]], reason=why))
+
             known.subtract(sentence_keys(kept[i]))
             known.update(keys)
             kept[i] = paragraph
+            slot[i] = j
             candidates.add(i, paragraph)  # the old words stay indexed too: more candidates, never fewer
         else:
-            changes.append(Change(NAME, "drop_near_paragraph", paragraph, "", path,
-                                  reason=f"near-identical to a fuller paragraph of this record (similarity {score:.2f})"))
-    return kept, changes
+            changes.append(Edit("drop_near_paragraph", paragraph, "", at=offsets[j],
+                                reason=f"near-identical to a fuller paragraph of this record (similarity {score:.2f})"))
+    return kept, changes, _in_order([offsets[j] for j in slot])
+
+
+def _in_order(places: list[int]) -> list[int | None]:
+    """The longest run of places in increasing order kept (patience sorting, O(n log n)), None for the others:
+    a fuller copy kept out of order (its own place is after paragraphs kept before it) is left for the diff
+    to place where the shorter copy stood."""
+    tails: list[int] = []  # index in places of the smallest tail of an increasing run of each length
+    parent: list[int] = [-1] * len(places)
+    for i, p in enumerate(places):
+        k = _bisect_tails(places, tails, p)
+        if k:
+            parent[i] = tails[k - 1]
+        if k == len(tails):
+            tails.append(i)
+        else:
+            tails[k] = i
+    keep: set[int] = set()
+    i = tails[-1] if tails else -1
+    while i != -1:
+        keep.add(i)
+        i = parent[i]
+    return [p if i in keep else None for i, p in enumerate(places)]
+
+
+def _bisect_tails(places: list[int], tails: list[int], p: int) -> int:
+    lo, hi = 0, len(tails)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if places[tails[mid]] < p:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo

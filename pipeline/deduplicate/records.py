@@ -4,6 +4,7 @@ that lists every other place and gains any paragraph only another copy had."""
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
@@ -218,6 +219,6 @@ def _merge_group(group: list[Record], indexes: list[int], similarity: dict, cfg:
                 known.update(keys)
                 changes.append(Change(NAME, "add_paragraph_from_duplicate", "", paragraph, keep.source.path,
                                       reason=f"only the copy in {other.source.path} had it"))
-        changes.extend(other.changes)
+        changes.extend(c if c.of is not None else replace(c, of=other.id) for c in other.changes)
     duplicates.sort(key=lambda d: (d["path"], d["span"] or [0, 0]))
     return keep.with_changes(*changes, text="\n\n".join(paragraphs), duplicates=duplicates)

@@ -16,8 +16,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..record import Record
+from ..text.replay import given_text, pieces
 
-OUTPUT_FILES = ("records.jsonl", "records.parquet", "entities.parquet", "changes.jsonl", "manifest.json",
+OUTPUT_FILES = ("records.jsonl", "records.parquet", "entities.parquet", "changes.jsonl", "extracted.jsonl", "manifest.json",
                 "corpus.sqlite", "report.html")
 KNOWN_METADATA = ("resource_type", "private", "category")
 
@@ -149,29 +150,28 @@ def _find(text: str, probe: str, cursor: int) -> list[int] | None:
 
 
 def change_rows(record: Record) -> list[dict[str, Any]]:
-    """The record's changes as rows of changes.jsonl, with two added fields: `at`, where the change's result
-    stands in the record's text ([start, end]; for a removal, the zero-width place [p, p] where the removed
-    text stood, found by the words around it in the extracted text; null only when neither the result nor
-    those words are in the text any more), and for a paragraph dropped as a duplicate, `kept_at`, where the
-    copy that was kept stands."""
+    """The record's changes as rows of changes.jsonl, in the order they were made, with added fields:
+    `span`, where `before` stood in the record's text just before the change (the changes with a span,
+    applied in order to the record's slice of the extracted text, give its text: pipeline/text/replay.py);
+    `of`, for a change a merged copy had made, that copy's id; `at`, where the change's result stands in the
+    clean text ([start, end]; a removal: the zero-width place [p, p] where its text stood), exact for a
+    change that replays, found by the words around it for the others (extract's, a copy's), null when
+    not found; and for a paragraph dropped as a duplicate, `kept_at`, where the copy that was kept stands."""
     rows, cursors = [], {}
-    span = record.source.span
-    raw = record.extracted[span[0]:span[1]] if record.extracted is not None and span else (record.extracted or "")
+    raw = given_text(record)
+    _, exact = pieces(raw, record.changes)
     claimed: dict[str, int] = {}  # removed text -> where its last occurrence in `raw` was claimed
-    for change in record.changes:
+    for change, at in zip(record.changes, exact):
         row = replace(change, record=record.id).to_json()
-        at = _find(record.text, change.after, cursors.get(change.operation, 0))
-        if at is None and change.before.strip():  # removed, or rewritten again later: where it happened
-            at = _removal_place(record.text, raw, change.before, claimed)
-        if at is None and span and record.extracted and change.before.strip() and not change.after.strip():
-            place = record.extracted.find(change.before)  # outside this record's slice: a dump's site header
-            if place != -1 and (place + len(change.before) <= span[0] or place >= span[1]):
-                at = [0, 0] if place < span[0] else [len(record.text), len(record.text)]
-        if at:
-            cursors[change.operation] = at[1]
+        if change.span is None or change.of is not None:
+            at = _find(record.text, change.after, cursors.get(change.operation, 0))
+            if at is None and change.before.strip():  # removed, or rewritten again later: where it happened
+                at = _removal_place(record.text, raw, change.before, claimed)
+            if at:
+                cursors[change.operation] = at[1]
         row["at"] = at
         if change.operation in _DUPLICATE_DROPS:
-            first = change.before.split("\n")[0].split(". ")[0]
+            first = change.before.strip().split("\n")[0].split(". ")[0]
             row["kept_at"] = _find(record.text, first, 0)
         rows.append(row)
     return rows
@@ -240,14 +240,17 @@ def write_outputs(out: Path, records: Callable[[], Iterable[Record]] | list[Reco
     database = sqlite.Writer(out / "corpus.sqlite")
     try:
         with (out / "records.jsonl").open("w", encoding="utf-8", newline="\n") as jsonl, \
-                (out / "changes.jsonl").open("w", encoding="utf-8", newline="\n") as changes:
+                (out / "changes.jsonl").open("w", encoding="utf-8", newline="\n") as changes, \
+                (out / "extracted.jsonl").open("w", encoding="utf-8", newline="\n") as extracted:
             for r in stream():
                 jsonl.write(_line(r.to_json()))
-                for row in change_rows(r):
+                rows = change_rows(r)
+                for row in rows:
                     changes.write(_line(row))
+                extracted.write(_line({"id": r.id, "text": given_text(r)}))
                 parquet.add([_parquet_row(r)])
                 entities.add(entity_rows([r]))
-                database.add(r)
+                database.add(r, rows)
                 data = source(r.source.path) if source and r.source.ocr_pages and 1 in r.source.ocr_pages else None
                 picture = report.thumbnail(data, r.source.format) if data else None
                 if picture:

@@ -1,6 +1,10 @@
 """corpus.sqlite: records, entities and a full-text index suited to French, written with sqlite-utils.
 
-* `records` (primary key `id`) and `entities` (foreign key `record_id`, indexed), lists as JSON;
+* `records` (primary key `id`) and `entities` (foreign key `record_id`, indexed), lists as JSON; each
+  record with its file's `sha256` and, for OCR, the mean word confidence `ocr_confidence`;
+* `changes` (foreign key `record_id`, indexed): changes.jsonl as a table, one row per change in the order
+  it was made (`seq`), with where it stood (`span_start`, `span_end`) and where its result stands in the
+  clean text (`at_start`, `at_end`);
 * `records_fts`: an FTS5 index of `title`, `text` and `search_forms` whose content is the `records` table
   itself (the text is stored once), tokenizer `unicode61 remove_diacritics 2`, so "economie" finds
   "économie"; `search_forms` holds every word of the title and text in both numbers (`number_forms`:
@@ -43,6 +47,7 @@ def _row(r: Record) -> dict[str, Any]:
     return {"id": r.id, "title": r.title, "text": r.text, "language": r.language, "doc_type": r.doc_type,
             "published": r.published, "updated": r.updated, "path": r.source.path, "format": r.source.format,
             "extraction": r.source.extraction, "span_start": span[0], "span_end": span[1],
+            "sha256": r.source.sha256, "ocr_confidence": r.source.ocr_confidence,
             "resource_type": r.metadata.get("resource_type"), "private": None if private is None else int(private),
             "category": r.metadata.get("category"), "organisations": _json(r.organisations),
             "places": _json(r.places), "people": _json(r.people), "themes": _json(r.themes),
@@ -52,8 +57,14 @@ def _row(r: Record) -> dict[str, Any]:
 
 RECORD_COLUMNS = {"id": str, "title": str, "text": str, "language": str, "doc_type": str, "published": str,
                   "updated": str, "path": str, "format": str, "extraction": str, "span_start": int, "span_end": int,
+                  "sha256": str, "ocr_confidence": float,
                   "resource_type": str, "private": int, "category": str, "organisations": str, "places": str,
                   "people": str, "themes": str, "dates": str, "duplicates": str, "metadata": str, "search_forms": str}
+
+
+CHANGE_COLUMNS = {"record_id": str, "seq": int, "stage": str, "operation": str, "before": str, "after": str,
+                  "reason": str, "span_start": int, "span_end": int, "at_start": int, "at_end": int, "of": str,
+                  "path": str}
 
 
 class Writer:
@@ -68,12 +79,21 @@ class Writer:
         self.db = sqlite_utils.Database(path)
         self.batch = batch
         self.pending: list[Record] = []
+        self.changes: list[dict[str, Any]] = []
         self.db["records"].create(RECORD_COLUMNS, pk="id", not_null={"text", "path"})
         self.db["entities"].create({"record_id": str, "label": str, "text": str, "canonical": str, "start": int,
                                     "end": int}, foreign_keys=[("record_id", "records", "id")])
+        self.db["changes"].create(CHANGE_COLUMNS, foreign_keys=[("record_id", "records", "id")])
 
-    def add(self, record: Record) -> None:
+    def add(self, record: Record, changes: list[dict[str, Any]] | None = None) -> None:
+        """A record, and its rows of changes.jsonl (`change_rows`) when it has changes."""
         self.pending.append(record)
+        for seq, c in enumerate(changes or []):
+            span, at = c.get("span") or [None, None], c.get("at") or [None, None]
+            self.changes.append({"record_id": c["record"], "seq": seq, "stage": c["stage"], "operation": c["operation"],
+                                 "before": c["before"], "after": c["after"], "reason": c["reason"],
+                                 "span_start": span[0], "span_end": span[1], "at_start": at[0], "at_end": at[1],
+                                 "of": c.get("of"), "path": c["path"]})
         if len(self.pending) >= self.batch:
             self._flush()
 
@@ -82,13 +102,16 @@ class Writer:
         self.db["entities"].insert_all(({"record_id": r.id, "label": e["label"], "text": e["text"],
                                          "canonical": e["canonical"], "start": e["start"], "end": e["end"]}
                                         for r in self.pending for e in r.entities), batch_size=1000)
-        self.pending = []
+        self.db["changes"].insert_all(self.changes, batch_size=1000)
+        self.pending, self.changes = [], []
 
     def finish(self) -> None:
         self._flush()
         db = self.db
         db["entities"].create_index(["record_id"])
         db["entities"].create_index(["label", "canonical"])
+        db["changes"].create_index(["record_id", "seq"])
+        db["changes"].create_index(["operation"])
         for column in ("path", "language", "doc_type"):
             db["records"].create_index([column])
         db["records"].enable_fts(["title", "text", "search_forms"], fts_version="FTS5",

@@ -29,6 +29,7 @@ from typing import Any
 
 from ..config import Config
 from ..record import Change, Edit, Record
+from ..text.replay import place
 from ..stage import Settings, run_with
 from .chrome import ChromePatterns, EdgeCounts, add_edges, chrome_lines, count_edges, drop_chrome, drop_page_furniture
 from .columns import Reader, read_columns, reader_from
@@ -90,23 +91,26 @@ def collapse_spaces(line: str) -> str:
     return _SPACES.sub(one, line).strip(" \t")
 
 
-def _per_line(text: str, cfg: dict[str, Any]) -> tuple[str, list[Edit]]:
+def _encoding(text: str, cfg: dict[str, Any]) -> tuple[str, list[Edit]]:
+    """ftfy, line by line."""
     changes: list[Edit] = []
     out = []
     for line in text.split("\n"):
-        current = line
-        if cfg["ftfy"]:
-            fixed, why = fix_encoding(current)
-            if why:
-                changes.append(Edit("fix_encoding", current, fixed, reason=why))
-                current = fixed
-        normal = unicodedata.normalize(cfg["unicode_form"], current)
-        if normal != current:
-            changes.append(Edit(f"unicode_{cfg['unicode_form'].lower()}", current, normal,
-                                  reason="canonical Unicode form"))
-            current = normal
-        out.append(current)
+        fixed, why = fix_encoding(line)
+        if why:
+            changes.append(Edit("fix_encoding", line, fixed, reason=why))
+        out.append(fixed)
     return "\n".join(out), changes
+
+
+def _unicode_form(text: str, cfg: dict[str, Any]) -> tuple[str, list[Edit]]:
+    form = cfg["unicode_form"]
+    normal = unicodedata.normalize(form, text)
+    if normal == text:
+        return text, []
+    changes = [Edit(f"unicode_{form.lower()}", line, new, reason="canonical Unicode form")
+               for line, new in zip(text.split("\n"), normal.split("\n")) if line != new]
+    return normal, changes
 
 
 def _french_lines(text: str, cfg: dict[str, Any]) -> list[bool]:
@@ -168,27 +172,42 @@ def _blanks(text: str, cfg: dict[str, Any]) -> tuple[str, list[Edit]]:
     return re.sub(r"\n{%d,}" % (cfg["max_blank_lines"] + 2), limit, joined).strip("\n"), changes
 
 
+_FORM_FEED = re.compile(r"\n?\f\n?")
+
+
+def _page_breaks(text: str) -> tuple[str, list[Edit]]:
+    return _FORM_FEED.sub("\n\n", text), []
+
+
 def _round(text: str, ctx: Context) -> tuple[str, list[Edit]]:
+    """One round of the steps; each step's edits are placed against what it was given (`place`), and a
+    difference it did not explain is filed under its own operation and reason."""
     cfg = ctx.cfg
     changes: list[Edit] = []
 
-    def step(result: tuple[str, list[Edit]]) -> str:
-        changes.extend(result[1])
-        return result[0]
+    def step(fix: Any, operation: str, reason: str, *args: Any) -> None:
+        nonlocal text
+        new, edits = fix(text, *args)
+        if new != text:
+            changes.extend(place(text, new, edits, Edit(operation, "", "", reason)))
+        text = new
 
-    text = step(_per_line(text, cfg))
-    text = step(fix_typography(text, cfg["apostrophe"]))
+    if cfg["ftfy"]:
+        step(_encoding, "fix_encoding", "ftfy", cfg)
+    step(_unicode_form, f"unicode_{cfg['unicode_form'].lower()}", "canonical Unicode form", cfg)
+    step(fix_typography, "typography", "a mark standing for an apostrophe", cfg["apostrophe"])
     if cfg["page_furniture"]:
-        text = step(drop_page_furniture(text, cfg["furniture_min_share"]))
-    text = re.sub(r"\n?\f\n?", "\n\n", text)
-    text = step(drop_chrome(text, ctx.chrome, ctx.learned))
-    text = step(_debris_and_words(text, ctx))
+        step(drop_page_furniture, "drop_page_furniture", "running header or footer (repeats on the pages)",
+             cfg["furniture_min_share"])
+    step(_page_breaks, "page_break", "a page break: a blank line between the pages' text")
+    step(drop_chrome, "drop_chrome", "site chrome", ctx.chrome, ctx.learned)
+    step(_debris_and_words, "collapse_spaces", "blanks left where a token was dropped", ctx)
     if ctx.columns is not None:
-        text = step(read_columns(text, ctx.columns))
+        step(read_columns, "columns_read_apart", "columns read straight across: read one after another", ctx.columns)
     if cfg["layout"]:
-        text = step(list_markers(text))
-        text = step(join_lines(text, ctx.lexicon))
-    text = step(_blanks(text, cfg))
+        step(list_markers, "list_marker", "one list item marker: '- '")
+        step(join_lines, "join_lines", "line broken inside a sentence", ctx.lexicon)
+    step(_blanks, "trim_blanks", "blank lines and blanks at line ends: layout, not text", cfg)
     return text, changes
 
 
@@ -214,7 +233,7 @@ class Repair:
     partition and cached per record under the chrome it was repaired with)."""
 
     name = NAME
-    version = "8"
+    version = "9"
     scope = "corpus"
     splits = False
     apply_scope = "partition"

@@ -19,10 +19,9 @@ def list_markers(text: str) -> tuple[str, list[Edit]]:
     out, changes = [], []
     for line in text.split("\n"):
         m = _BULLET.match(line)
-        if m:
-            new = "- " + line[m.end():]
-            changes.append(Edit("list_marker", line, new, reason="one list item marker: '- '"))
-            line = new
+        if m and m.group(0) != "- ":
+            changes.append(Edit("list_marker", m.group(0), "- ", reason="one list item marker: '- '"))
+            line = "- " + line[m.end():]
         out.append(line)
     return "\n".join(out), changes
 

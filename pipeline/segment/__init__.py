@@ -38,7 +38,8 @@ import statistics
 from dataclasses import replace
 
 from ..config import Config
-from ..record import Change, Record, record_id
+from ..record import Change, Edit, Record, record_id
+from ..text.replay import anchors, place, project, replay
 from ..stage import Settings, run_with
 from ..text.fold import fold_blanks
 from .locate import _normalised_with_map, file_changes, locate
@@ -51,10 +52,19 @@ NAME = "segment"
 __all__ = ["Segment", "Rules", "flag", "is_date_line", "is_title_like", "rules_for", "run", "segment", "structure"]
 
 
+_LAYOUT = Edit("segment_layout", "", "", reason="blank lines and line ends between the page's paragraphs")
+_BOUNDS = Edit("page_bounds", "", "", reason="text of the page that stands outside its place in the extracted text, "
+                                              "or text there that the page does not hold: its bounds are uncertain")
+
+
 def page_record(parent: Record, page: Page, rules: Rules, span: list[int] | None, index: int,
                 inherited: tuple[Change, ...], occurrence: int) -> Record:
+    """The record of one page.  `inherited`: the changes made to the file before it was split, those of
+    this page (placed on its slice of the extracted text, when it was located there)."""
     path = parent.source.path
-    changes: list[Change] = []
+    changes: list[Edit] = []
+    if page.title:
+        changes.append(Edit("move_to_title", page.title, "", reason="the page's title: the record's title, not its text"))
     published, updated = parent.published, parent.updated
     metadata = dict(parent.metadata)
     for key, value in page.fields.items():
@@ -66,7 +76,7 @@ def page_record(parent: Record, page: Page, rules: Rules, span: list[int] | None
         if dates:
             published = published or dates.get("published")
             updated = updated or dates.get("updated")
-            changes.append(Change(NAME, "move_to_field", para, "", path, reason="page date: published/updated"))
+            changes.append(Edit("move_to_field", para, "", reason="page date: published/updated"))
             continue
         for line in para.split("\n"):
             label, sep, value = line.partition(":")
@@ -75,14 +85,27 @@ def page_record(parent: Record, page: Page, rules: Rules, span: list[int] | None
         kept.append(para)
     if page.block_text:
         moved = ", ".join(f"{k}={v!r}" for k, v in page.fields.items() if k != "summary")
-        changes.append(Change(NAME, "move_to_field", page.block_text, "", path,
-                              reason=f"metadata block: record fields, not text ({moved})"))
+        changes.append(Edit("move_to_field", page.block_text, "",
+                            reason=f"metadata block: record fields, not text ({moved})"))
     text, blocks, sentences = structure(kept, rules)
-    record_span = span if span is not None else parent.source.span
+    record_span = span  # None: a page of a dump not found in its extracted text
+    if span is not None and parent.extracted is not None:
+        given = replay(parent.extracted[span[0]:span[1]], inherited)
+        own = Change.stamp(place(given, text, _page_order(given, changes), _LAYOUT, anchors(given, kept), _BOUNDS),
+                           NAME, path)
+    else:  # a page not found in the extracted text: its changes say what happened, not where
+        own = Change.stamp(changes, NAME, path)
+        inherited = tuple(replace(c, span=None) for c in inherited)
     source = replace(parent.source, span=record_span)
     return replace(parent, id=page_id(parent, page, span, occurrence), source=source, title=page.title, text=text,
                    published=published, updated=updated, metadata=metadata, blocks=blocks, sentences=sentences,
-                   changes=inherited + tuple(changes))
+                   changes=inherited + own)
+
+
+def _page_order(text: str, edits: list[Edit]) -> list[Edit]:
+    """The page's edits in the order their text stands in the page (the title first, then the date lines
+    and the block where they are), so that each is looked for from the previous one's place."""
+    return sorted(edits, key=lambda e: (text.find(e.before) if e.before in text else len(text)))
 
 
 def page_content(parent: Record, page: Page, span: list[int] | None) -> str:
@@ -117,7 +140,7 @@ def segment(record: Record, rules: Rules) -> list[Record]:
         starts.append(found)
         if found is not None:
             cursor = found + 1
-    inherited = file_changes(record.changes, index, starts) if len(pages) > 1 else [record.changes]
+    inherited = _inherited(record, index, starts, pages)
     out = []
     seen: dict[str, int] = {}
     for i, page in enumerate(pages):
@@ -132,6 +155,31 @@ def segment(record: Record, rules: Rules) -> list[Record]:
         seen[content] = occurrence + 1
         out.append(page_record(record, page, rules, span, i, inherited[i], occurrence))
     return flag(out, rules)
+
+
+def _inherited(record: Record, index: tuple[str, list[int]] | None, starts: list[int | None],
+               pages: list[Page]) -> list[tuple[Change, ...]]:
+    """Each page's share of the changes made to the whole file: those placed inside its slice of the
+    extracted text, carried onto it (`project`); the others (extract's, made before the text was
+    extracted, and those of a page not found) go where their text is found, as before."""
+    if len(pages) == 1:
+        return [record.changes]
+    extracted = record.extracted or ""
+    unplaced = tuple(c for c in record.changes if c.span is None)
+    shared = file_changes(unplaced, index, starts) if unplaced else [()] * len(pages)
+    found = file_changes(record.changes, index, starts) if None in starts else None
+    first = next((i for i, s in enumerate(starts) if s is not None), None)
+    if first is not None and starts[first] > 0:  # before the first page (a dump's site header): in no page's
+        lead = tuple(replace(c, span=None) for c in project(record.changes, 0, starts[first]))  # slice, told there
+        shared = [x + lead if i == first else x for i, x in enumerate(shared)]
+    out = []
+    for i, start in enumerate(starts):
+        if start is None:
+            out.append(shared[i] + tuple(c for c in found[i] if c.span is not None))
+            continue
+        end = next((s for s in starts[i + 1:] if s is not None), len(extracted))
+        out.append(shared[i] + tuple(project(record.changes, start, end, last=end == len(extracted))))
+    return out
 
 
 def flag(records: list[Record], rules: Rules) -> list[Record]:
@@ -155,7 +203,7 @@ class Segment:
     """The segment stage: record scope, one record in, one record per page out."""
 
     name = NAME
-    version = "6"
+    version = "7"
     scope = "record"
     splits = True
 

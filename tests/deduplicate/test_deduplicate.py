@@ -25,7 +25,7 @@ def rec(text, path="a.txt", rid="r1", span=None):
 # --- inside a record -----------------------------------------------------------------------------
 
 def test_repeated_paragraph_dropped_and_recorded():
-    kept, changes = dedup_paragraphs(rec(f"{BODY}\n\nAutre chose dite une fois.\n\n{BODY}"), 0.85)
+    kept, changes, _ = dedup_paragraphs(rec(f"{BODY}\n\nAutre chose dite une fois.\n\n{BODY}"), 0.85)
     assert kept == [BODY, "Autre chose dite une fois."]
     assert changes[0].operation == "drop_repeated_paragraph" and changes[0].before == BODY
 
@@ -35,20 +35,20 @@ def test_summary_with_an_added_address_keeps_the_fuller_paragraph():
             "- (mars 2023 - 48 pages).")
     summary = ('Vous pouvez télécharger la version numérique du guide "Commande publique et ESS" - (mars 2023 - '
                "48 pages), ou commander la publication auprès de publications@reseau.example")
-    kept, changes = dedup_paragraphs(rec(f"{body}\n\nDeuxième paragraphe du corps.\n\n{summary}"), 0.8)
+    kept, changes, _ = dedup_paragraphs(rec(f"{body}\n\nDeuxième paragraphe du corps.\n\n{summary}"), 0.8)
     assert kept == [summary, "Deuxième paragraphe du corps."]
     assert changes[0].operation == "keep_fuller_paragraph"
 
 
 def test_a_paragraph_in_only_one_copy_is_kept():
     text = f"{BODY}\n\nUne phrase que seul le résumé contient, avec un détail de plus.\n\n{BODY}"
-    kept, _ = dedup_paragraphs(rec(text), 0.85)
+    kept, _, _ = dedup_paragraphs(rec(text), 0.85)
     assert "Une phrase que seul le résumé contient, avec un détail de plus." in kept
 
 
 def test_a_summary_split_differently_is_still_recognised():
     text = "Première phrase du corps. Deuxième phrase du corps.\n\nPremière phrase du corps.\n\nDeuxième phrase du corps."
-    kept, _ = dedup_paragraphs(rec(text), 0.85)
+    kept, _, _ = dedup_paragraphs(rec(text), 0.85)
     assert kept == ["Première phrase du corps. Deuxième phrase du corps."]
 
 
@@ -178,11 +178,8 @@ def _sentences(text: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def seed_run(tmp_path_factory, config):
-    from pipeline.run import run
-
-    out = tmp_path_factory.mktemp("seeds") / "clean"
-    run(SEEDS, out, config, use_cache=False, progress=False, log=None)
+def seed_run(seeds_out):
+    out = seeds_out
     records = [json.loads(x) for x in (out / "records.jsonl").read_text("utf-8").splitlines()]
     changes = [json.loads(x) for x in (out / "changes.jsonl").read_text("utf-8").splitlines()]
     return records, changes
@@ -229,6 +226,6 @@ def test_paragraph_dedup_compares_only_candidates_that_share_rare_words(monkeypa
     calls = []
     real = dedup.near
     monkeypatch.setattr(dedup, "near", lambda a, b, t: calls.append(1) or real(a, b, t))
-    kept, changes = dedup.dedup_paragraphs(rec("\n\n".join(paragraphs)), 0.8)
+    kept, changes, _ = dedup.dedup_paragraphs(rec("\n\n".join(paragraphs)), 0.8)
     assert len(kept) == 900 and [c.operation for c in changes] == ["drop_repeated_paragraph"]
     assert len(calls) < 40 * len(paragraphs)  # about 13 a paragraph here; the pairwise loop made 405,000

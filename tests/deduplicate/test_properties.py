@@ -22,12 +22,12 @@ def rec(paragraphs):
 @given(st.lists(paragraph, min_size=1, max_size=8).flatmap(
     lambda ps: st.lists(st.sampled_from(ps), min_size=len(ps), max_size=2 * len(ps))))
 def test_every_paragraph_is_kept_or_its_removal_recorded(paragraphs):
-    kept, changes = dedup_paragraphs(rec(paragraphs), 0.8)
+    kept, changes, _ = dedup_paragraphs(rec(paragraphs), 0.8)
     recorded = {c.before for c in changes} | {c.after for c in changes}
     for p in paragraphs:
         assert p in kept or p in recorded, p
     assert len(kept) == len(set(kept))
     assert all(c.operation in ("drop_repeated_paragraph", "drop_near_paragraph", "keep_fuller_paragraph")
                for c in changes)
-    again, more = dedup_paragraphs(rec(kept), 0.8)
+    again, more, _ = dedup_paragraphs(rec(kept), 0.8)
     assert again == kept and not more

@@ -39,26 +39,3 @@ def word_diff(before: str, after: str) -> list[dict[str, str]]:
         if j2 > j1:
             out.append({"kind": "ins", "text": "".join(b[j1:j2])})
     return out
-
-
-def removed(raw: str, befores: list[str]) -> list[dict[str, Any]]:
-    """The extracted text as pieces, the passages that were dropped marked `removed` (each removal at its own
-    occurrence, longest first; rewrites are shown with the changes)."""
-    spans: list[tuple[int, int]] = []
-    for before in sorted((b for b in befores if b.strip()), key=len, reverse=True):
-        start = raw.find(before)  # a passage removed three times (a running header) is struck three times
-        while start != -1:
-            if not any(a < start + len(before) and start < b for a, b in spans):
-                spans.append((start, start + len(before)))
-                break
-            start = raw.find(before, start + 1)
-    out: list[dict[str, Any]] = []
-    at = 0
-    for a, b in sorted(spans):
-        if a > at:
-            out.append({"text": raw[at:a], "removed": False})
-        out.append({"text": raw[a:b], "removed": True})
-        at = b
-    if at < len(raw):
-        out.append({"text": raw[at:], "removed": False})
-    return out

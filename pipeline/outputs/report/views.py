@@ -11,7 +11,8 @@ from itertools import groupby
 from typing import Any
 
 from ...record import Record
-from .fragments import highlighted, removed, word_diff
+from ...text.replay import given_text, pieces
+from .fragments import highlighted, word_diff
 from .words import Words
 
 PAGES = "pages"  # the folder beside report.html holding one page per record
@@ -21,7 +22,8 @@ LABEL_COLOURS = {"ORG": "#d9e8fb", "LOC": "#dcf5dc", "PER": "#fbe3d3", "DATE": "
 # what each operation did, in this order on a record's page
 OPERATION_ORDER = ("fix_encoding", "unicode_nfc", "unicode_nfkc", "typography", "read_by_ocr", "drop_page_furniture",
                    "drop_chrome", "drop_debris_line", "drop_debris_token", "ocr_digits", "ocr_word", "ocr_elision",
-                   "columns_read_apart", "list_marker", "dehyphenate", "join_hyphenated", "join_lines", "collapse_spaces", "move_to_field",
+                   "columns_read_apart", "list_marker", "dehyphenate", "join_hyphenated", "join_lines", "collapse_spaces",
+                   "page_break", "trim_blanks", "move_to_title", "move_to_field", "segment_layout", "page_bounds",
                    "drop_repeated_paragraph", "drop_near_paragraph", "keep_fuller_paragraph",
                    "add_paragraph_from_duplicate", "merge_exact_duplicate", "merge_near_duplicate")
 
@@ -182,19 +184,38 @@ def record_fields(r: Record, words: Words) -> list[tuple[str, str]]:
 
 def change_groups(r: Record, words: Words) -> list[dict[str, Any]]:
     """A record's changes grouped by operation, each with its pieces (a small rewrite word by word) and its
-    reason in words."""
+    reason in words; changes alike (same stage, before, after and reason: forty bullets made '- ') are one
+    row with their count."""
     order = {op: i for i, op in enumerate(OPERATION_ORDER)}
     groups = []
     for operation, group in groupby(sorted(r.changes, key=lambda c: (order.get(c.operation, 99), c.operation)),
                                     key=lambda c: c.operation):
-        changes = []
+        rows: dict[tuple[Any, ...], dict[str, Any]] = {}
         for c in group:
+            key = (c.stage, c.before, c.after, c.reason)
+            if key in rows:
+                rows[key]["count"] += 1
+                continue
             small = c.before and c.after and max(len(c.before), len(c.after)) <= 400
             pieces = word_diff(c.before, c.after) if small else (
                 [{"kind": "del", "text": c.before}] + ([{"kind": "ins", "text": c.after}] if c.after else []))
-            changes.append({"stage": words.code("stage", c.stage), "pieces": pieces, "why": words.reason(c.reason)})
-        groups.append({"operation": words.code("operation", operation), "code": operation, "changes": changes})
+            rows[key] = {"stage": words.code("stage", c.stage), "pieces": pieces, "why": words.reason(c.reason),
+                         "count": 1}
+        changes = list(rows.values())
+        groups.append({"operation": words.code("operation", operation), "code": operation, "changes": changes,
+                       "n": sum(c["count"] for c in changes)})
     return groups
+
+
+def replayed_text(r: Record, words: Words) -> list[dict[str, Any]]:
+    """The record's slice of the extracted text with its changes replayed (pipeline/text/replay.py): what
+    a change removed is struck ("del"), what it put in is marked ("ins"), each with what did it in words;
+    the page therefore shows exactly what the data says.  A record whose changes do not replay (not found
+    in its extracted text) shows its extracted text as it is."""
+    shown, _ = pieces(given_text(r), r.changes)
+    return [{"text": p["text"], "kind": p["kind"],
+             "why": words.code("operation", r.changes[p["change"]].operation) if p["change"] is not None else ""}
+            for p in shown]
 
 
 def duplicates(r: Record, words: Words) -> list[str]:
@@ -213,14 +234,11 @@ def duplicates(r: Record, words: Words) -> list[str]:
 
 
 def record_page(r: Record, words: Words, picture: bool) -> dict[str, Any]:
-    span = r.source.span
-    raw = r.extracted[span[0]:span[1]] if r.extracted is not None and span else (r.extracted or "")
-    dropped = [c.before for c in r.changes if c.before and not c.after]
     caption = (words("the source, read by OCR (confidence %(value)s out of 100)",
                      value=words.number(r.source.ocr_confidence, 1)) if r.source.ocr_confidence
                else words("the source, read by OCR"))
     return {"id": r.id, "title": title(r, words), "fields": record_fields(r, words),
-            "extracted": removed(raw, dropped), "clean": highlighted(r.text, r.entities),
+            "extracted": replayed_text(r, words), "clean": highlighted(r.text, r.entities),
             "labels": {label: words.code("label", label) for label in LABEL_COLOURS},
             "changes": change_groups(r, words), "n_changes": len(r.changes), "duplicates": duplicates(r, words),
             "picture": {"src": f"{r.id}.png", "alt": words("page 1 of %(path)s", path=r.source.path),
