@@ -14,6 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import ROOT
+from pipeline.record import Change
+from pipeline.text.replay import replay
 from pipeline.repair import context, repair_text
 from pipeline.repair.debris import is_debris_line, word_shaped
 from pipeline.repair.lexicon import changes_inflection
@@ -133,6 +135,7 @@ def test_every_letter_bearing_line_is_kept_or_its_removal_recorded(ctx, lines):
     why it is not (changed, dropped, joined)."""
     text = "\n".join(lines)
     repaired, changes = repair_text(text, ctx)
+    assert replay(text, Change.stamp(changes, "repair", "a.txt"), check=True) == repaired  # issue 27
     recorded = "\n".join(c.before for c in changes)
     out_letters = "".join(ch for ch in repaired if ch.isalpha()).casefold()
     for line in text.split("\n"):
