@@ -102,3 +102,39 @@ def test_the_search_box_finds_words_of_the_text_in_either_number(sample_run, tmp
     assert shown(chromium(tmp_path, f"{url}?q={word}", "--dump-dom").stdout) == 1, word
     singular = shown(chromium(tmp_path, f"{url}?q=epicerie", "--dump-dom").stdout)
     assert singular >= 1 and shown(chromium(tmp_path, f"{url}?q=épiceries", "--dump-dom").stdout) == singular
+
+
+def _ids(dom: str) -> set[str]:
+    body = dom.split('id="records-table"')[1].split('</tbody>')[0]
+    return set(re.findall(r'href="pages/(\w+)\.html"', body))
+
+
+@pytest.mark.parametrize("query", ["cantine", "commune OR guide", "réseau NOT guide", "territoires AND collectivités",
+                                   "guid*", "zzzintrouvable"])
+def test_the_search_box_reads_a_query_as_glaneur_search_does(generated_out, tmp_path, query):
+    """Issue 27: OR, NOT, AND, prefix* and whole words, on a generated corpus: the very records `glaneur
+    search` finds (compared by id, not by count), "aucune fiche" when none, page x sur y, no console error."""
+    from urllib.parse import quote
+
+    from pipeline.outputs.sqlite import search
+
+    expected = {r["id"] for r in search(generated_out / "corpus.sqlite", query, limit=100_000)}
+    assert len(expected) <= 100  # one page of the table
+    result = chromium(tmp_path, (generated_out / "report.html").as_uri() + "?q=" + quote(query), "--dump-dom")
+    assert not console_errors(result.stderr), console_errors(result.stderr)
+    dom = result.stdout
+    assert _ids(dom) == expected, query
+    assert re.search(r'id="f-page"[^>]*>page 1 sur \d+<', dom)
+    if not expected:
+        assert "aucune fiche" in dom
+
+
+def test_themes_are_shown_whole_and_a_column_sorts(generated_out, tmp_path):
+    import json
+
+    records = [json.loads(x) for x in (generated_out / "records.jsonl").read_text("utf-8").splitlines()]
+    themes = {t for r in records for t in r["themes"] if " " in t}
+    dom = chromium(tmp_path, (generated_out / "report.html").as_uri(), "--dump-dom").stdout
+    cells = set(re.findall(r"<td>([^<]*)</td>", dom))
+    assert themes and any(t in c for t in themes for c in cells)  # "emploi et insertion", not "emploi, et, insertion"
+    assert not any(", et, " in c or c.startswith("et, ") for c in cells)

@@ -95,8 +95,8 @@ def _index_page(ordered: list[Record], rows: list[dict[str, Any]], manifest: dic
 
 def _assets(ordered: list[Record], rows: list[dict[str, Any]], language: str) -> dict[str, str]:
     compact = [[r["href"], r["title"], r["path"], r["type"], r["type_words"], r["lang"], r["folder"],
-                1 if r["flagged"] else 0, " ".join(r["themes"]), r["entities"], r["duplicates"], r["changes"], r["names"]]
-               for r in rows]
+                1 if r["flagged"] else 0, r["themes"], r["entities"], r["duplicates"], r["changes"], r["names"],
+                r["lang_words"]] for r in rows]
     data = json.dumps(compact, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     return {"records.js": f"window.GLANEUR_RECORDS = {data};\n",
             "report.js": (TEMPLATES / "report.js").read_text("utf-8"),

@@ -34,9 +34,12 @@ def write_index(database: Path, out: Path, rows: dict[str, int]) -> int:
     folder.mkdir()
     db = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
     written, part, key = 0, {}, None
+    keys: list[str] = []
 
     def flush() -> None:
         if part:
+            if key not in keys:
+                keys.append(key)
             data = json.dumps(part, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
             with (folder / f"{key}.js").open("a", encoding="utf-8") as f:  # appended: "œ…" comes after "z…"
                 f.write(f"GLANEUR_SEARCH_ADD({json.dumps(key)},{data});\n")
@@ -57,4 +60,5 @@ def write_index(database: Path, out: Path, rows: dict[str, int]) -> int:
         flush()
     finally:
         db.close()
+    (folder / "keys.js").write_text(f"window.GLANEUR_SEARCH_KEYS = {json.dumps(sorted(keys))};\n", "utf-8")
     return written

@@ -6,6 +6,7 @@ writes markup or escapes anything.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from itertools import groupby
 from typing import Any
@@ -54,11 +55,12 @@ def title(r: Record, words: Words) -> str:
 def overview(manifest: dict[str, Any], records: list[Record], changed: Changes, words: Words) -> dict[str, Any]:
     summary = manifest["summary"]
     by_op = changed[0]
-    cards = [(words("files"), summary["files"]), (words("read"), summary["ok"]),
-             (words("quarantined"), summary["quarantined"]), (words("skipped"), summary["skipped"]),
-             (words("flagged"), summary.get("flagged", 0)), (words("records"), summary["records"]),
-             (words("duplicates merged"), sum(len(r.duplicates) for r in records)),
-             (words("changes"), sum(by_op.values()))]
+    cards = [(label, words.number(int(n))) for label, n in (
+        (words("files"), summary["files"]), (words("read"), summary["ok"]),
+        (words("quarantined"), summary["quarantined"]), (words("skipped"), summary["skipped"]),
+        (words("flagged"), summary.get("flagged", 0)), (words("records"), summary["records"]),
+        (words("duplicates merged"), sum(len(r.duplicates) for r in records)),
+        (words("changes"), sum(by_op.values())))]
     by_path: dict[str, list[Record]] = {}
     for r in records:
         by_path.setdefault(r.source.path, []).append(r)
@@ -73,7 +75,7 @@ def overview(manifest: dict[str, Any], records: list[Record], changed: Changes, 
         row = merged.setdefault((words.code("stage", s), words.code("operation", o)), [[], 0])
         row[0].append(o)
         row[1] += n
-    operations = [{"stage": s, "operation": o, "code": ", ".join(codes), "n": n}
+    operations = [{"stage": s, "operation": o, "code": ", ".join(codes), "n": words.number(n)}
                   for (s, o), (codes, n) in merged.items()]
     return {"cards": cards, "problems": rows, "more_problems": max(0, len(problems) - MAX_PROBLEMS),
             "operations": operations}
@@ -111,7 +113,8 @@ def charts(records: list[Record], words: Words) -> list[dict[str, Any]]:
 def record_rows(records: list[Record], changed: dict[str, int], words: Words) -> list[dict[str, Any]]:
     """One row per record, in order, for the table and for records.js."""
     return [{"href": page_href(r), "title": title(r, words), "path": r.source.path, "type": r.doc_type,
-             "type_words": words.code("doc_type", r.doc_type), "lang": r.language or "", "folder": folder(r),
+             "type_words": words.code("doc_type", r.doc_type), "lang": r.language or "",
+             "lang_words": words.language_name(r.language), "folder": folder(r),
              "flagged": bool(r.flags), "themes": list(r.themes), "entities": len(r.entities),
              "duplicates": len(r.duplicates), "changes": changed.get(r.id, 0),
              "names": " ".join([*r.organisations, *r.places, *r.people])} for r in records]
@@ -122,7 +125,8 @@ def filters(records: list[Record], words: Words) -> list[dict[str, Any]]:
         return [(v, words.code(kind, v) if kind else (words("root folder") if v == "." else v)) for v in sorted(values)]
 
     return [{"name": "type", "label": words("type"), "options": options({r.doc_type for r in records}, "doc_type")},
-            {"name": "lang", "label": words("language"), "options": options({r.language for r in records if r.language})},
+            {"name": "lang", "label": words("language"),
+             "options": [(v, words.language_name(v)) for v in sorted({r.language for r in records if r.language})]},
             {"name": "folder", "label": words("folder"), "options": options({folder(r) for r in records})},
             {"name": "theme", "label": words("theme"), "options": options({t for r in records for t in r.themes})}]
 
@@ -145,9 +149,15 @@ def date_text(d: dict[str, Any], words: Words) -> str:
     if not d["start"]:
         return words("%(text)s → year not resolved", text=d["text"])
     if d["start"] == d["end"]:
-        return words("%(text)s → %(day)s", text=d["text"], day=words.date(d["start"]))
+        day = words.date(d["start"])
+        if d["text"].strip().casefold() in (day.casefold(), d["start"]) or _ISO.fullmatch(d["text"].strip()):
+            return day  # said once: "1 mars 2024", not "1 mars 2024 → 1 mars 2024" nor a code
+        return words("%(text)s → %(day)s", text=d["text"], day=day)
     return words("%(text)s → %(start)s … %(end)s", text=d["text"], start=words.date(d["start"]),
                  end=words.date(d["end"]))
+
+
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _value(value: Any, words: Words) -> str:
@@ -172,7 +182,7 @@ def record_fields(r: Record, words: Words) -> list[tuple[str, str]]:
                words("characters %(start)s to %(end)s", start=words.number(span[0]), end=words.number(span[1]))
                if span else ""),
               (words("published"), words.date(r.published)), (words("updated"), words.date(r.updated)),
-              (words("language"), r.language or ""), (words("type"), words.code("doc_type", r.doc_type)),
+              (words("language"), words.language_name(r.language)), (words("type"), words.code("doc_type", r.doc_type)),
               (words("source fields"), " ; ".join(metadata)),
               (words("organisations"), ", ".join(r.organisations)), (words("places"), ", ".join(r.places)),
               (words("people"), ", ".join(r.people)), (words("dates"), " ; ".join(date_text(d, words) for d in r.dates)),

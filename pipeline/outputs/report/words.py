@@ -86,10 +86,19 @@ class Words:
             return iso
 
     def number(self, value: float | int, digits: int = 2) -> str:
-        """A number as French writes it: "0,93", "1 541"."""
-        if isinstance(value, int):
-            return f"{value:,}".replace(",", "\u202f")
-        return f"{value:,.{digits}f}".replace(",", "\u202f").replace(".", ",")
+        """A number as the reader's language writes it, by Babel's CLDR data: "0,93", "1 541"."""
+        from babel.numbers import format_decimal
+
+        pattern = "#,##0" if isinstance(value, int) else "#,##0." + "0" * digits
+        return format_decimal(value, format=pattern, locale=self.language)
+
+    def language_name(self, code: str | None) -> str:
+        """An ISO 639-1 code as the reader's language names it ("fr" → "français"), by Babel's CLDR data."""
+        if not code:
+            return ""
+        from babel import Locale
+
+        return Locale.parse(self.language).languages.get(code, code)
 
     def reason(self, reason: str | None) -> str:
         """A stage's reason in the reader's language: a catalogue entry, or a catalogue template whose values

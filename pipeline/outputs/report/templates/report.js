@@ -1,5 +1,5 @@
-// report.html's table: every record from records.js, filtered (words, type, language, folder, theme,
-// flagged; also from the address) and paged; the stage times from run.js.  Text goes in with textContent
+// report.html's table: every record from records.js, searched (words, phrases, OR, NOT, prefix*), filtered
+// (type, language, folder, theme, flagged; also from the address), sorted by a column and paged; the stage times from run.js.  Text goes in with textContent
 // only: nothing from a document is ever parsed as markup.
 (function () {
   function el(id) { return document.getElementById(id); }
@@ -20,31 +20,53 @@
   }
   var all = window.GLANEUR_RECORDS, tbody = document.querySelector('#records-table tbody');
   if (!all || !tbody) { return; }
-  var size = parseInt(el('records-table').getAttribute('data-page-size'), 10) || 100, page = 0, shown = [];
+  var table = el('records-table'), size = parseInt(table.getAttribute('data-page-size'), 10) || 100, page = 0, shown = [];
+  var sortBy = null, sortDown = false;
   var params = new URLSearchParams(location.search);
   ['q', 'type', 'lang', 'folder', 'theme'].forEach(function (k) { if (params.get(k) !== null) { el('f-' + k).value = params.get(k); } });
   if (params.get('flagged')) { el('f-flagged').checked = true; }
   function fold(t) { return t.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/œ/g, 'oe').replace(/æ/g, 'ae').toLowerCase(); }
-  var haystack = all.map(function (r) { return fold([r[1], r[2], r[4], r[8], r[12]].join(' ')); });
+  var WORD = /[^\p{L}\p{N}]+/u;
+  var haystack = all.map(function (r) {  // the words of what the table shows, folded
+    var set = {};
+    fold([r[1], r[2], r[4], r[8].join(' '), r[12]].join(' ')).split(WORD).forEach(function (w) { if (w) { set[w] = true; } });
+    return set;
+  });
+  // the columns, for sorting: what each cell shows, numbers as numbers
+  var COLUMNS = [function (r) { return r[1]; }, function (r) { return r[2]; }, function (r) { return r[4]; },
+    function (r) { return r[13]; }, function (r) { return r[8].join(', '); }, function (r) { return r[9]; },
+    function (r) { return r[10]; }, function (r) { return r[11]; }];
+  function number(n) { return typeof n === 'number' ? n.toLocaleString(document.documentElement.lang || 'fr') : n; }
   function row(r) {
     var tr = document.createElement('tr');
     tr.setAttribute('data-type', r[3]); tr.setAttribute('data-lang', r[5]); tr.setAttribute('data-folder', r[6]);
-    tr.setAttribute('data-flagged', r[7] ? '1' : ''); tr.setAttribute('data-theme', r[8]);
+    tr.setAttribute('data-flagged', r[7] ? '1' : ''); tr.setAttribute('data-theme', r[8].join('|'));
     var a = document.createElement('a'); a.href = r[0]; a.textContent = r[1];
     tr.insertCell().appendChild(a);
-    [r[2], r[4], r[5], r[8].split(' ').join(', '), r[9], r[10], r[11]].forEach(function (t) { tr.insertCell().textContent = t; });
+    [r[2], r[4], r[13], r[8].join(', '), r[9], r[10], r[11]].forEach(function (t) { tr.insertCell().textContent = number(t); });
     return tr;
   }
   function draw() {
     tbody.textContent = '';
+    var pages = Math.max(1, Math.ceil(shown.length / size));
+    if (!shown.length) {
+      var td = tbody.insertRow().insertCell(); td.colSpan = 8; td.className = 'muted';
+      td.textContent = el('f-count').getAttribute('data-none');
+    }
     shown.slice(page * size, (page + 1) * size).forEach(function (i) { tbody.appendChild(row(all[i])); });
     el('f-count').textContent = el('f-count').getAttribute('data-template')
-      .replace('{shown}', shown.length).replace('{total}', all.length);
-    el('f-prev').disabled = page === 0; el('f-next').disabled = (page + 1) * size >= shown.length;
+      .replace('{shown}', number(shown.length)).replace('{total}', number(all.length));
+    ['', '2'].forEach(function (k) {
+      el('f-page' + k).textContent = el('f-page').getAttribute('data-template')
+        .replace('{page}', number(page + 1)).replace('{pages}', number(pages));
+      el('f-prev' + k).disabled = page === 0; el('f-next' + k).disabled = (page + 1) * size >= shown.length;
+    });
   }
   // the text index: search/<key>.js per first two letters, loaded as scripts (a page opened from disk may
-  // not fetch), each adding its words and their rows with GLANEUR_SEARCH_ADD
-  var index = {}, loading = {};
+  // not fetch), each adding its words and their rows with GLANEUR_SEARCH_ADD; search/keys.js lists the parts
+  // written, so that no script is asked for that is not there
+  var index = {}, loading = {}, keys = {};
+  (window.GLANEUR_SEARCH_KEYS || []).forEach(function (k) { keys[k] = true; });
   window.GLANEUR_SEARCH_ADD = function (key, terms) {
     var part = index[key] = index[key] || {};
     Object.keys(terms).forEach(function (t) { part[t] = (part[t] || []).concat(terms[t]); });
@@ -57,32 +79,78 @@
     s.onload = s.onerror = function () { index[key] = index[key] || {}; apply(); };
     document.head.appendChild(s);
   }
-  function inText(w) {  // the rows whose title or text holds a word starting with w (null: not loaded yet)
-    if (w.length < 2) { return {}; }
-    var part = index[keyOf(w)];
-    if (!part) { load(keyOf(w)); return null; }
+  function inText(w, prefix) {  // the rows whose title or text holds the word w (or a word starting so); null: loading
+    var key = keyOf(w);
+    if (!keys[key]) { return {}; }
+    var part = index[key];
+    if (!part) { load(key); return null; }
+    if (!prefix) { return (part[w] || []).reduce(function (o, i) { o[i] = true; return o; }, {}); }
     var rows = {};
     Object.keys(part).forEach(function (t) { if (t.indexOf(w) === 0) { part[t].forEach(function (i) { rows[i] = true; }); } });
     return rows;
   }
+  // a query as glaneur search reads it: words (whole words, either number: the index holds both), "a
+  // phrase" (here: each of its words), prefix*, NOT word, AND, and OR between alternatives
+  function parse(q) {
+    var groups = [[]], not = false;
+    (q.match(/"[^"]*"?|\S+/g) || []).forEach(function (t) {
+      if (t === 'OR') { groups.push([]); return; }
+      if (t === 'AND' || t === '(' || t === ')') { return; }
+      if (t === 'NOT') { not = true; return; }
+      var neg = not; not = false;
+      var prefix = t.charAt(0) !== '"' && /\*$/.test(t);
+      var words = fold(t).split(WORD).filter(Boolean);
+      if (words.length) { groups[groups.length - 1].push({words: words, not: neg, prefix: prefix}); }
+    });
+    return groups.filter(function (g) { return g.length; });
+  }
   function apply() {
-    // a word and its other number: "cantines" looks for "cantine", which "cantines" holds too
-    var words = fold(el('f-q').value).split(/\s+/).filter(Boolean).map(function (w) {
-        return w.length > 3 ? w.replace(/(eau|eu)x$/, '$1').replace(/aux$/, 'a').replace(/s$/, '') : w; }), type = el('f-type').value, lang = el('f-lang').value,
+    var groups = parse(el('f-q').value), type = el('f-type').value, lang = el('f-lang').value,
       folder = el('f-folder').value, theme = el('f-theme').value, flagged = el('f-flagged').checked;
-    var texts = words.map(inText);
+    var pending = false;
+    groups.forEach(function (g) { g.forEach(function (term) {
+      term.rows = term.words.map(function (w) { var r = inText(w, term.prefix); if (r === null) { pending = true; } return r || {}; });
+    }); });
+    if (pending) { return; }  // apply runs again when the parts have loaded
+    function has(term, i) {
+      return term.words.every(function (w, k) {
+        if (term.rows[k][i]) { return true; }
+        if (!term.prefix) { return !!haystack[i][w]; }
+        return Object.keys(haystack[i]).some(function (h) { return h.indexOf(w) === 0; });
+      });
+    }
     shown = [];
     all.forEach(function (r, i) {
-      if (words.every(function (w, k) { return haystack[i].indexOf(w) >= 0 || (texts[k] && texts[k][i]); })
-          && (!type || r[3] === type)
-          && (!lang || r[5] === lang) && (!folder || r[6] === folder)
-          && (!theme || (' ' + r[8] + ' ').indexOf(' ' + theme + ' ') >= 0) && (!flagged || r[7])) { shown.push(i); }
+      var found = !groups.length || groups.some(function (g) {
+        return g.every(function (term) { return has(term, i) !== term.not; }); });
+      if (found && (!type || r[3] === type) && (!lang || r[5] === lang) && (!folder || r[6] === folder)
+          && (!theme || r[8].indexOf(theme) >= 0) && (!flagged || r[7])) { shown.push(i); }
     });
-    page = 0; draw();
+    sort(); page = 0; draw();
   }
+  function sort() {
+    if (sortBy === null) { return; }
+    var get = COLUMNS[sortBy];
+    shown.sort(function (a, b) {
+      var x = get(all[a]), y = get(all[b]);
+      var c = typeof x === 'number' ? x - y : String(x).localeCompare(String(y), 'fr');
+      return (sortDown ? -c : c) || a - b;
+    });
+  }
+  Array.prototype.forEach.call(table.querySelectorAll('thead th'), function (th, k) {
+    th.style.cursor = 'pointer'; th.setAttribute('aria-sort', 'none');
+    th.addEventListener('click', function () {
+      sortDown = sortBy === k ? !sortDown : false; sortBy = k;
+      Array.prototype.forEach.call(table.querySelectorAll('thead th'), function (h) { h.setAttribute('aria-sort', 'none'); });
+      th.setAttribute('aria-sort', sortDown ? 'descending' : 'ascending');
+      sort(); page = 0; draw();
+    });
+  });
   ['f-q', 'f-type', 'f-lang', 'f-folder', 'f-theme', 'f-flagged'].forEach(function (id) {
     el(id).addEventListener('input', apply); el(id).addEventListener('change', apply); });
-  el('f-prev').addEventListener('click', function () { if (page > 0) { page--; draw(); } });
-  el('f-next').addEventListener('click', function () { if ((page + 1) * size < shown.length) { page++; draw(); } });
+  ['', '2'].forEach(function (k) {
+    el('f-prev' + k).addEventListener('click', function () { if (page > 0) { page--; draw(); } });
+    el('f-next' + k).addEventListener('click', function () { if ((page + 1) * size < shown.length) { page++; draw(); } });
+  });
   apply();
 })();
