@@ -218,7 +218,7 @@ class Config:
         return self.path.parent if self.path else defaults_dir()
 
     def data_file(self, name: str) -> Path:
-        return self.base_dir / name
+        return find_data(self.base_dir, name)
 
     def settings(self, name: str, cache_dir: Path | None = None) -> "Settings":
         """The one section a stage receives (`cache_dir`: the run's cache, for data derived from libraries)."""
@@ -240,6 +240,17 @@ def defaults_dir() -> Path:
 
     spec = importlib.util.find_spec("pipeline.defaults")  # config/ has no __init__.py: a namespace package
     return Path(next(iter(spec.submodule_search_locations))) if spec and spec.submodule_search_locations else beside
+
+
+def find_data(base_dir: Path, name: str) -> Path:
+    """A data file or folder a config names: beside the config, else the shipped one of config/ (a copy of
+    pipeline.toml elsewhere needs no copy of the word lists); the first when neither exists (the error
+    names both)."""
+    beside = base_dir / name
+    if beside.exists():
+        return beside
+    shipped = defaults_dir() / name
+    return shipped if shipped.exists() else beside
 
 
 def data_lines(path: Path) -> list[str]:
@@ -327,12 +338,14 @@ def load(path: str | Path | None) -> Config:
             if key.endswith("_file") and value:
                 file = config.data_file(value)
                 if not file.is_file():
-                    raise ConfigError(f"{where}: [{name}] {key}: file not found: {file}")
+                    raise ConfigError(f"{where}: [{name}] {key}: file not found: {file} "
+                                      f"(nor {defaults_dir() / value} in glaneur's config/)")
                 _check_data_file(file, f"{where}: [{name}] {key}")
             if key.endswith("_dir") and key != "cache_dir":
                 folder = config.data_file(value)
                 if not folder.is_dir():
-                    raise ConfigError(f"{where}: [{name}] {key}: folder not found: {folder}")
+                    raise ConfigError(f"{where}: [{name}] {key}: folder not found: {folder} "
+                                      f"(nor {defaults_dir() / value} in glaneur's config/)")
                 for file in sorted(folder.iterdir()):
                     if file.is_file():
                         _check_data_file(file, f"{where}: [{name}] {key}")

@@ -75,7 +75,10 @@ class Settings(Mapping[str, Any]):
         return len(self.data)
 
     def data_file(self, name: str) -> Path:
-        return self.base_dir / name
+        """A file the section names: beside its config, else glaneur's own config/ (`find_data`)."""
+        from .config import find_data
+
+        return find_data(self.base_dir, name)
 
     @property
     def fingerprint(self) -> str:

@@ -173,3 +173,33 @@ def test_word_list_tables_are_checked_like_the_config_before_any_work(tmp_path, 
     path = write(tmp_path, "")
     (tmp_path / name).write_text(content, "utf-8")
     assert_stops_before_work(tmp_path, path, words)
+
+
+def test_a_copy_of_the_config_elsewhere_finds_the_shipped_data_files(tmp_path):
+    """Issue 27: an unmodified copy of config/pipeline.toml passed from another folder runs: the word lists,
+    patterns and gazetteers it names are looked up beside it, then in glaneur's own config/."""
+    from pipeline.config import defaults_dir, load
+    from pipeline.repair import context
+    from pipeline.segment import rules_for
+
+    copy = tmp_path / "pipeline.toml"
+    copy.write_text((defaults_dir() / "pipeline.toml").read_text("utf-8"), "utf-8")
+    config = load(copy)
+    assert config.data_file("chrome.txt") == defaults_dir() / "chrome.txt"
+    assert context(config).lexicon.confusions and rules_for(config).labels
+    (tmp_path / "chrome.txt").write_text("Ma ligne\n", "utf-8")  # one beside the copy is preferred
+    assert load(copy).data_file("chrome.txt") == tmp_path / "chrome.txt"
+
+
+def test_a_missing_data_file_names_both_places(tmp_path):
+    import pytest
+
+    from pipeline.config import ConfigError, defaults_dir, load
+
+    copy = tmp_path / "pipeline.toml"
+    copy.write_text((defaults_dir() / "pipeline.toml").read_text("utf-8").replace(
+        'chrome_file = "chrome.txt"', 'chrome_file = "absent.txt"'), "utf-8")
+    with pytest.raises(ConfigError) as error:
+        load(copy)
+    message = str(error.value)
+    assert "\n" not in message and str(tmp_path / "absent.txt") in message and str(defaults_dir() / "absent.txt") in message

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..config import data_lines
+from ..config import data_lines, find_data
 from ..text.words import LETTERS, WORD, zipf  # noqa: F401  (LETTERS for the other repair modules)
 
 @dataclass(frozen=True)
@@ -28,13 +28,13 @@ class Lexicon:
     @classmethod
     def load(cls, base: Path, cfg: dict) -> "Lexicon":
         confusions = []
-        for line in data_lines(base / cfg["confusions_file"]):
+        for line in data_lines(find_data(base, cfg["confusions_file"])):
             wrong, _, right = line.partition("\t")
             if wrong and right:
                 confusions.append((wrong, right.split("#")[0].strip()))
         return cls(
-            protected=frozenset(x.strip() for x in data_lines(base / cfg["lexicon_file"])),
-            function_words=frozenset(x.strip().lower() for x in data_lines(base / cfg["function_words_file"])),
+            protected=frozenset(x.strip() for x in data_lines(find_data(base, cfg["lexicon_file"]))),
+            function_words=frozenset(x.strip().lower() for x in data_lines(find_data(base, cfg["function_words_file"]))),
             confusions=tuple(confusions),
             word_rules=tuple(r for r in confusions if not r[0].endswith("'")),
             known_zipf=cfg["known_zipf"],

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..config import ConfigError, data_lines
+from ..config import ConfigError, data_lines, find_data
 from ..text.calendar import iso_day
 from ..text.fold import fold_blanks
 
@@ -65,8 +65,8 @@ def _compile(pattern: str, where: str) -> re.Pattern[str]:
 
 def load_rules(settings: Mapping[str, Any], base_dir: Path) -> Rules:
     """The rules, read once when the stage is set up (a bad segment.toml stops the run with one line)."""
-    fields_path = base_dir / settings["fields_file"]
-    skip_path = base_dir / settings["title_skip_file"]
+    fields_path = find_data(base_dir, settings["fields_file"])
+    skip_path = find_data(base_dir, settings["title_skip_file"])
     try:
         data = tomllib.loads(fields_path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
