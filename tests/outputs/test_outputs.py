@@ -117,12 +117,16 @@ def test_datasette_gives_records_a_search_that_returns_only_matching_records(hos
         everything = await ds.client.get("/corpus/records.json?_shape=array")
         found = await ds.client.get("/corpus/records.json?_search=proximite&_shape=array")
         none = await ds.client.get("/corpus/records.json?_search=introuvable&_shape=array")
+        either = await ds.client.get("/corpus/records.json?_search=introuvable%20OR%20proximite&_shape=array")
+        bad = await ds.client.get("/corpus/records.json?_search=proximite%20OR&_shape=array")
         table = await ds.client.get("/corpus/records")
-        return everything.json(), found.json(), none.json(), table.text
+        return everything.json(), found.json(), none.json(), either.json(), (bad.status_code, bad.text), table.text
 
-    everything, found, none, page = asyncio.run(ask())
+    everything, found, none, either, bad, page = asyncio.run(ask())
     assert len(everything) == 2
     assert [r["path"] for r in found] == ["autre.txt"] and none == []
+    assert [r["path"] for r in either] == ["autre.txt"]  # issue 27: operators work (searchmode raw)
+    assert bad[0] == 400 and "syntax error" in bad[1]  # a query FTS5 refuses: a message, not a crash
     assert 'name="_search"' in page  # the search box
     assert "language" in page and "doc_type" in page  # facets from config/datasette.json
 
@@ -224,7 +228,9 @@ def test_report_orders_records_by_source_and_shows_dates_changes_and_diffs_for_p
     assert re.search(r"confiance de l(&#x27;|&#39;)OCR", pages)  # the poster's OCR confidence is on its page
     names = (out / "names.html").read_text("utf-8")
     assert 'href="names.html"' in page
-    assert "<details><summary>Lieux" in names and "Loire-Atlantique" in names  # the index of places
+    assert 'id="names-table"' in names and "Loire-Atlantique" in names  # the index of names (issue 27: counts,
+    counts = [int(n.replace("\u202f", "")) for n in re.findall(r"</td><td>([\d\u202f]+)</td><td>", names)]  # the most
+    assert counts and counts == sorted(counts, reverse=True)  # named first)
 
 
 def test_changes_say_where_their_result_and_the_kept_copy_stand():

@@ -138,3 +138,24 @@ def test_themes_are_shown_whole_and_a_column_sorts(generated_out, tmp_path):
     cells = set(re.findall(r"<td>([^<]*)</td>", dom))
     assert themes and any(t in c for t in themes for c in cells)  # "emploi et insertion", not "emploi, et, insertion"
     assert not any(", et, " in c or c.startswith("et, ") for c in cells)
+
+
+def test_the_names_page_is_searched_and_paged(generated_out, tmp_path):
+    """Issue 27: names.html is an index with counts, the most named first, searchable by a name's words
+    (accents folded) and by kind, each name with its first records; no console error."""
+    import json
+
+    records = [json.loads(x) for x in (generated_out / "records.jsonl").read_text("utf-8").splitlines()]
+    places: dict[str, int] = {}
+    for r in records:
+        for p in r["places"]:
+            places[p] = places.get(p, 0) + 1
+    name = max(places, key=lambda p: (places[p], p))
+    url = (generated_out / "names.html").as_uri()
+    result = chromium(tmp_path, f"{url}?q={fold(name)}&kind=LOC", "--dump-dom")
+    assert not console_errors(result.stderr), console_errors(result.stderr)
+    body = result.stdout.split('id="names-table"')[1].split("</tbody>")[0]
+    rows = re.findall(r"<tr data-kind=\"(\w+)\"><td><b>([^<]*)</b></td><td>[^<]*</td><td>([^<]*)</td>", body)
+    assert rows and all(kind == "LOC" and fold(name) in fold(n) for kind, n, _ in rows)
+    assert (name, str(places[name])) in {(n, c) for _, n, c in rows}
+    assert re.search(r'id="n-page"[^>]*>page 1 sur 1<', result.stdout)

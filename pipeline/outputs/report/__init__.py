@@ -37,7 +37,7 @@ __all__ = ["FIRST_ROWS", "PAGES", "Changes", "count_changes", "date_text", "page
            "render_names", "render_page", "run_js", "thumbnail", "word_diff", "write_report"]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-ASSETS = ("records.js", "report.js", "names.html")  # written beside report.html
+ASSETS = ("records.js", "report.js", "names.html", "names.js")  # written beside report.html
 STAGE_NAMES = ("extract", "repair", "segment", "deduplicate", "classify", "resolve")
 
 
@@ -98,13 +98,20 @@ def _assets(ordered: list[Record], rows: list[dict[str, Any]], language: str) ->
                 1 if r["flagged"] else 0, r["themes"], r["entities"], r["duplicates"], r["changes"], r["names"],
                 r["lang_words"]] for r in rows]
     data = json.dumps(compact, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    words = Words(language)
+    entries = views.names_index(ordered, words)
+    names = json.dumps(views.names_data(entries), ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     return {"records.js": f"window.GLANEUR_RECORDS = {data};\n",
             "report.js": (TEMPLATES / "report.js").read_text("utf-8"),
-            "names.html": render_names(ordered, language)}
+            "names.html": render_names(ordered, language, entries),
+            "names.js": f"window.GLANEUR_NAMES = {names};\n" + (TEMPLATES / "names.js").read_text("utf-8")}
 
 
-def render_names(records: list[Record], language: str = "fr") -> str:
-    return environment(language).get_template("names.html").render(index=views.names_index(records, Words(language)))
+def render_names(records: list[Record], language: str = "fr", entries: list[dict[str, Any]] | None = None) -> str:
+    """names.html: the index of names, the most named first, searchable and paged by names.js."""
+    words = Words(language)
+    entries = views.names_index(records, words) if entries is None else entries
+    return environment(language).get_template("names.html").render(index=views.names_page(records, entries, words))
 
 
 def render_page(r: Record, picture: bool = False, language: str = "fr") -> str:

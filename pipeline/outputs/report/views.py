@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from urllib.parse import quote
 from itertools import groupby
 from typing import Any
 
@@ -131,18 +132,41 @@ def filters(records: list[Record], words: Words) -> list[dict[str, Any]]:
             {"name": "theme", "label": words("theme"), "options": options({t for r in records for t in r.themes})}]
 
 
+NAMES_SHOWN = 100  # names written in names.html (the most named first); names.js holds them all
+LINKS_SHOWN = 10  # records linked beside a name; the others through the report's search
+
+
 def names_index(records: list[Record], words: Words) -> list[dict[str, Any]]:
-    """Places, organisations and people, each with the records that name it."""
-    parts = []
-    for heading, names in ((words("Places"), lambda r: r.places), (words("Organisations"), lambda r: r.organisations),
-                           (words("People"), lambda r: r.people)):
-        where: dict[str, list[Record]] = {}
-        for r in records:
+    """Places, organisations and people, the most named first (then by name): each with its kind, the
+    number of records that name it, their rows in `records` (the order of records.js) and a search of the
+    report that finds them."""
+    from ...text.fold import fold_name
+
+    entries = []
+    for kind, names in (("LOC", lambda r: r.places), ("ORG", lambda r: r.organisations), ("PER", lambda r: r.people)):
+        where: dict[str, list[int]] = {}
+        for i, r in enumerate(records):
             for name in names(r):
-                where.setdefault(name, []).append(r)
-        parts.append({"heading": heading, "names": [(name, [link(r, words) for r in rs])
-                                                    for name, rs in sorted(where.items())]})
-    return parts
+                where.setdefault(name, []).append(i)
+        entries += [{"kind": kind, "kind_words": words.code("label", kind), "name": name, "rows": rows,
+                     "n": len(rows), "n_words": words.number(len(rows)),
+                     "search": "report.html?q=" + quote('"' + name.replace('"', " ") + '"')} for name, rows in where.items()]
+    entries.sort(key=lambda e: (-e["n"], fold_name(e["name"]), e["kind"]))
+    return entries
+
+
+def names_page(records: list[Record], entries: list[dict[str, Any]], words: Words) -> dict[str, Any]:
+    """What names.html writes: the first names with their first records, and the kinds to filter by."""
+    shown = [{**e, "links": [link(records[i], words) for i in e["rows"][:LINKS_SHOWN]],
+              "more": max(0, e["n"] - LINKS_SHOWN)} for e in entries[:NAMES_SHOWN]]
+    kinds = [(k, words.code("label", k)) for k in ("LOC", "ORG", "PER")]
+    return {"names": shown, "total": len(entries), "total_words": words.number(len(entries)), "kinds": kinds,
+            "page_size": NAMES_SHOWN, "links_shown": LINKS_SHOWN}
+
+
+def names_data(entries: list[dict[str, Any]]) -> list[list[Any]]:
+    """names.js's rows: kind, name, number of records, their rows in records.js."""
+    return [[e["kind"], e["name"], e["n"], e["rows"]] for e in entries]
 
 
 def date_text(d: dict[str, Any], words: Words) -> str:

@@ -27,11 +27,14 @@
   if (params.get('flagged')) { el('f-flagged').checked = true; }
   function fold(t) { return t.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/œ/g, 'oe').replace(/æ/g, 'ae').toLowerCase(); }
   var WORD = /[^\p{L}\p{N}]+/u;
-  var haystack = all.map(function (r) {  // the words of what the table shows, folded
-    var set = {};
-    fold([r[1], r[2], r[4], r[8].join(' '), r[12]].join(' ')).split(WORD).forEach(function (w) { if (w) { set[w] = true; } });
-    return set;
-  });
+  var haystacks = [];  // the words of what the table shows, folded: made for a record when a query asks
+  function haystack(i) {
+    if (!haystacks[i]) {
+      var r = all[i], set = haystacks[i] = {};
+      fold([r[1], r[2], r[4], r[8].join(' '), r[12]].join(' ')).split(WORD).forEach(function (w) { if (w) { set[w] = true; } });
+    }
+    return haystacks[i];
+  }
   // the columns, for sorting: what each cell shows, numbers as numbers
   var COLUMNS = [function (r) { return r[1]; }, function (r) { return r[2]; }, function (r) { return r[4]; },
     function (r) { return r[13]; }, function (r) { return r[8].join(', '); }, function (r) { return r[9]; },
@@ -115,8 +118,8 @@
     function has(term, i) {
       return term.words.every(function (w, k) {
         if (term.rows[k][i]) { return true; }
-        if (!term.prefix) { return !!haystack[i][w]; }
-        return Object.keys(haystack[i]).some(function (h) { return h.indexOf(w) === 0; });
+        if (!term.prefix) { return !!haystack(i)[w]; }
+        return Object.keys(haystack(i)).some(function (h) { return h.indexOf(w) === 0; });
       });
     }
     shown = [];
