@@ -251,11 +251,13 @@ def write_outputs(out: Path, records: Callable[[], Iterable[Record]] | list[Reco
                 parquet.add([_parquet_row(r)])
                 entities.add(entity_rows([r]))
                 database.add(r, rows)
-                data = source(r.source.path) if source and r.source.ocr_pages and 1 in r.source.ocr_pages else None
-                picture = report.thumbnail(data, r.source.format) if data else None
-                if picture:
-                    (pages / f"{r.id}.png").write_bytes(picture)
-                (pages / f"{r.id}.html").write_text(report.render_page(r, picture is not None), "utf-8")
+                data = source(r.source.path) if source and r.source.ocr_pages else None
+                shown = []
+                for number, small, full in report.scans(data, r.source.format, r.source.ocr_pages) if data else []:
+                    (pages / f"{r.id}-p{number}.png").write_bytes(small)
+                    (pages / f"{r.id}-p{number}.jpg").write_bytes(full)
+                    shown.append(number)
+                (pages / f"{r.id}.html").write_text(report.render_page(r, shown), "utf-8")
                 operations.update((c.stage, c.operation) for c in r.changes)
                 changed[r.id] = len(r.changes)
                 headers.append(header(r))

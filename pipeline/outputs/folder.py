@@ -48,7 +48,7 @@ def inside(path: Path, root: Path) -> bool:
 OWN_NAMES = frozenset({"records.jsonl", "records.parquet", "entities.parquet", "changes.jsonl", "extracted.jsonl", OUTPUT_MARKER,
                        "corpus.sqlite", "report.html", "run.js", "records.js", "report.js", "names.html", "names.js"})
 # report.html's pages and thumbnails, and its search index: a folder of ours holds nothing else
-OWN_FOLDERS = {"pages": (".html", ".png"), "search": (".js",)}
+OWN_FOLDERS = {"pages": (".html", ".png", ".jpg"), "search": (".js",)}
 
 
 def _foreign(folder: Path) -> list[str]:

@@ -361,6 +361,9 @@ def pieces(text: str, changes: Iterable[Change]) -> tuple[list[dict[str, Any]], 
         for c in run:
             s, e = c.span[0] - delta, c.span[1] - delta
             delta += len(c.after) - (c.span[1] - c.span[0])
+            head = _prefix(c.before, c.after)  # what the change left as it was ("des\ncentres" -> "des centres":
+            tail = _suffix(c.before[head:], c.after[head:])  # only the line break is struck) stays plain
+            s, e, after = s + head, e - tail, c.after[head:len(c.after) - tail]
             while i < len(live) and (live[i][1] in _DEAD or pos + len(live[i][0]) <= s):
                 if live[i][1] not in _DEAD:
                     pos += len(live[i][0])
@@ -386,8 +389,8 @@ def pieces(text: str, changes: Iterable[Change]) -> tuple[list[dict[str, Any]], 
                     live[i] = [rest, piece[1], piece[2]]
                     break
                 i += 1
-            if c.after:
-                out.append([c.after, "ins", index[id(c)]])
+            if after:
+                out.append([after, "ins", index[id(c)]])
         out += live[i:]
         live = [p for p in out if p[0]]
     at: list[list[int] | None] = [None] * len(changes)

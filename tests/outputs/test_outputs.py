@@ -275,13 +275,18 @@ def test_ocr_records_show_a_thumbnail_of_their_source(sample_run):
     out, _ = sample_run
     ocr = [r for r in records_of(out) if r["source"]["ocr_pages"]]
     assert len(ocr) >= 2  # the poster and the scanned report
+    from PIL import Image
+
     for record in ocr:
-        png = out / "pages" / f"{record['id']}.png"
-        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         page = (out / "pages" / f"{record['id']}.html").read_text("utf-8")
-        assert f'<img src="{record["id"]}.png"' in page and "confiance" in page
+        for n in record["source"]["ocr_pages"]:  # issue 27: every page, each openable at full size
+            png, jpg = out / "pages" / f"{record['id']}-p{n}.png", out / "pages" / f"{record['id']}-p{n}.jpg"
+            assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+            assert Image.open(jpg).size[0] > 2 * Image.open(png).size[0]
+            assert f'<a href="{jpg.name}"' in page and f'<img src="{png.name}"' in page
+        assert "confiance" in page
     others = [r for r in records_of(out) if not r["source"]["ocr_pages"]]
-    assert not any((out / "pages" / f"{r['id']}.png").exists() for r in others)
+    assert not any(list((out / "pages").glob(f"{r['id']}-p*")) for r in others)
 
 
 def _forms_db(tmp_path):

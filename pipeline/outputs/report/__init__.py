@@ -34,7 +34,7 @@ from .views import FIRST_ROWS, LABEL_COLOURS, PAGES, Changes, count_changes, dat
 from .words import Words, translations
 
 __all__ = ["FIRST_ROWS", "PAGES", "Changes", "count_changes", "date_text", "page_href", "render", "render_assets",
-           "render_names", "render_page", "run_js", "thumbnail", "word_diff", "write_report"]
+           "render_names", "render_page", "run_js", "scans", "word_diff", "write_report"]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 ASSETS = ("records.js", "report.js", "names.html", "names.js")  # written beside report.html
@@ -114,39 +114,57 @@ def render_names(records: list[Record], language: str = "fr", entries: list[dict
     return environment(language).get_template("names.html").render(index=views.names_page(records, entries, words))
 
 
-def render_page(r: Record, picture: bool = False, language: str = "fr") -> str:
-    """A record's own page (`pages/ID.html`); with `picture`, its source image (`ID.png` beside the page)."""
+def render_page(r: Record, pictures: list[int] | None = None, language: str = "fr") -> str:
+    """A record's own page (`pages/ID.html`); `pictures`: the pages of its source shown (`ID-pN.png`, a
+    thumbnail, linked to `ID-pN.jpg`, the page at full size, beside it)."""
     return environment(language).get_template("page.html").render(record=views.record_page(r, Words(language),
-                                                                                           picture))
+                                                                                           pictures or []))
 
 
-def thumbnail(data: bytes, fmt: str, width: int = 480) -> bytes | None:
-    """A small PNG of page 1 of an OCR'd source (an image, or a scanned PDF), or None when it cannot be made."""
+MAX_SCAN_PAGES = 20  # pages of a scanned source shown on its record's page (a courtesy, bounded per record)
+FULL_WIDTH = 2400  # the page at full size: the scan's own pixels up to this width (a 2,339 px A4 at 200 dpi stays whole)
+
+
+def scans(data: bytes, fmt: str, pages: list[int], width: int = 480) -> list[tuple[int, bytes, bytes]]:
+    """For each page of `pages` (1-based) of an OCR'd source (an image, or a scanned PDF), at most
+    MAX_SCAN_PAGES: (page, a PNG thumbnail `width` wide, the page at full size as JPEG); [] when they cannot
+    be made (a picture is a courtesy: never a reason for the run to fail)."""
     import io
 
-    from PIL import Image
+    from PIL import Image, ImageSequence
 
+    def encode(image: Any) -> tuple[bytes, bytes]:
+        image = image.convert("L")
+        full = image.copy()
+        full.thumbnail((FULL_WIDTH, FULL_WIDTH * 4))
+        small = image.copy()
+        small.thumbnail((width, width * 4))
+        a, b = io.BytesIO(), io.BytesIO()
+        small.save(a, format="PNG", optimize=False)
+        full.save(b, format="JPEG", quality=85)
+        return a.getvalue(), b.getvalue()
+
+    out = []
     try:
         if fmt == "pdf":
             import pypdfium2
 
             pdf = pypdfium2.PdfDocument(data)
             try:
-                page = pdf[0]
-                image = page.render(scale=width / page.get_size()[0]).to_pil()
+                for number in pages[:MAX_SCAN_PAGES]:
+                    page = pdf[number - 1]
+                    out.append((number, *encode(page.render(scale=min(FULL_WIDTH / page.get_size()[0], 200 / 72)).to_pil())))
             finally:
                 pdf.close()
         else:
             Image.MAX_IMAGE_PIXELS = None  # the file was read under [extract] max_pixels already
-            image = Image.open(io.BytesIO(data))
-            image.draft("L", (width, width * 4))
-            image = image.convert("L")
-        image.thumbnail((width, width * 4))
-        out = io.BytesIO()
-        image.convert("L").save(out, format="PNG", optimize=False)
-        return out.getvalue()
-    except Exception:  # a thumbnail is a courtesy: never a reason for the run to fail
-        return None
+            frames = ImageSequence.Iterator(Image.open(io.BytesIO(data)))
+            for number, frame in enumerate(frames, start=1):
+                if number in pages[:MAX_SCAN_PAGES]:
+                    out.append((number, *encode(frame)))
+        return out
+    except Exception:
+        return []
 
 
 def run_js(stats: list[Any], seconds: float) -> str:

@@ -267,7 +267,7 @@ def duplicates(r: Record, words: Words) -> list[str]:
     return out
 
 
-def record_page(r: Record, words: Words, picture: bool) -> dict[str, Any]:
+def record_page(r: Record, words: Words, pictures: list[int]) -> dict[str, Any]:
     caption = (words("the source, read by OCR (confidence %(value)s out of 100)",
                      value=words.number(r.source.ocr_confidence, 1)) if r.source.ocr_confidence
                else words("the source, read by OCR"))
@@ -275,5 +275,6 @@ def record_page(r: Record, words: Words, picture: bool) -> dict[str, Any]:
             "extracted": replayed_text(r, words), "clean": highlighted(r.text, r.entities),
             "labels": {label: words.code("label", label) for label in LABEL_COLOURS},
             "changes": change_groups(r, words), "n_changes": len(r.changes), "duplicates": duplicates(r, words),
-            "picture": {"src": f"{r.id}.png", "alt": words("page 1 of %(path)s", path=r.source.path),
-                        "caption": caption} if picture else None}
+            "pictures": [{"src": f"{r.id}-p{n}.png", "full": f"{r.id}-p{n}.jpg",
+                          "alt": words("page %(page)s of %(path)s", page=n, path=r.source.path)} for n in pictures],
+            "caption": caption}
