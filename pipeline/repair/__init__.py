@@ -43,6 +43,7 @@ from .words import repair_words
 
 NAME = "repair"
 
+_ENDS_SENTENCE = re.compile(r"[.!?…][»\"”)]?\s*$")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u3000]{2,}|\t")
 
 
@@ -138,6 +139,7 @@ def _debris_and_words(text: str, ctx: Context) -> tuple[str, list[Edit]]:
     changes: list[Edit] = []
     out = []
     french: list[bool] | None = None  # judged only when some line has a word to repair: most have none
+    previous = ""  # the last line kept: a line after a blank one, or after a sentence's end, starts a sentence
     for i, line in enumerate(text.split("\n")):
         if cfg["debris"] and is_debris_line(line, cfg["debris_min_tokens"], cfg["debris_min_words"]):
             changes.append(Edit("drop_debris_line", line, "",
@@ -147,7 +149,7 @@ def _debris_and_words(text: str, ctx: Context) -> tuple[str, list[Edit]]:
             line, found = fix_digits(line)
             changes += found
         if cfg["ocr_words"]:
-            new, found = repair_words(line, ctx.lexicon)
+            new, found = repair_words(line, ctx.lexicon, not previous.strip() or bool(_ENDS_SENTENCE.search(previous)))
             if found:
                 french = french if french is not None else _french_lines(text, cfg)
                 if french[i]:
@@ -156,6 +158,7 @@ def _debris_and_words(text: str, ctx: Context) -> tuple[str, list[Edit]]:
                         continue
                     line = new
         out.append(line)
+        previous = line
     return "\n".join(out), changes
 
 
@@ -233,7 +236,7 @@ class Repair:
     partition and cached per record under the chrome it was repaired with)."""
 
     name = NAME
-    version = "9"
+    version = "10"
     scope = "corpus"
     splits = False
     apply_scope = "partition"

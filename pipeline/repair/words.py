@@ -21,6 +21,7 @@ _SPLIT = re.compile(r"(\s+)")
 _EDGES = re.compile(r"^([(\[\"«“‘'»]*)(.*?)([)\]\".,;:!?»”’…]*)$", re.S)
 _NUMBERISH = re.compile(r"^[\d.,:/h€%°+\-–]+[a-zA-Z]{0,3}$")
 _ELISION = re.compile(r"^([A-Za-z|]{1,6})(['’])(.+)$")  # the author's apostrophe, plain or typographic
+_OPENING = re.compile(r"[«\"“(\[—–]+")
 _SINGLE_WORDS = {"a", "à", "y", "ô", "A", "À", "Y"}
 
 
@@ -54,7 +55,10 @@ def _fix_part(part: str, lexicon: Lexicon, sentence_start: bool) -> tuple[str, s
     return fixed, f"'{part}' is rare in French (zipf {zipf(lower):.2f}); '{best}' is common ({zipf(best.split()[0] if ' ' in best else best):.2f})"
 
 
-def _fix_elision(core: str, lexicon: Lexicon) -> tuple[str, str | None]:
+def _fix_elision(core: str, lexicon: Lexicon, capital: bool = False) -> tuple[str, str | None]:
+    """An elision OCR damaged ("I'objet", "quelgu'un"), mended; `capital`: the word starts a sentence or a
+    paragraph, where the mended form takes a capital ("I'association a voté." -> "L'association …") as
+    the OCR'd capital said; elsewhere it is lower case ("de I'objet" -> "de l'objet")."""
     m = _ELISION.match(core)
     if not m:
         return core, None
@@ -67,6 +71,8 @@ def _fix_elision(core: str, lexicon: Lexicon) -> tuple[str, str | None]:
             fixed = prefix[: len(prefix) - len(wrong)] + right
             if fixed.endswith("'"):
                 fixed = fixed[:-1] + mark  # "I’objet" -> "l’objet": the author's apostrophe stays
+            if capital and core[:1].isupper():
+                fixed = fixed[:1].upper() + fixed[1:]
             return fixed + rest, f"'{wrong}' before a word is OCR for '{right}'"
     return core, None
 
@@ -83,8 +89,10 @@ def english_line(line: str) -> bool:
     return only_en > only_fr
 
 
-def repair_words(line: str, lexicon: Lexicon) -> tuple[str, list[Edit]]:
-    """Fix damaged words and drop debris tokens in one line."""
+def repair_words(line: str, lexicon: Lexicon, starts_sentence: bool = True) -> tuple[str, list[Edit]]:
+    """Fix damaged words and drop debris tokens in one line; `starts_sentence`: the line's first word starts
+    a sentence or a paragraph (the line before is blank or ends one), so that a mended elision there takes
+    its capital."""
     if not line.strip():
         return line, []
     changes: list[Edit] = []
@@ -92,6 +100,7 @@ def repair_words(line: str, lexicon: Lexicon) -> tuple[str, list[Edit]]:
     pieces = _SPLIT.split(line)
     out: list[str] = []
     sentence_start = True
+    capital = starts_sentence
     for piece in pieces:
         if not piece or piece.isspace():
             out.append(piece)
@@ -103,7 +112,7 @@ def repair_words(line: str, lexicon: Lexicon) -> tuple[str, list[Edit]]:
         lead, core, trail = _EDGES.match(piece).groups()
         new_core = core
         if fix_words and core and not URLISH.search(core) and not any(ch.isdigit() for ch in core):
-            new_core, why = _fix_elision(core, lexicon)
+            new_core, why = _fix_elision(core, lexicon, capital and not lead.strip("«\"“(["))
             if why:
                 changes.append(Edit("ocr_elision", core, new_core, reason=why))
             cut = max(new_core.rfind("'"), new_core.rfind("’"))
@@ -121,6 +130,8 @@ def repair_words(line: str, lexicon: Lexicon) -> tuple[str, list[Edit]]:
             new_core = head + sep + "".join(fixed_parts)
         out.append(lead + new_core + trail)
         sentence_start = bool(re.search(r"[.!?:]$", piece)) or piece in ("-", "•", "e")
+        if not _OPENING.fullmatch(piece):  # an opening quote alone leaves the next word where the sentence is
+            capital = bool(re.search(r"[.!?…][»\"”)]?$", piece)) or piece in ("-", "•", "e")
     joined = "".join(out)
     if joined.strip() != line.strip() and not joined.strip():
         return "", changes
