@@ -214,8 +214,9 @@ class Config:
 
     @property
     def base_dir(self) -> Path:
-        """Folder against which file names inside the config are resolved."""
-        return self.path.parent if self.path else defaults_dir()
+        """Folder against which file names inside the config are resolved: absolute, so that a worker started
+        in another folder reads the same files."""
+        return self.path.resolve().parent if self.path else defaults_dir()
 
     def data_file(self, name: str) -> Path:
         return find_data(self.base_dir, name)
@@ -254,11 +255,14 @@ def find_data(base_dir: Path, name: str) -> Path:
 
 
 def data_lines(path: Path) -> list[str]:
-    """The lines of a word list or table in config/: blank lines and # comments skipped, ends kept."""
-    if not path.exists():
-        return []
-    return [line for line in path.read_text("utf-8").splitlines()
-            if line.strip() and not line.lstrip().startswith("#")]
+    """The lines of a word list or table in config/: blank lines and # comments skipped, ends kept.  A file
+    that cannot be read is an error (ConfigError, one line), never an empty list: a process that cannot see
+    config/ must not clean differently without a word."""
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: data file cannot be read ({exc.__class__.__name__})") from None
+    return [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
 
 
 def defaults() -> Config:

@@ -203,3 +203,29 @@ def test_a_missing_data_file_names_both_places(tmp_path):
         load(copy)
     message = str(error.value)
     assert "\n" not in message and str(tmp_path / "absent.txt") in message and str(defaults_dir() / "absent.txt") in message
+
+
+def test_a_data_file_that_cannot_be_read_is_an_error_not_an_empty_list(tmp_path):
+    """Issue 29: a word list that has gone missing (a worker that cannot see config/) stops with one line
+    rather than repairing with no word list at all."""
+    import pytest
+
+    from pipeline.config import ConfigError, data_lines
+
+    with pytest.raises(ConfigError) as error:
+        data_lines(tmp_path / "absent.txt")
+    assert "absent.txt" in str(error.value) and "\n" not in str(error.value)
+
+
+def test_a_relative_config_names_its_files_absolutely(tmp_path, monkeypatch):
+    """A config given as config/NAME.toml reaches the workers with absolute paths: a worker started in
+    another folder reads the same files."""
+    import shutil
+
+    from pipeline.config import defaults_dir, load
+
+    (tmp_path / "config").mkdir()
+    shutil.copy(defaults_dir() / "pipeline.toml", tmp_path / "config" / "mine.toml")
+    monkeypatch.chdir(tmp_path)
+    settings = load("config/mine.toml").settings("repair")
+    assert settings.base_dir.is_absolute() and settings.base_dir == tmp_path / "config"

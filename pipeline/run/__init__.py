@@ -182,6 +182,8 @@ def _run_into(tmp: Path, reader: Reader, stages: list[Stage], out_dir: Path, fou
             st.started, st.ended = t0, time.perf_counter()
             st.seconds = st.ended - t0
             st.records_out = len(records)
+    except OSError as exc:  # the store (the cache folder) cannot be written: its disk is full, or it is not ours
+        raise FatalError(f"cannot write the record store {store_root}: {exc.strerror or exc}") from None
     finally:
         executor.close()
     records.sort(key=lambda r: r.id)

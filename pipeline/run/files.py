@@ -22,6 +22,10 @@ from .executor import Dask, Local
 from .store import Store, refs_from
 
 
+class StoreError(OSError):
+    """The record store or the cache cannot be written (a full disk): the run stops, no file is to blame."""
+
+
 def process_file(found: Found, reader: Reader, settings: Settings, cache_root: str | None,
                  store_root: str) -> dict[str, Any]:
     """All file-scoped stages on one file, its records written to the store (`result["records"]`: their
@@ -32,6 +36,8 @@ def process_file(found: Found, reader: Reader, settings: Settings, cache_root: s
     result = _result(found, reader.format_of(found.rel))
     try:
         return _process_file(found, reader, settings, cache_root, Store(store_root), result)
+    except StoreError:
+        raise  # not the file's fault: the run stops (one line), the previous CLEAN_DIR stays
     except Exception as exc:  # a reader's bug must not end the run: the file is quarantined, the run goes on
         result.update(status="quarantined", records=[], reason=f"unexpected error while reading: "
                       f"{exc.__class__.__name__}: {' '.join(str(exc).split())[:200]}")
@@ -67,9 +73,12 @@ def _process_file(found: Found, reader: Reader, settings: Settings, cache_root: 
             result.update(status="quarantined", reason=str(exc))
             result["stages"][reader.name] = {"cached": False, "seconds": time.perf_counter() - started}
             return result
-        refs = store.put_all(records)
-        reading = _reading(records)
-        cache.put(reader.name, entry, {"records": [list(r) for r in refs], "reading": reading})
+        try:
+            refs = store.put_all(records)
+            reading = _reading(records)
+            cache.put(reader.name, entry, {"records": [list(r) for r in refs], "reading": reading})
+        except OSError as exc:  # the disk under the store is full, or the folder is not writable
+            raise StoreError(exc.errno, exc.strerror or str(exc)) from None
     result["reading"] = reading
     result["stages"][reader.name] = {"cached": cached,
                                      "seconds": time.perf_counter() - started, "records": len(refs)}
@@ -98,6 +107,8 @@ def _guarded_result(future: Any, found: Found, fmt: str | None, seconds: float) 
 
     try:
         return future.result()
+    except StoreError:
+        raise
     except FutureTimeout:
         return _result(found, fmt, f"reading took longer than file_seconds={seconds:g} (config [extract]): stopped")
     except Exception as exc:  # pebble.ProcessExpired: a segfault or an out-of-memory kill in a reader

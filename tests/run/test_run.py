@@ -196,3 +196,29 @@ def test_segmentation_problems_are_flagged_in_the_manifest(tmp_path, config):
     assert len(entry["records"]) == 2
     assert any("has a title but no text" in flag for flag in entry["flags"])
     assert manifest(tmp_path / "clean")["summary"]["flagged"] == 1
+
+
+def test_a_store_that_cannot_be_written_stops_with_one_line_and_keeps_the_previous_output(tmp_path, config,
+                                                                                         monkeypatch):
+    """Issue 29: a full disk under the record store is one line (exit 2 from the CLI), not a traceback, and
+    the previous CLEAN_DIR stays whole."""
+    import errno
+
+    from pipeline.run.store import Store
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text("Le réseau se réunit à Lyon pour parler d'économie solidaire.\n", "utf-8")
+    out = tmp_path / "clean"
+    run(raw, out, config, use_cache=False, progress=False, log=None)
+    before = (out / "records.jsonl").read_bytes()
+    (raw / "b.txt").write_text("Une autre fiche, sur les cantines de Rennes.\n", "utf-8")
+
+    def full(self, record):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Store, "put", full)
+    with pytest.raises(FatalError, match="cannot write the record store .*No space left on device") as error:
+        run(raw, out, config, use_cache=False, progress=False, log=None)
+    assert "\n" not in str(error.value)
+    assert (out / "records.jsonl").read_bytes() == before
