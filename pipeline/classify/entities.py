@@ -41,7 +41,7 @@ from .acronyms import acronym_definitions
 from .gazetteer import Gazetteer
 from .model import load_model, pipe, split_chunks
 from .organisations import organisation_spans, text_organisation_spans
-from .people import link_people, person_name, without_titles
+from .people import gate_people, link_people, person_name, without_titles
 
 __all__ = ["acronym_definitions", "entities", "load_model", "person_name", "pipe", "split_chunks"]
 
@@ -105,7 +105,7 @@ def entities(doc: Any, gazetteer: Gazetteer, rules: bool, filters: dict[str, flo
         resolved = _resolve(span, text, gazetteer, defined, filters)
         if resolved is not None:
             out.append(resolved)
-    return link_organisations(link_people(out))
+    return link_organisations(gate_people(link_people(out), text, gazetteer.titles))
 
 
 def link_organisations(found: list[dict[str, Any]]) -> list[dict[str, Any]]:

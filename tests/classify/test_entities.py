@@ -349,3 +349,42 @@ def test_the_quality_gate_stops_debris_and_lets_names_through(text, is_junk):
     from pipeline.classify.entities import junk
 
     assert junk(text) is is_junk
+
+
+# --- people need evidence (issue 28) ------------------------------------------------------------------
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("text, name, person", [
+    ("Sylvie MARCHAND-LEROUX, vice-présidente, a ouvert la séance.", "Sylvie MARCHAND-LEROUX", True),  # first name
+    ("La séance a été ouverte par M. Hagenbeck devant le conseil.", "Hagenbeck", True),  # a title before it
+    ("Elle a été présentée par Dardel, présidente du réseau.", "Dardel", True),  # a function after it
+    ("Le rapport de F. Ody a été adopté.", "F. Ody", True),  # an initial
+    ("MM. Marc Peter, Rochaix et Sigg ont voté.", "Rochaix", True),  # in a list after a person
+    ("Une salle prêtée par Schulthess a accueilli la réunion.", "Schulthess", True),  # no French word: a surname
+    ("Les bénévoles de La Remise trient les dons.", "La Remise", False),  # an article: a thing's name
+    ("Les paniers de EpiSol partent le mardi.", "EpiSol", False),  # a capital inside
+    ("Le magasin Solidaire a ouvert hier.", "Solidaire", False),  # a common word of French
+    ("Le Moulin Fleuri accueille le public.", "Moulin Fleuri", False),
+])
+def test_a_person_needs_evidence(text, name, person):
+    from pipeline.api import load_config
+    from pipeline.classify.people import gate_people
+
+    titles = _titles(load_config(None))
+    start = text.index(name)
+    found = [{"text": name, "label": "PER", "start": start, "end": start + len(name), "canonical": name}]
+    if name == "Rochaix":
+        first = text.index("Marc Peter")
+        found.insert(0, {"text": "Marc Peter", "label": "PER", "start": first, "end": first + 10,
+                         "canonical": "Marc Peter"})
+    label = gate_people(found, text, titles)[-1]["label"]
+    assert (label == "PER") is person, (name, label)
+
+
+def _titles(config):
+    from pipeline.config import data_lines
+    from pipeline.text.fold import fold_name
+
+    return frozenset(fold_name(x.strip()) for x in data_lines(config.data_file("gazetteer/titles.txt")))
