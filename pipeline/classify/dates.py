@@ -66,9 +66,17 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                         r"|à\s+partir\s+de|à\s+compter\s+de|(?:à\s+l['’])?horizon"
                         # a named year of an event or a text: "l'édition 2019", "la loi de 2016", "la rentrée 2024"
                         r"|édition|rentrée|saison|promotion|promo|campagne|exercice|millésime|cuvée|cohorte"
-                        r"|(?:loi|décret|ordonnance|circulaire|arrêté|rapport|bilan|budget|plan|programme)(?:\s+de)?"
+                        # a gathering of a year: "l'assemblée 2021", "le forum 2023", "les rencontres 2019"
+                        r"|assemblée(?:\s+générale)?|AG|congrès|forum|festival|salon|rencontres?|journées?|colloque"
+                        r"|assises|biennale|université\s+d['’]été|trophées|lauréats?|appel\s+à\s+projets"
+                        # "la loi de 2016" is a year; "loi 1901" (an association's status) and "loi n° 2014-856" are not
+                        r"|loi\s+de"
+                        r"|(?:décret|ordonnance|circulaire|arrêté|rapport|bilan|budget|plan|programme)(?:\s+de)?"
                         r")\s+((?:19|20)\d\d)\b"
                         r"(?!\s*(?:pages|€|euros|habitants|km))", re.I)),
+    # a year that closes a title or a heading line, or stands before its colon: "… de l'ESS 2024 : le
+    # programme", "Rapport d'activité 2023" (a number there is a year: counts have their noun after them)
+    ("year_heading", re.compile(r"(?<![\d/.,°-])(?<!n°\s)(?<!loi\s)((?:19|20)\d\d)(?=[ \t]*(?::|$))", re.M)),
 ]
 
 
@@ -208,7 +216,7 @@ def _parse(kind: str, m: re.Match[str], reference: dt.date | None) -> dict[str, 
         if not a < b <= a + 50:
             return None
         return _entry(m, _iso(a, 1, 1), _iso(b, 12, 31), "year")
-    if kind == "year":
+    if kind in ("year", "year_heading"):
         year = int(g[0])
         return {**_entry(m, _iso(year, 1, 1), _iso(year, 12, 31), "year"), "offset": m.start(1)}
     raise AssertionError(kind)
@@ -240,7 +248,7 @@ def find_dates(text: str, reference: dt.date | None = None) -> list[dict[str, An
             entry = _parse(kind, m, reference)
             if entry is None:
                 continue
-            if kind == "year":
+            if kind in ("year", "year_heading"):
                 entry["text"] = m.group(1)
                 entry["stop"] = m.end(1)
 

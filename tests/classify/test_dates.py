@@ -143,3 +143,31 @@ def test_the_page_dates_segment_moved_are_listed_with_the_record_dates(tmp_path,
     record = json.loads((tmp_path / "clean" / "records.jsonl").read_text("utf-8").splitlines()[0])
     assert record["published"] == "2023-01-12" and "Publié" not in record["text"]
     assert [(d["start"], d["precision"]) for d in record["dates"]] == [("2023-01-12", "day"), ("2022-12-08", "day")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # issue 28: the year of a gathering, and a year that closes a heading or stands before its colon
+    ("L'assemblée 2021 a voté le budget.", ("2021", "2021-01-01")),
+    ("Le forum 2023 s'ouvre à Lyon.", ("2023", "2023-01-01")),
+    ("Semaine de la solidarité 2024 : le programme", ("2024", "2024-01-01")),
+    ("Rapport d'activité 2023", ("2023", "2023-01-01")),
+])
+def test_named_and_heading_years(text, expected):
+    assert [(d["text"], d["start"]) for d in public(find_dates(text))] == [expected]
+
+
+@pytest.mark.parametrize("text", [
+    "Une association loi 1901 gère le lieu.",  # an association's status, not a date
+    "la loi n° 2014-856 du mois",  # a law's number
+    "Nous étions 2000 personnes : un record.",  # a count before its noun
+    "Tél. 05 61 00 20 24 :",
+])
+def test_statuses_numbers_and_counts_are_not_years(text):
+    assert public(find_dates(text)) == []
+
+
+def test_a_heading_year_gives_a_programme_its_days():
+    """A programme whose days have no year takes the one its heading names (not "loi 1901" further down)."""
+    text = ("Semaine de la solidarité 2024 : le programme\n\nmardi 5 novembre\nAtelier.\n\n"
+            "Une association loi 1901 gère le lieu.")
+    assert [d["start"] for d in public(find_dates(text))] == ["2024-01-01", "2024-11-05"]
