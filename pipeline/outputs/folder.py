@@ -46,7 +46,7 @@ def inside(path: Path, root: Path) -> bool:
 
 # Every name glaneur writes into CLEAN_DIR; anything else there is the user's.
 OWN_NAMES = frozenset({"records.jsonl", "records.parquet", "entities.parquet", "changes.jsonl", "extracted.jsonl", OUTPUT_MARKER,
-                       "corpus.sqlite", "report.html", "run.js", "records.js", "report.js", "names.html", "names.js"})
+                       "corpus.sqlite", "report.html", "run.js", "records.js", "report.js", "names.html", "names.js", "pager.js"})
 # report.html's pages and thumbnails, and its search index: a folder of ours holds nothing else
 OWN_FOLDERS = {"pages": (".html", ".png", ".jpg"), "search": (".js",)}
 

@@ -156,7 +156,8 @@ def test_report_escapes_hostile_text(hostile_run):
     assert "<script>document.title" not in page + pages and "<img src=x" not in page + pages
     assert re.search(r"&lt;script&gt;document\.title=(&#x27;|&#39;)pwned(&#x27;|&#39;)", pages)
     scripts = re.findall(r"<script[^>]*>", page)
-    assert scripts == ['<script src="run.js">', '<script src="records.js">', '<script src="search/keys.js">',
+    assert scripts == ['<script src="run.js">', '<script src="records.js">', '<script src="pager.js">',
+                       '<script src="search/keys.js">',
                        '<script src="report.js">']  # nothing inline
     rows = (hostile_run / "records.js").read_text("utf-8")
     assert "</script" not in rows.lower() and "<script>document.title" not in rows

@@ -129,7 +129,7 @@ def test_the_search_box_reads_a_query_as_glaneur_search_does(generated_out, tmp_
         assert "aucune fiche" in dom
 
 
-def test_themes_are_shown_whole_and_a_column_sorts(generated_out, tmp_path):
+def test_themes_are_shown_whole(generated_out, tmp_path):
     import json
 
     records = [json.loads(x) for x in (generated_out / "records.jsonl").read_text("utf-8").splitlines()]

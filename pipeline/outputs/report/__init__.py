@@ -37,7 +37,7 @@ __all__ = ["FIRST_ROWS", "PAGES", "Changes", "count_changes", "date_text", "page
            "render_names", "render_page", "run_js", "scans", "word_diff", "write_report"]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-ASSETS = ("records.js", "report.js", "names.html", "names.js")  # written beside report.html
+ASSETS = ("records.js", "report.js", "pager.js", "names.html", "names.js")  # written beside report.html
 STAGE_NAMES = ("extract", "repair", "segment", "deduplicate", "classify", "resolve")
 
 
@@ -103,6 +103,7 @@ def _assets(ordered: list[Record], rows: list[dict[str, Any]], language: str) ->
     names = json.dumps(views.names_data(entries), ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     return {"records.js": f"window.GLANEUR_RECORDS = {data};\n",
             "report.js": (TEMPLATES / "report.js").read_text("utf-8"),
+            "pager.js": (TEMPLATES / "pager.js").read_text("utf-8"),
             "names.html": render_names(ordered, language, entries),
             "names.js": f"window.GLANEUR_NAMES = {names};\n" + (TEMPLATES / "names.js").read_text("utf-8")}
 

@@ -6,7 +6,7 @@
   var names = window.GLANEUR_NAMES, records = window.GLANEUR_RECORDS || [], tbody = document.querySelector('#names-table tbody');
   if (!names || !tbody) { return; }
   var table = el('names-table'), size = parseInt(table.getAttribute('data-page-size'), 10) || 100;
-  var links = parseInt(table.getAttribute('data-links'), 10) || 10, page = 0, shown = [];
+  var links = parseInt(table.getAttribute('data-links'), 10) || 10;
   var kinds = {};
   Array.prototype.forEach.call(el('n-kind').options, function (o) { kinds[o.value] = o.textContent; });
   var params = new URLSearchParams(location.search);
@@ -14,8 +14,8 @@
   if (params.get('kind') !== null) { el('n-kind').value = params.get('kind'); }
   function fold(t) { return t.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/œ/g, 'oe').replace(/æ/g, 'ae').toLowerCase(); }
   var folded = names.map(function (n) { return fold(n[1]); });
-  function number(n) { return n.toLocaleString(document.documentElement.lang || 'fr'); }
-  function row(n) {
+  function row(i) {
+    var n = names[i];
     var tr = document.createElement('tr'); tr.setAttribute('data-kind', n[0]);
     var b = document.createElement('b'); b.textContent = n[1]; tr.insertCell().appendChild(b);
     tr.insertCell().textContent = kinds[n[0]] || n[0];
@@ -34,34 +34,15 @@
     }
     return tr;
   }
-  function draw() {
-    tbody.textContent = '';
-    var pages = Math.max(1, Math.ceil(shown.length / size));
-    if (!shown.length) {
-      var td = tbody.insertRow().insertCell(); td.colSpan = 4; td.className = 'muted';
-      td.textContent = el('n-count').getAttribute('data-none');
-    }
-    shown.slice(page * size, (page + 1) * size).forEach(function (i) { tbody.appendChild(row(names[i])); });
-    el('n-count').textContent = el('n-count').getAttribute('data-template')
-      .replace('{shown}', number(shown.length)).replace('{total}', number(names.length));
-    ['', '2'].forEach(function (k) {
-      el('n-page' + k).textContent = el('n-page').getAttribute('data-template')
-        .replace('{page}', number(page + 1)).replace('{pages}', number(pages));
-      el('n-prev' + k).disabled = page === 0; el('n-next' + k).disabled = (page + 1) * size >= shown.length;
-    });
-  }
+  var pager = window.GlaneurPager('n', tbody, size, names.length, row, 4), number = pager.number;
   function apply() {
     var words = fold(el('n-q').value).split(/\s+/).filter(Boolean), kind = el('n-kind').value;
-    shown = [];
+    var shown = [];
     names.forEach(function (n, i) {
       if ((!kind || n[0] === kind) && words.every(function (w) { return folded[i].indexOf(w) >= 0; })) { shown.push(i); }
     });
-    page = 0; draw();
+    pager.show(shown);
   }
   el('n-q').addEventListener('input', apply); el('n-kind').addEventListener('change', apply);
-  ['', '2'].forEach(function (k) {
-    el('n-prev' + k).addEventListener('click', function () { if (page > 0) { page--; draw(); } });
-    el('n-next' + k).addEventListener('click', function () { if ((page + 1) * size < shown.length) { page++; draw(); } });
-  });
   apply();
 })();

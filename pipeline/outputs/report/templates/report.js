@@ -20,7 +20,7 @@
   }
   var all = window.GLANEUR_RECORDS, tbody = document.querySelector('#records-table tbody');
   if (!all || !tbody) { return; }
-  var table = el('records-table'), size = parseInt(table.getAttribute('data-page-size'), 10) || 100, page = 0, shown = [];
+  var table = el('records-table'), size = parseInt(table.getAttribute('data-page-size'), 10) || 100;
   var sortBy = null, sortDown = false;
   var params = new URLSearchParams(location.search);
   ['q', 'type', 'lang', 'folder', 'theme'].forEach(function (k) { if (params.get(k) !== null) { el('f-' + k).value = params.get(k); } });
@@ -39,8 +39,8 @@
   var COLUMNS = [function (r) { return r[1]; }, function (r) { return r[2]; }, function (r) { return r[4]; },
     function (r) { return r[13]; }, function (r) { return r[8].join(', '); }, function (r) { return r[9]; },
     function (r) { return r[10]; }, function (r) { return r[11]; }];
-  function number(n) { return typeof n === 'number' ? n.toLocaleString(document.documentElement.lang || 'fr') : n; }
-  function row(r) {
+  function row(i) {
+    var r = all[i];
     var tr = document.createElement('tr');
     tr.setAttribute('data-type', r[3]); tr.setAttribute('data-lang', r[5]); tr.setAttribute('data-folder', r[6]);
     tr.setAttribute('data-flagged', r[7] ? '1' : ''); tr.setAttribute('data-theme', r[8].join('|'));
@@ -49,22 +49,7 @@
     [r[2], r[4], r[13], r[8].join(', '), r[9], r[10], r[11]].forEach(function (t) { tr.insertCell().textContent = number(t); });
     return tr;
   }
-  function draw() {
-    tbody.textContent = '';
-    var pages = Math.max(1, Math.ceil(shown.length / size));
-    if (!shown.length) {
-      var td = tbody.insertRow().insertCell(); td.colSpan = 8; td.className = 'muted';
-      td.textContent = el('f-count').getAttribute('data-none');
-    }
-    shown.slice(page * size, (page + 1) * size).forEach(function (i) { tbody.appendChild(row(all[i])); });
-    el('f-count').textContent = el('f-count').getAttribute('data-template')
-      .replace('{shown}', number(shown.length)).replace('{total}', number(all.length));
-    ['', '2'].forEach(function (k) {
-      el('f-page' + k).textContent = el('f-page').getAttribute('data-template')
-        .replace('{page}', number(page + 1)).replace('{pages}', number(pages));
-      el('f-prev' + k).disabled = page === 0; el('f-next' + k).disabled = (page + 1) * size >= shown.length;
-    });
-  }
+  var pager = window.GlaneurPager('f', tbody, size, all.length, row, 8), number = pager.number;
   // the text index: search/<key>.js per first two letters, loaded as scripts (a page opened from disk may
   // not fetch), each adding its words and their rows with GLANEUR_SEARCH_ADD; search/keys.js lists the parts
   // written, so that no script is asked for that is not there
@@ -122,19 +107,19 @@
         return Object.keys(haystack(i)).some(function (h) { return h.indexOf(w) === 0; });
       });
     }
-    shown = [];
+    var shown = [];
     all.forEach(function (r, i) {
       var found = !groups.length || groups.some(function (g) {
         return g.every(function (term) { return has(term, i) !== term.not; }); });
       if (found && (!type || r[3] === type) && (!lang || r[5] === lang) && (!folder || r[6] === folder)
           && (!theme || r[8].indexOf(theme) >= 0) && (!flagged || r[7])) { shown.push(i); }
     });
-    sort(); page = 0; draw();
+    pager.show(sort(shown));
   }
-  function sort() {
-    if (sortBy === null) { return; }
+  function sort(shown) {
+    if (sortBy === null) { return shown; }
     var get = COLUMNS[sortBy];
-    shown.sort(function (a, b) {
+    return shown.sort(function (a, b) {
       var x = get(all[a]), y = get(all[b]);
       var c = typeof x === 'number' ? x - y : String(x).localeCompare(String(y), 'fr');
       return (sortDown ? -c : c) || a - b;
@@ -146,14 +131,10 @@
       sortDown = sortBy === k ? !sortDown : false; sortBy = k;
       Array.prototype.forEach.call(table.querySelectorAll('thead th'), function (h) { h.setAttribute('aria-sort', 'none'); });
       th.setAttribute('aria-sort', sortDown ? 'descending' : 'ascending');
-      sort(); page = 0; draw();
+      pager.show(sort(pager.shown));
     });
   });
   ['f-q', 'f-type', 'f-lang', 'f-folder', 'f-theme', 'f-flagged'].forEach(function (id) {
     el(id).addEventListener('input', apply); el(id).addEventListener('change', apply); });
-  ['', '2'].forEach(function (k) {
-    el('f-prev' + k).addEventListener('click', function () { if (page > 0) { page--; draw(); } });
-    el('f-next' + k).addEventListener('click', function () { if ((page + 1) * size < shown.length) { page++; draw(); } });
-  });
   apply();
 })();
