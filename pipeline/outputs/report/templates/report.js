@@ -11,7 +11,8 @@
       var th = document.createElement('th'); th.textContent = t; head.appendChild(th); });
     run.stages.forEach(function (s) {
       var tr = table.insertRow();
-      [(w.stages || {})[s.name] || s.name, s.computed, s.cached, s.seconds.toFixed(2).replace('.', w.decimal || '.')]
+      [(w.stages || {})[s.name] || s.name, s.computed.toLocaleString(document.documentElement.lang || 'fr'),
+       s.cached.toLocaleString(document.documentElement.lang || 'fr'), s.seconds.toFixed(2).replace('.', w.decimal || '.')]
         .forEach(function (t) { tr.insertCell().textContent = t; });
     });
     var total = document.createElement('p'); total.className = 'muted';
