@@ -55,10 +55,13 @@ def _restructure(record: Record, paragraphs: list[str], known: dict[str, Structu
 def _placed(keeper: Record, merged: Record) -> Record:
     """The merged record with the paragraphs it gained placed where they were added (its own changes of
     this merge come after the keeper's; the copies' changes are theirs, `of` their records)."""
-    own = len(keeper.changes)
-    added = [c for c in merged.changes[own:] if c.of is None and c.operation == "add_paragraph_from_duplicate"]
-    notes = [c for c in merged.changes[own:] if not (c.of is None and c.operation == "add_paragraph_from_duplicate")]
-    edits = [Edit(c.operation, c.before, c.after, c.reason) for c in added]
+    edits: list[Edit] = []
+    notes: list[Change] = []
+    for c in merged.changes[len(keeper.changes):]:
+        if c.of is None and c.operation == _ADDED.operation:
+            edits.append(Edit(c.operation, c.before, c.after, c.reason))
+        else:
+            notes.append(c)
     placed = Change.stamp(place(keeper.text, merged.text, edits, _ADDED), NAME, keeper.source.path)
     return replace(merged, changes=keeper.changes + tuple(notes) + placed)
 

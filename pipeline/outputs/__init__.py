@@ -149,17 +149,19 @@ def _find(text: str, probe: str, cursor: int) -> list[int] | None:
     return None if start == -1 else [start, start + len(probe)]
 
 
-def change_rows(record: Record) -> list[dict[str, Any]]:
+def change_rows(record: Record, exact: list[list[int] | None] | None = None) -> list[dict[str, Any]]:
     """The record's changes as rows of changes.jsonl, in the order they were made, with added fields:
     `span`, where `before` stood in the record's text just before the change (the changes with a span,
     applied in order to the record's slice of the extracted text, give its text: pipeline/text/replay.py);
     `of`, for a change a merged copy had made, that copy's id; `at`, where the change's result stands in the
     clean text ([start, end]; a removal: the zero-width place [p, p] where its text stood), exact for a
     change that replays, found by the words around it for the others (extract's, a copy's), null when
-    not found; and for a paragraph dropped as a duplicate, `kept_at`, where the copy that was kept stands."""
+    not found; and for a paragraph dropped as a duplicate, `kept_at`, where the copy that was kept stands.
+    `exact`: where each change's result stands from the replay (`pieces`), when the caller has it."""
     rows, cursors = [], {}
     raw = given_text(record)
-    _, exact = pieces(raw, record.changes)
+    if exact is None:
+        _, exact = pieces(raw, record.changes)
     claimed: dict[str, int] = {}  # removed text -> where its last occurrence in `raw` was claimed
     for change, at in zip(record.changes, exact):
         row = replace(change, record=record.id).to_json()
@@ -244,20 +246,22 @@ def write_outputs(out: Path, records: Callable[[], Iterable[Record]] | list[Reco
                 (out / "extracted.jsonl").open("w", encoding="utf-8", newline="\n") as extracted:
             for r in stream():
                 jsonl.write(_line(r.to_json()))
-                rows = change_rows(r)
+                given = given_text(r)
+                shown, exact = pieces(given, r.changes)  # the replay, once for changes.jsonl and the page
+                rows = change_rows(r, exact)
                 for row in rows:
                     changes.write(_line(row))
-                extracted.write(_line({"id": r.id, "text": given_text(r)}))
+                extracted.write(_line({"id": r.id, "text": given}))
                 parquet.add([_parquet_row(r)])
                 entities.add(entity_rows([r]))
                 database.add(r, rows)
                 data = source(r.source.path) if source and r.source.ocr_pages else None
-                shown = []
+                pictures = []
                 for number, small, full in report.scans(data, r.source.format, r.source.ocr_pages) if data else []:
                     (pages / f"{r.id}-p{number}.png").write_bytes(small)
                     (pages / f"{r.id}-p{number}.jpg").write_bytes(full)
-                    shown.append(number)
-                (pages / f"{r.id}.html").write_text(report.render_page(r, shown), "utf-8")
+                    pictures.append(number)
+                (pages / f"{r.id}.html").write_text(report.render_page(r, pictures, shown=shown), "utf-8")
                 operations.update((c.stage, c.operation) for c in r.changes)
                 changed[r.id] = len(r.changes)
                 headers.append(header(r))

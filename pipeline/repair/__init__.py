@@ -39,11 +39,10 @@ from .typography import fix_typography
 from ..text.language import passage_languages
 from .debris import is_debris_line
 from .numbers import fix_digits
-from .words import repair_words
+from .words import ENDS_SENTENCE, repair_words
 
 NAME = "repair"
 
-_ENDS_SENTENCE = re.compile(r"[.!?…][»\"”)]?\s*$")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u3000]{2,}|\t")
 
 
@@ -149,7 +148,7 @@ def _debris_and_words(text: str, ctx: Context) -> tuple[str, list[Edit]]:
             line, found = fix_digits(line)
             changes += found
         if cfg["ocr_words"]:
-            new, found = repair_words(line, ctx.lexicon, not previous.strip() or bool(_ENDS_SENTENCE.search(previous)))
+            new, found = repair_words(line, ctx.lexicon, not previous.strip() or bool(ENDS_SENTENCE.search(previous)))
             if found:
                 french = french if french is not None else _french_lines(text, cfg)
                 if french[i]:

@@ -21,7 +21,8 @@ _SPLIT = re.compile(r"(\s+)")
 _EDGES = re.compile(r"^([(\[\"«“‘'»]*)(.*?)([)\]\".,;:!?»”’…]*)$", re.S)
 _NUMBERISH = re.compile(r"^[\d.,:/h€%°+\-–]+[a-zA-Z]{0,3}$")
 _ELISION = re.compile(r"^([A-Za-z|]{1,6})(['’])(.+)$")  # the author's apostrophe, plain or typographic
-_OPENING = re.compile(r"[«\"“(\[—–]+")
+_OPENING = re.compile(r"[«\"“(\[—–]+")  # opening marks alone: the sentence goes on after them
+ENDS_SENTENCE = re.compile(r"[.!?…][»\"”)]?\s*$")  # a sentence's end, a closing mark after it allowed
 _SINGLE_WORDS = {"a", "à", "y", "ô", "A", "À", "Y"}
 
 
@@ -112,7 +113,7 @@ def repair_words(line: str, lexicon: Lexicon, starts_sentence: bool = True) -> t
         lead, core, trail = _EDGES.match(piece).groups()
         new_core = core
         if fix_words and core and not URLISH.search(core) and not any(ch.isdigit() for ch in core):
-            new_core, why = _fix_elision(core, lexicon, capital and not lead.strip("«\"“(["))
+            new_core, why = _fix_elision(core, lexicon, capital and (not lead or bool(_OPENING.fullmatch(lead))))
             if why:
                 changes.append(Edit("ocr_elision", core, new_core, reason=why))
             cut = max(new_core.rfind("'"), new_core.rfind("’"))
@@ -131,7 +132,7 @@ def repair_words(line: str, lexicon: Lexicon, starts_sentence: bool = True) -> t
         out.append(lead + new_core + trail)
         sentence_start = bool(re.search(r"[.!?:]$", piece)) or piece in ("-", "•", "e")
         if not _OPENING.fullmatch(piece):  # an opening quote alone leaves the next word where the sentence is
-            capital = bool(re.search(r"[.!?…][»\"”)]?$", piece)) or piece in ("-", "•", "e")
+            capital = bool(ENDS_SENTENCE.search(piece)) or piece in ("-", "•", "e")
     joined = "".join(out)
     if joined.strip() != line.strip() and not joined.strip():
         return "", changes

@@ -105,7 +105,11 @@ def page_record(parent: Record, page: Page, rules: Rules, span: list[int] | None
 def _page_order(text: str, edits: list[Edit]) -> list[Edit]:
     """The page's edits in the order their text stands in the page (the title first, then the date lines
     and the block where they are), so that each is looked for from the previous one's place."""
-    return sorted(edits, key=lambda e: (text.find(e.before) if e.before in text else len(text)))
+    def where(e: Edit) -> int:
+        found = text.find(e.before)
+        return found if found != -1 else len(text)
+
+    return sorted(edits, key=where)
 
 
 def page_content(parent: Record, page: Page, span: list[int] | None) -> str:

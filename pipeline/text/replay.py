@@ -173,8 +173,7 @@ def _overlapping(hunks: list[Hunk], ends: list[int], p: int, q: int) -> range:
     while first < len(hunks) and hunks[first][1] == p and hunks[first][0] < p:  # ends where the text starts
         first += 1
     last = first
-    while last < len(hunks) and (hunks[last][0] < q or hunks[last][0] == q == hunks[last][1] or
-                                 hunks[last][0] == hunks[last][1] == q):
+    while last < len(hunks) and (hunks[last][0] < q or hunks[last][0] == hunks[last][1] == q):
         last += 1
     return range(first, last)
 
@@ -201,7 +200,7 @@ def _claim(old: str, new: str, edit: Edit, hunks: list[Hunk], ends: list[int], o
     for p in starts:
         if old[p:p + len(edit.before)] != edit.before:
             continue
-        run = [i for i in _overlapping(hunks, ends, p, p + len(edit.before))]
+        run = _overlapping(hunks, ends, p, p + len(edit.before))
         free = [i for i in run if owner[i] is None]
         if not free:
             continue
@@ -361,9 +360,9 @@ def pieces(text: str, changes: Iterable[Change]) -> tuple[list[dict[str, Any]], 
         for c in run:
             s, e = c.span[0] - delta, c.span[1] - delta
             delta += len(c.after) - (c.span[1] - c.span[0])
-            head = _prefix(c.before, c.after)  # what the change left as it was ("des\ncentres" -> "des centres":
-            tail = _suffix(c.before[head:], c.after[head:])  # only the line break is struck) stays plain
-            s, e, after = s + head, e - tail, c.after[head:len(c.after) - tail]
+            kept_head = _prefix(c.before, c.after)  # what the change left as it was ("des\ncentres" -> "des
+            kept_tail = _suffix(c.before[kept_head:], c.after[kept_head:])  # centres": only the break is struck)
+            s, e, after = s + kept_head, e - kept_tail, c.after[kept_head:len(c.after) - kept_tail]
             while i < len(live) and (live[i][1] in _DEAD or pos + len(live[i][0]) <= s):
                 if live[i][1] not in _DEAD:
                     pos += len(live[i][0])

@@ -115,11 +115,13 @@ def render_names(records: list[Record], language: str = "fr", entries: list[dict
     return environment(language).get_template("names.html").render(index=views.names_page(records, entries, words))
 
 
-def render_page(r: Record, pictures: list[int] | None = None, language: str = "fr") -> str:
+def render_page(r: Record, pictures: list[int] | None = None, language: str = "fr",
+                shown: list[dict[str, Any]] | None = None) -> str:
     """A record's own page (`pages/ID.html`); `pictures`: the pages of its source shown (`ID-pN.png`, a
-    thumbnail, linked to `ID-pN.jpg`, the page at full size, beside it)."""
+    thumbnail, linked to `ID-pN.jpg`, the page at full size, beside it); `shown`: its changes replayed
+    (`pieces`), when the caller has them."""
     return environment(language).get_template("page.html").render(record=views.record_page(r, Words(language),
-                                                                                           pictures or []))
+                                                                                           pictures or [], shown))
 
 
 MAX_SCAN_PAGES = 20  # pages of a scanned source shown on its record's page (a courtesy, bounded per record)

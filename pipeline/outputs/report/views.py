@@ -138,8 +138,7 @@ LINKS_SHOWN = 10  # records linked beside a name; the others through the report'
 
 def names_index(records: list[Record], words: Words) -> list[dict[str, Any]]:
     """Places, organisations and people, the most named first (then by name): each with its kind, the
-    number of records that name it, their rows in `records` (the order of records.js) and a search of the
-    report that finds them."""
+    number of records that name it and their rows in `records` (the order of records.js)."""
     from ...text.fold import fold_name
 
     entries = []
@@ -148,17 +147,17 @@ def names_index(records: list[Record], words: Words) -> list[dict[str, Any]]:
         for i, r in enumerate(records):
             for name in names(r):
                 where.setdefault(name, []).append(i)
-        entries += [{"kind": kind, "kind_words": words.code("label", kind), "name": name, "rows": rows,
-                     "n": len(rows), "n_words": words.number(len(rows)),
-                     "search": "report.html?q=" + quote('"' + name.replace('"', " ") + '"')} for name, rows in where.items()]
+        entries += [{"kind": kind, "name": name, "rows": rows, "n": len(rows)} for name, rows in where.items()]
     entries.sort(key=lambda e: (-e["n"], fold_name(e["name"]), e["kind"]))
     return entries
 
 
 def names_page(records: list[Record], entries: list[dict[str, Any]], words: Words) -> dict[str, Any]:
-    """What names.html writes: the first names with their first records, and the kinds to filter by."""
-    shown = [{**e, "links": [link(records[i], words) for i in e["rows"][:LINKS_SHOWN]],
-              "more": max(0, e["n"] - LINKS_SHOWN)} for e in entries[:NAMES_SHOWN]]
+    """What names.html writes: the first names, in words, with their first records and a search of the
+    report that finds the others; and the kinds to filter by."""
+    shown = [{**e, "kind_words": words.code("label", e["kind"]), "n_words": words.number(e["n"]),
+              "links": [link(records[i], words) for i in e["rows"][:LINKS_SHOWN]], "more": max(0, e["n"] - LINKS_SHOWN),
+              "search": "report.html?q=" + quote('"' + e["name"].replace('"', " ") + '"')} for e in entries[:NAMES_SHOWN]]
     kinds = [(k, words.code("label", k)) for k in ("LOC", "ORG", "PER")]
     return {"names": shown, "total": len(entries), "total_words": words.number(len(entries)), "kinds": kinds,
             "page_size": NAMES_SHOWN, "links_shown": LINKS_SHOWN}
@@ -241,12 +240,14 @@ def change_groups(r: Record, words: Words) -> list[dict[str, Any]]:
     return groups
 
 
-def replayed_text(r: Record, words: Words) -> list[dict[str, Any]]:
+def replayed_text(r: Record, words: Words, shown: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """The record's slice of the extracted text with its changes replayed (pipeline/text/replay.py): what
     a change removed is struck ("del"), what it put in is marked ("ins"), each with what did it in words;
     the page therefore shows exactly what the data says.  A record whose changes do not replay (not found
-    in its extracted text) shows its extracted text as it is."""
-    shown, _ = pieces(given_text(r), r.changes)
+    in its extracted text) shows its extracted text as it is.  `shown`: the replay's pieces, when the
+    caller has made them already (`pieces`)."""
+    if shown is None:
+        shown, _ = pieces(given_text(r), r.changes)
     return [{"text": p["text"], "kind": p["kind"],
              "why": words.code("operation", r.changes[p["change"]].operation) if p["change"] is not None else ""}
             for p in shown]
@@ -267,12 +268,13 @@ def duplicates(r: Record, words: Words) -> list[str]:
     return out
 
 
-def record_page(r: Record, words: Words, pictures: list[int]) -> dict[str, Any]:
+def record_page(r: Record, words: Words, pictures: list[int], shown: list[dict[str, Any]] | None = None
+                ) -> dict[str, Any]:
     caption = (words("the source, read by OCR (confidence %(value)s out of 100)",
                      value=words.number(r.source.ocr_confidence, 1)) if r.source.ocr_confidence
                else words("the source, read by OCR"))
     return {"id": r.id, "title": title(r, words), "fields": record_fields(r, words),
-            "extracted": replayed_text(r, words), "clean": highlighted(r.text, r.entities),
+            "extracted": replayed_text(r, words, shown), "clean": highlighted(r.text, r.entities),
             "labels": {label: words.code("label", label) for label in LABEL_COLOURS},
             "changes": change_groups(r, words), "n_changes": len(r.changes), "duplicates": duplicates(r, words),
             "pictures": [{"src": f"{r.id}-p{n}.png", "full": f"{r.id}-p{n}.jpg",
