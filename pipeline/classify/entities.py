@@ -38,6 +38,7 @@ from ..text.fold import fold_name
 from ..text.spans import Spans
 from ..text.words import zipf
 from .acronyms import acronym_definitions
+from .discourse import one_sense
 from .gazetteer import Gazetteer
 from .model import load_model, pipe, split_chunks
 from .organisations import organisation_spans, text_organisation_spans
@@ -60,12 +61,17 @@ def entities(doc: Any, gazetteer: Gazetteer, rules: bool, filters: dict[str, flo
                       "pos": ent[0].pos_ if len(ent) == 1 else ""})
     if not rules:
         return [{**s, "canonical": re.sub(r"\s+", " ", s["text"]).strip()} for s in spans]
-    spans = [_reshape(_cut_at_line_end(span, text, filters), text, gazetteer) for span in spans
+    people = [(s["start"], s["end"]) for s in spans if s["label"] == "PER"]
+    spans = [_reshape(_cut_at_line_end(span, text, filters), text, gazetteer, people) for span in spans
              if not (span["label"] == "PER" and _titles_only(span["text"], gazetteer))]
 
     defined: dict[str, str] = {}
+    schemes: set[str] = set()  # acronyms the text defines as a kind of body or a scheme ("TEOM", "PTCE")
     extra: list[dict[str, Any]] = []
     for long_form, ls, le, acronym, as_, ae in acronym_definitions(text):
+        if _names_a_class(long_form, acronym, gazetteer):
+            schemes.add(acronym)
+            continue  # "les Pôles territoriaux de coopération économique (PTCE)": a kind of body, not one
         canonical = gazetteer.organisation(acronym) or gazetteer.organisation(long_form) or \
             re.sub(r"\s+", " ", long_form).strip()
         defined[acronym] = canonical
@@ -74,16 +80,18 @@ def entities(doc: Any, gazetteer: Gazetteer, rules: bool, filters: dict[str, flo
         extra.append({"text": acronym, "label": "ORG", "start": as_, "end": ae})
     shaped = organisation_spans(doc, gazetteer.org_words) + text_organisation_spans(
         text, gazetteer.org_words, lambda t: gazetteer.place(t) is not None,
-        lambda t: zipf(t.lower()) >= filters["common_word_zipf"])
+        lambda t: zipf(t.lower()) >= filters["common_word_zipf"],
+        lambda t: (place := gazetteer.place(t)) is not None and place.kind in ("region", "department"))
     for start, end, shape in sorted(shaped):
         if any(s["label"] == "ORG" and s["start"] < end and start < s["end"] and s["end"] - s["start"] > end - start
                for s in spans):
             continue  # a longer organisation the model or the gazetteer found wins
-        if shape in ("context", "list_item") and any(s["label"] == "PER" and s["start"] < end and start < s["end"]
+        if shape in ("context", "list_item", "apposition") and any(s["label"] == "PER" and s["start"] < end and start < s["end"]
                                       and len(s["text"].split()) >= 2 for s in spans):
             continue  # "porté par Marie Dupont": a person the model reads there stays one
         extra.append({"text": text[start:end], "label": "ORG", "start": start, "end": end,
                       "shaped": shape not in ("head", "tail", "kind")})  # a shape that holds at a sentence's start
+    extra.extend(_named_areas(text, gazetteer))
     for m in _POSTCODE.finditer(text):
         extra.append({"text": m.group(0), "label": "LOC", "start": m.start(), "end": m.end(), "postcode": m.group(1),
                       "commune": m.group(2)})
@@ -96,16 +104,121 @@ def entities(doc: Any, gazetteer: Gazetteer, rules: bool, filters: dict[str, flo
     merged = sorted(extra, key=lambda s: (s["start"], -(s["end"] - s["start"])))
     kept: list[dict[str, Any]] = []
     taken = Spans()
-    for span in merged + list(spans):
+    for span in merged + list(spans) + _acronyms_in_prose(text, gazetteer, schemes, filters):
         if taken.add(span["start"], span["end"]):
             kept.append(span)
 
     out = []
     for span in sorted(kept, key=lambda s: (s["start"], s["end"])):
         resolved = _resolve(span, text, gazetteer, defined, filters)
+        if resolved is not None and resolved["label"] in ("ORG", "LOC", "MISC"):
+            resolved = _body_or_not(resolved, text, gazetteer, schemes)
         if resolved is not None:
             out.append(resolved)
-    return link_organisations(gate_people(link_people(out), text, gazetteer.titles))
+    strong = {(s["start"], s["end"]) for s in extra}  # shapes, acronym definitions: contexts that say "a body"
+    return link_organisations(one_sense(gate_people(link_people(out), text, gazetteer.titles), text,
+                                        gazetteer.known_place, strong))
+
+
+_CAPITALS = re.compile(r"(?<![\w’'.-])[A-Z][A-Z0-9]{1,7}(?![\w’'-]|\.\w)")
+
+
+def _acronyms_in_prose(text: str, gazetteer: Gazetteer, schemes: set[str],
+                       filters: dict[str, float]) -> list[dict[str, Any]]:
+    """Acronyms written inside running text ("côté MEL", "avec l'ADEME et la CCI"): in French prose a word
+    in capitals of two to eight letters names a body, unless it is a place, a kind of body or scheme, a
+    roman numeral, a word of the language in capitals, or stands in a line of capitals (a heading) or
+    beside other words in capitals ("LES AMIS DU …").  Used where no other span covers them."""
+    found = []
+    for m in _CAPITALS.finditer(text):
+        word = m.group(0)
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        line_end = text.find("\n", m.end())
+        line = text[line_start:line_end if line_end >= 0 else len(text)]
+        letters = [ch for ch in line if ch.isalpha()]
+        if sum(ch.islower() for ch in letters) < 0.5 * len(letters) or _ROMAN.match(word) or word in schemes:
+            continue
+        near = text[max(line_start, m.start() - 20):m.end() + 20]
+        if len(re.findall(r"\b[A-ZÀ-Þ]{2,}\b", near)) > 1:
+            continue
+        if gazetteer.known_place(word) or gazetteer.generic_type(word) or zipf(word.lower()) >= filters["common_word_zipf"] \
+                or fold_name(word) in gazetteer.titles or fold_name(word) in gazetteer.not_entities:
+            continue
+        found.append({"text": word, "label": "ORG", "start": m.start(), "end": m.end(), "pos": "PROPN"})
+    return found
+
+
+_AFTER_ACRONYM = re.compile(r"\(([A-Z][A-Z0-9&]{1,11})\)[ \t]+$")
+_COMPASS_PLACE = re.compile(r"\b(?:Nord|Sud|Est|Ouest|Centre)-([A-ZÀ-Þ][\w’'-]+)")
+
+
+def _named_areas(text: str, gazetteer: Gazetteer) -> list[dict[str, Any]]:
+    """Places named by a place word and a known place ("Vallée de la Meuse", "Pays de Morlaix",
+    `place_words.txt`) or by a point of the compass joined to one ("Sud-Alsace", "Nord-Isère"): one place,
+    the whole name."""
+    found = []
+    if gazetteer.place_words:
+        heads = "|".join(re.escape(w) for w in gazetteer.place_words)
+        pattern = rf"\b(?:{heads})\s+(?:de\s+la|de\s+l['’]|du|des|de|d['’])\s*([A-ZÀ-Þ][\w’'-]*(?:\s+[A-ZÀ-Þ][\w’'-]*)?)"
+        for m in re.finditer(pattern, text):
+            before = text[max(0, m.start() - 60):m.start()].casefold()
+            if any(p.search(before) for p in gazetteer.authorities):
+                continue  # "communauté de communes du Pays de Lunel": the body's name, not a place
+            words = m.group(1).split()
+            for n in range(len(words), 0, -1):
+                name = " ".join(words[:n])
+                if gazetteer.known_place(name):
+                    end = m.start(1) + len(name)
+                    found.append({"text": text[m.start():end], "label": "LOC", "start": m.start(), "end": end,
+                                  "pos": "PROPN", "shaped": True})
+                    break
+    for m in _COMPASS_PLACE.finditer(text):
+        if gazetteer.place(m.group(1)) and not gazetteer.known_place(m.group(0)):
+            found.append({"text": m.group(0), "label": "LOC", "start": m.start(), "end": m.end(), "pos": "PROPN",
+                          "shaped": True})
+    return found
+
+
+def _names_a_class(long_form: str, acronym: str, gazetteer: Gazetteer) -> bool:
+    """An acronym's definition that names a kind of body or scheme: listed as one (`generic_types.txt`), a
+    scheme's or event's head (`not_organisation_heads.txt`), or a plural head ("Sociétés coopératives …")."""
+    if gazetteer.organisation(acronym) or gazetteer.organisation(long_form):
+        return False
+    if gazetteer.generic_type(long_form) or gazetteer.generic_type(acronym) or gazetteer.not_organisation(long_form):
+        return True
+    head = re.sub(r"^[ldLD]['’]", "", long_form.split()[0]).lower()
+    return len(head) > 3 and head[-1] in "sx" and zipf(head) >= 3.0 and zipf(head[:-1]) >= 3.0
+
+
+_SCHEME_BEFORE = re.compile(r"(?:appel à projets|appel à manifestation d['’]intérêt|programme|dispositif|plan|label|prix|"
+                            r"opération|démarche|projet|concours|trophées?|film|festival)\s*[«“\"]\s*$", re.I)
+
+
+def _body_or_not(e: dict[str, Any], text: str, gazetteer: Gazetteer, schemes: set[str]) -> dict[str, Any] | None:
+    """A name that is no organisation or place: a kind of body or scheme ("SCIC", "Entreprise à But
+    d'Emploi"), or the end of one ("Solidaire" of "Économie Sociale et Solidaire"), is no entity; an
+    organisation that is a scheme, law, event or field by its first word ("Plan …", "Loi …", "Forum …",
+    "Économie circulaire"), an acronym the text defines as a scheme, the name in quotes after a scheme word
+    ("appel à projets « Territoires solidaires »"), or two names on either side of a slash ("Ministère /
+    CRESS"), is kept as a mention (MISC)."""
+    if gazetteer.generic_type(e["canonical"]) or gazetteer.generic_type(e["text"]) or \
+            _ends_a_class(text, e["start"], e["end"], gazetteer) or fold_name(e["text"]) in gazetteer.titles:
+        return None  # nor is a title ("Vice-Président") a place
+    if e["label"] == "LOC" and (m := _AFTER_ACRONYM.search(text, max(0, e["start"] - 12), e["start"])) \
+            and m.group(1) not in schemes:
+        return None  # "Chambre régionale … (CRESS) Bretagne": the place ends the body's name
+    if e["label"] == "ORG" and (gazetteer.not_organisation(e["text"]) or e["text"] in schemes or " / " in e["text"]
+                                or _SCHEME_BEFORE.search(text[max(0, e["start"] - 60):e["start"]])):
+        return {**e, "label": "MISC"}
+    return e
+
+
+def _ends_a_class(text: str, start: int, end: int, gazetteer: Gazetteer) -> bool:
+    """Whether the span is the last words of a kind's name written before it ("l'Économie Sociale et
+    Solidaire" read as "Solidaire")."""
+    before = re.findall(r"[\w’'-]+", text[max(0, start - 60):start])
+    words = re.findall(r"[\w’'-]+", text[start:end])
+    return any(gazetteer.generic_type(" ".join(before[-k:] + words)) for k in range(1, min(6, len(before)) + 1))
 
 
 def link_organisations(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -154,12 +267,27 @@ _WORD_BEFORE = re.compile(r"([^\W\d_][\w'’-]*)\.?\s+$")
 _ARTICLES = re.compile(r"^(?:(?:la|le|les|de|du|des)\s+|[ld]['’]\s*)+", re.I)
 
 
-def _reshape(span: dict[str, Any], text: str, gazetteer: Gazetteer) -> dict[str, Any]:
+_ENDS_ON_CONNECTOR = re.compile(r"\b(?:du|de|des|de la|d['’]|l['’]|pour|et)\s*$", re.I)
+_CARRIED_ON = re.compile(r"[ \t]*\n?[ \t]*(?:(?:la|l['’])\s*)?[A-ZÀ-Þ][\w’'-]*(?:[ \t]+(?:(?:de|du|des|la|le|sur|en|d['’])[ \t]*)?"
+                         r"[A-ZÀ-Þ][\w’'-]*){0,3}")
+
+
+def _reshape(span: dict[str, Any], text: str, gazetteer: Gazetteer,
+             people: list[tuple[int, int]] = ()) -> dict[str, Any]:
     """The model's span made to cover the name as annotators write it: a person with the titles written
     before the name ("M. Hagenbeck", "général de Gaulle"); a place or organisation without the article
     or preposition the model took with it ("la France", "de France"), unless that article is part of the
     name (capitalised inside a sentence: "Le Comptoir des Lilas", a commune like "Le Havre")."""
     start, end = span["start"], span["end"]
+    if span["label"] == "LOC" and (number := re.search(r"\s+\d", span["text"])):
+        end = start + number.start()  # "Puy-en-Velay 43e territoire habilité": a place's name holds no number
+    if span["label"] in ("ORG", "LOC") and (carried := _CARRIED_ON.match(text, end)) \
+            and _ENDS_ON_CONNECTOR.search(span["text"]):
+        before = re.findall(r"[\w’'-]+", _ENDS_ON_CONNECTOR.sub("", span["text"]))
+        if not any(end <= a < carried.end() for a, _ in people) and before and (
+                before[-1][:1].isupper() or gazetteer.authority(span["text"])):  # not "Journal de" + "Frédéric III",
+            # nor "Orchestre de la ville de" + "Lucerne" (a common noun before "de": the place stays one)
+            end = carried.end()  # "Conseil départemental du" + "Pas-de-Calais": a name does not end on "du"
     tail = re.match(r"[^\W\d_]{1,2}\b", text[end:end + 3])
     if span["label"] == "PER" and text[end - 1:end] in ("'", "’") and tail:
         end += tail.end()  # "Guivarc'h", a Breton name the tokenizer cut at its apostrophe

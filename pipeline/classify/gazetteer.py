@@ -52,6 +52,18 @@ class Gazetteer:
     world: frozenset[str] = frozenset()
     titles: frozenset[str] = frozenset()  # folded titles and functions written before a person's name
     org_words: Words = Words(frozenset(), (), frozenset())  # the shapes of organisations' names
+    generic: frozenset[str] = frozenset()  # folded names of a kind of body or scheme: "SCIC", "PTCE", "ESS"
+    not_org_heads: frozenset[str] = frozenset()  # folded first words of schemes, laws, events: "Plan", "Loi"
+    place_words: tuple[str, ...] = ()  # "Vallée", "Pays": before "de" and a place, a place of their own
+
+    def generic_type(self, text: str) -> bool:
+        """A name of a class of bodies or schemes ("les SCIC", "Entreprise à But d'Emploi"), not of one."""
+        return fold_name(re.sub(r"^(?:les|la|le|l['’]|une?|des)\s*", "", text.strip(), flags=re.I)) in self.generic
+
+    def not_organisation(self, text: str) -> bool:
+        """A name whose first word says it is a scheme, a law, an event or a field ("Plan …", "Loi …")."""
+        first = re.match(r"[^\W\d_]+", text.strip())
+        return bool(first) and fold_name(first.group(0)) in self.not_org_heads
 
     def known_place(self, text: str) -> bool:
         return self.place(text) is not None or fold_name(text) in self.world
@@ -187,12 +199,15 @@ def _build(base: Path, use_communes: bool, cache_dir: Path | None) -> Gazetteer:
                            frozenset(_lines(base / "organisation_tails.txt")),
                            _phrases(base / "organisation_contexts.txt"),
                            tuple(sorted(_lines(base / "organisation_place_heads.txt"), key=lambda h: (-len(h), h))),
-                           frozenset(_lines(base / "organisation_prefixes.txt"))))
+                           frozenset(_lines(base / "organisation_prefixes.txt"))),
+                     words("generic_types.txt"), words("not_organisation_heads.txt"),
+                     tuple(sorted(_lines(base / "place_words.txt"))))
 
 
 def _phrases(path: Path) -> tuple[tuple[str, ...], ...]:
     """Lower-case phrases as word tuples, longest first, then alphabetical: a fixed order."""
-    return tuple(sorted({tuple(x.lower().split()) for x in _lines(path)}, key=lambda k: (-len(k), k)))
+    return tuple(sorted({tuple(re.findall(r"\w+['’]|[^\s'’]+", x.lower().replace("’", "'"))) for x in _lines(path)},
+                        key=lambda k: (-len(k), k)))  # "chantier d'insertion": the elision a token, as spaCy cuts it
 
 
 def _world(cities) -> frozenset[str]:

@@ -30,6 +30,7 @@ from functools import lru_cache
 from typing import Any, Callable
 
 from ..text.calendar import MONTHS, WEEKDAYS
+from ..text.words import zipf
 
 # parts of speech a name runs over, after its head; it stops at anything else (verbs, pronouns, numbers,
 # punctuation) and at a line break
@@ -135,6 +136,35 @@ def _tail_name(doc: Any, i: int) -> tuple[int, int] | None:
     return (start, i + 1) if start < i else None
 
 
+_APPOSED = {"(", ",", "–", "—"}
+_BEING = {"est", "était", "sont", "devient", "deviendra"}
+
+
+def _apposed_name(doc: Any, k: int) -> tuple[int, int] | None:
+    """The capitalised name a kind word at token k says something of: "Agil’Ess (réseau de garages
+    solidaires)", "Terrabul, épicerie solidaire du quartier", "Terrabul est une épicerie", "Les Ateliers du
+    Val, une coopérative"."""
+    j = k - 1
+    if j >= 0 and doc[j].text.lower() in ("un", "une", "la", "le", "l'", "l’", "notre", "cette"):
+        j -= 1
+    if j < 1 or not (doc[j].text in _APPOSED or doc[j].text.lower() in _BEING) or _breaks(doc[j - 1]):
+        return None
+    end = j - 1
+    start, last = None, end
+    while last >= 0 and end - last < _MAX_TOKENS and (last == end or not _breaks(doc[last])):
+        token = doc[last]
+        if _capitalised(token) and not token.is_punct:
+            start = last
+        elif token.text.lower() not in _ARTICLES and not _joined_hyphen(doc, last):
+            break
+        last -= 1
+    if start is None or not _capitalised(doc[end]) and not doc[end].is_punct:
+        return None
+    if start < end and doc[start].pos_ == "DET" and _sentence_initial(doc, start):
+        start += 1  # "La Recyclerie du Val, association …": a sentence's first article says nothing
+    return (start, end + 1)
+
+
 @lru_cache(maxsize=16)
 def _by_first_word(phrases: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tuple[str, ...], ...]]:
     index: dict[str, list[tuple[str, ...]]] = {}
@@ -143,10 +173,19 @@ def _by_first_word(phrases: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tupl
     return {first: tuple(found) for first, found in index.items()}
 
 
-def _phrase_at(doc: Any, i: int, phrases: tuple[tuple[str, ...], ...]) -> tuple[str, ...] | None:
-    candidates = _by_first_word(phrases).get(doc[i].text.lower()) if i < len(doc) else None
+def _word(token: Any) -> str:
+    return token.text.lower().replace("’", "'")
+
+
+def _phrase_at(doc: Any, i: int, phrases: tuple[tuple[str, ...], ...], written: bool = False) -> tuple[str, ...] | None:
+    """The phrase of `phrases` that the tokens from i spell (case and apostrophes folded), longest first.
+    With `written`, its first word must be in lower case or in capitals ("la scic", "la SCIC"): a kind word
+    with a capital is the start of a name ("Pôle Emploi", "Coopérative Jardins du Val")."""
+    candidates = _by_first_word(phrases).get(_word(doc[i])) if i < len(doc) else None
+    if candidates and written and not (doc[i].text.islower() or doc[i].text.isupper()):
+        return None
     for phrase in candidates or ():  # longest first: "café associatif Le Comptoir", not "café" then "associatif"
-        if all(i + n < len(doc) and doc[i + n].text.lower() == w for n, w in enumerate(phrase)):
+        if all(i + n < len(doc) and _word(doc[i + n]) == w for n, w in enumerate(phrase)):
             return phrase
     return None
 
@@ -171,6 +210,9 @@ def organisation_spans(doc: Any, words: Words) -> list[tuple[int, int, str]]:
             span, shape = _tail_name(doc, i), "tail"
         if span is None and (kind := _phrase_at(doc, i, words.kinds)):
             span, shape = _kind_name(doc, i + len(kind)), "kind"
+            if span and not (token.text.islower() or token.text.isupper()) and zipf(_word(token)) >= 2.5:
+                span, shape = (i, span[1]), "head"  # "Pôle Emploi", "Coopérative Jardins du Val": a kind that is a word
+                # of French, capitalised, is in the name (not "Scic", an acronym written small)
         if span is None and (context := _phrase_at(doc, i, words.contexts)):
             j = i + len(context)
             if j < len(doc) and doc[j].text.lower() in _ARTICLES and j + 1 < len(doc):
@@ -178,6 +220,8 @@ def organisation_spans(doc: Any, words: Words) -> list[tuple[int, int, str]]:
             if (kind := _phrase_at(doc, j, words.kinds)):
                 j += len(kind)
             span, shape = _kind_name(doc, j), "context"
+        if span is None and (kind := _phrase_at(doc, i, words.kinds, written=True)):
+            span, shape = _apposed_name(doc, i), "apposition"
         if span and span[1] - span[0] >= 1 and (span[1] - span[0] >= 2 or span[0] != i):
             found.append((doc[span[0]].idx, doc[span[1] - 1].idx + len(doc[span[1] - 1].text), shape))
     return found
@@ -188,17 +232,46 @@ _PLACE_WORDS = r"[A-ZÀ-Þ][\w’'-]*(?:\s+(?:(?:de|du|des|la|le|et|sur|en|d['�
 
 
 def _place_prefix(words: str, is_place: Callable[[str], bool]) -> str | None:
-    """The longest run of the first words of `words` that is a place ("Pays de la Loire", "Bretagne")."""
+    """The longest run of the first words of `words` that is a place ("Pays de la Loire", "Bretagne"), and
+    the capitalised words that carry the name on past it: "Métropole du Grand Paris" is not "… du Grand",
+    "PTCE Grand Lannionnais" not "PTCE Grand" (a commune "Grand" exists)."""
     parts = words.split()
     for n in range(len(parts), 0, -1):
         candidate = " ".join(parts[:n]).rstrip(",.;:")
         if is_place(candidate):
+            if candidate == " ".join(parts[:n]):
+                while n < len(parts) and re.fullmatch(r"[A-ZÀ-Þ][\w’'-]*", parts[n]) \
+                        and parts[n].lower() not in _CALENDAR | _ARTICLES:
+                    candidate, n = f"{candidate} {parts[n]}", n + 1
             return candidate
     return None
 
 
+_COMPASS = {"nord", "sud", "est", "ouest", "centre", "nord-est", "nord-ouest", "sud-est", "sud-ouest"}
+
+
+def _area_name(m: re.Match[str], is_area: Callable[[str], bool], is_place: Callable[[str], bool],
+               is_word: Callable[[str], bool]) -> list[tuple[int, int, str]]:
+    """A region's or department's name and a capitalised word of French after it, the whole the name of a
+    body: "Bretagne Active", "Île-de-France Mobilités", "Drôme Habitat" (not "Bretagne Sud", "Loire Mardi")."""
+    run = m.group(0)
+    pieces = list(re.finditer(r"\S+", run))
+    for first in pieces[:-1]:  # "Avec Bretagne Active": the area may start at any word of the run
+        if first.group(0).lower() in _ARTICLES:
+            continue  # "Le Pas-de-Calais Actif" names "Pas-de-Calais Actif"
+        for piece in pieces[pieces.index(first) + 1:]:
+            head, after = run[first.start():piece.start()].rstrip(), piece.group(0)
+            if is_area(head):
+                if after[:1].isupper() and after.lower() not in _CALENDAR | _COMPASS | _ARTICLES and is_word(after) \
+                        and not is_place(after) and piece is pieces[-1]:
+                    return [(m.start() + first.start(), m.start() + piece.end(), "area_word")]
+                return []
+    return []
+
+
 def text_organisation_spans(text: str, words: Words, is_place: Callable[[str], bool],
-                            is_word: Callable[[str], bool]) -> list[tuple[int, int, str]]:
+                            is_word: Callable[[str], bool],
+                            is_area: Callable[[str], bool] | None = None) -> list[tuple[int, int, str]]:
     """Character spans of the organisations the text names by the text shapes above (authority + place,
     acronym + place, prefix + name, list item "Name (Place) :"), each with its shape, in text order."""
     found: list[tuple[int, int, str]] = []
@@ -220,6 +293,9 @@ def text_organisation_spans(text: str, words: Words, is_place: Callable[[str], b
         for m in re.finditer(rf"\b(?:{prefixes})[ \t]+([A-ZÀ-Þ][\w’'-]+)", text):
             if not is_place(m.group(1)) and m.group(1).lower() not in _CALENDAR:
                 found.append((m.start(), m.end(), "prefix"))  # not "en France Mardi", "France Juin 2020"
+    if is_area is not None:
+        for m in re.finditer(r"[A-ZÀ-Þ][\w’'-]*(?:[ \t]+[A-ZÀ-Þ][\w’'-]*)+", text):
+            found.extend(_area_name(m, is_area, is_place, is_word))
     for m in re.finditer(r"(?m)^[ \t]*[-•●▪*–][ \t]+([A-ZÀ-Þ][^\n():]{1,80}?)[ \t]*\(([^()\n]{2,40})\)[ \t]*[:–-]", text):
         if not is_place(m.group(1)) and is_place(m.group(2).strip()):
             found.append((m.start(1), m.end(1), "list_item"))

@@ -24,6 +24,8 @@ def person_name(text: str, titles: frozenset[str] = frozenset()) -> str:
     def word(w: str) -> str:
         if w.lower() in _PARTICLES:
             return w.lower()
+        if re.fullmatch(r"[IVX]+", w):
+            return w  # "Louis XIV", "Jean XXIII"
         return "-".join(p[:1].upper() + p[1:].lower() if p.isupper() or p.islower() else p for p in w.split("-"))
 
     return " ".join(word(p) for p in parts)
