@@ -39,6 +39,7 @@ from ..text.spans import Spans
 from ..text.words import zipf
 from .acronyms import acronym_definitions
 from .discourse import one_sense
+from .lists import listed_names
 from .gazetteer import Gazetteer
 from .model import load_model, pipe, split_chunks
 from .organisations import organisation_spans, text_organisation_spans
@@ -92,6 +93,13 @@ def entities(doc: Any, gazetteer: Gazetteer, rules: bool, filters: dict[str, flo
         extra.append({"text": text[start:end], "label": "ORG", "start": start, "end": end,
                       "shaped": shape not in ("head", "tail", "kind")})  # a shape that holds at a sentence's start
     extra.extend(_named_areas(text, gazetteer))
+    for start, end, label in listed_names(text, lambda t: gazetteer.place(t) is not None, gazetteer.known_place,
+                                          gazetteer.generic_type):
+        extra.append({"text": text[start:end], "label": label, "start": start, "end": end, "pos": "PROPN",
+                      "shaped": True})
+    for m in _CIVILITY_CAPITALS.finditer(text):
+        if not (gazetteer.organisation(m.group(1)) or gazetteer.known_place(m.group(1))):
+            extra.append({"text": m.group(0), "label": "PER", "start": m.start(), "end": m.end(1), "pos": "PROPN"})
     for m in _POSTCODE.finditer(text):
         extra.append({"text": m.group(0), "label": "LOC", "start": m.start(), "end": m.end(), "postcode": m.group(1),
                       "commune": m.group(2)})
@@ -148,6 +156,9 @@ def _acronyms_in_prose(text: str, gazetteer: Gazetteer, schemes: set[str],
     return found
 
 
+# "Madame la Vice-Présidente BAUME", "M. le maire DURAND": a surname in capitals after a civility and a title
+_CIVILITY_CAPITALS = re.compile(r"\b(?:Madame|Monsieur|Mme|M\.)\s+(?:(?:la|le|l['’])\s*)?(?:[\w-]+\s+)?"
+                                r"([A-ZÀ-Þ]{2,}(?:-[A-ZÀ-Þ]{2,})?)\b(?![ \t]+[A-ZÀ-Þ][a-zà-ÿ])")
 _AFTER_ACRONYM = re.compile(r"\(([A-Z][A-Z0-9&]{1,11})\)[ \t]+$")
 _COMPASS_PLACE = re.compile(r"\b(?:Nord|Sud|Est|Ouest|Centre)-([A-ZÀ-Þ][\w’'-]+)")
 

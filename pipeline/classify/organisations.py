@@ -105,6 +105,8 @@ def _joined_hyphen(doc: Any, j: int) -> bool:
 def _kind_name(doc: Any, j: int) -> tuple[int, int] | None:
     """The capitalised name starting at token j (after a kind word), with the small words between
     its capitalised words ("Les Fabriques du Haut-Doubs")."""
+    if j + 1 < len(doc) and doc[j].text in ('"', "«", "“") and not doc[j].whitespace_.count("\n"):
+        j += 1  # la communauté « Cœur de Vallée »: the name inside its quotes
     if j >= len(doc) or not _capitalised(doc[j]) or doc[j].is_punct:
         return None
     last = j
@@ -296,7 +298,12 @@ def text_organisation_spans(text: str, words: Words, is_place: Callable[[str], b
     if is_area is not None:
         for m in re.finditer(r"[A-ZÀ-Þ][\w’'-]*(?:[ \t]+[A-ZÀ-Þ][\w’'-]*)+", text):
             found.extend(_area_name(m, is_area, is_place, is_word))
-    for m in re.finditer(r"(?m)^[ \t]*[-•●▪*–][ \t]+([A-ZÀ-Þ][^\n():]{1,80}?)[ \t]*\(([^()\n]{2,40})\)[ \t]*[:–-]", text):
+    for m in re.finditer(r"(?m)^[ \t]*(?:[-•●▪*–][ \t]+)?([A-ZÀ-Þ][^\n():]{1,80}?)[ \t]*\(([^()\n]{2,40})\)[ \t]*[:–-]", text):
         if not is_place(m.group(1)) and is_place(m.group(2).strip()):
-            found.append((m.start(1), m.end(1), "list_item"))
+            parts = re.match(r"([A-Z][A-Z0-9&]{1,11})[ \t]+[-–][ \t]+(\S.*)", m.group(1))
+            if parts:  # "ACRONYM - Long name (Place) :": two names of one body
+                found.append((m.start(1), m.start(1) + len(parts.group(1)), "list_item"))
+                found.append((m.start(1) + parts.start(2), m.end(1), "list_item"))
+            else:
+                found.append((m.start(1), m.end(1), "list_item"))
     return sorted(found)

@@ -33,8 +33,9 @@ def person_name(text: str, titles: frozenset[str] = frozenset()) -> str:
 
 def without_titles(clean: str, titles: frozenset[str]) -> str:
     parts = clean.split(" ")
-    while len(parts) > 1 and fold_name(parts[0]) in titles:
-        parts = parts[1:]
+    while len(parts) > 1 and (fold_name(parts[0]) in titles or parts[0].lower() in ("la", "le")
+                              and len(parts) > 2 and fold_name(parts[1]) in titles):
+        parts = parts[1:]  # "la Vice-Présidente Baume": the article of a title goes with it
     return " ".join(parts)
 
 

@@ -459,3 +459,30 @@ def test_places_named_by_a_place_word_or_the_compass(ann):
 def test_a_place_name_holds_no_number(ann):
     result = ann("Le territoire du Puy-en-Velay 43e territoire habilité ouvre une entreprise.")
     assert names(result, "LOC") == ["Le Puy-en-Velay"]
+
+
+def test_a_list_by_region_gives_places_and_names(ann):
+    text = ("Les lauréats :\n- Bretagne - PTCE Pays de Morlaix\n- Occitanie - Haute-Garonne - Les Jardins du Causse\n"
+            "- Guadeloupe - PTCE - Les Amis du Marché\nKERLO - Pôle de réemploi du Trégor (Bretagne) : réparer.\n")
+    result = ann(text)
+    assert {"PTCE Pays de Morlaix", "Les Jardins du Causse", "Les Amis du Marché", "KERLO",
+            "Pôle de réemploi du Trégor"} <= set(names(result, "ORG"))
+    assert {"Bretagne", "Occitanie", "Haute-Garonne", "Guadeloupe"} <= set(names(result, "LOC"))
+
+
+def test_prose_with_dashes_is_no_list(ann):
+    text = "Il a dit - sans détour - que la Bretagne - et la Normandie - comptaient.\nRennes - Le Mans - Paris\n"
+    result = ann(text)
+    assert names(result, "ORG") == []
+
+
+def test_a_surname_in_capitals_after_a_civility_and_a_title(ann):
+    text = "Je crois savoir, Madame la Vice-Présidente BAUME, que M. DURAND viendra, mais pas la CRESS."
+    result = ann(text)
+    assert {"Baume", "Durand"} <= set(names(result, "PER"))
+    assert not any("Cress" in n or "CRESS" in n for n in names(result, "PER"))
+
+
+def test_a_name_in_quotes_after_a_kind_word(ann):
+    text = "La communauté « Cœur de Vallée » et l'intercommunalité Terres du Lauragais aident le projet."
+    assert {"Cœur de Vallée", "Terres du Lauragais"} <= set(names(ann(text), "ORG"))
