@@ -60,6 +60,20 @@ def repair_bench(config, chars: int = 2_000_000) -> None:
     out, changes = repair_text(text, ctx)
     seconds = time.perf_counter() - started
     print(f"repair: {len(text):,} chars in {seconds:.2f}s = {len(text) / seconds:,.0f} chars/s, {len(changes):,} changes")
+    print(f"repair throughput on the bench's word salad: {len(text) / seconds:,.0f} chars/s (goal >= 150,000)")
+    icdar = ROOT.parent / "shared" / "external" / "icdar2017-fr-monograph-dev.jsonl"
+    if icdar.exists():  # real OCR, each document repaired as `glaneur repair --jsonl` does, its start left out
+        import json
+
+        documents = [json.loads(line)["ocr"] for line in icdar.read_text("utf-8").splitlines() if line.strip()]
+        size, started = 0, time.perf_counter()
+        while size < 1_000_000:
+            for document in documents:
+                repair_text(document, ctx)
+                size += len(document)
+        seconds = time.perf_counter() - started
+        print(f"repair throughput on real OCR (ICDAR French dev, {size:,} chars): {size / seconds:,.0f} chars/s "
+              "(goal >= 500,000)")
 
 
 def _dedup_one(n: int) -> tuple[float, float, int]:

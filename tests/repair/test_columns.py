@@ -1,4 +1,4 @@
-"""Columns read apart (pipeline/repair/columns.py): posters an OCR read straight across, read down.
+"""Columns read apart (pipeline/repair/columns*.py): posters an OCR read straight across, read down.
 
 Positive and negative golden cases are in tests/golden/columns/cases.toml; the real documents of
 ../shared/seeds and the external dev sets (single-column text that must not change) are used when
@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from conftest import ROOT, SEEDS, needs_seeds
 from pipeline.repair import context, repair_text
 from pipeline.repair.columns import Continuations, left_class, read_columns, reader_from, right_class
+from pipeline.repair.columns_search import Line
 
 CASES = tomllib.loads((ROOT / "tests" / "golden" / "columns" / "cases.toml").read_text("utf-8"))
 EXTERNAL = ROOT.parent / "shared" / "external"
@@ -107,6 +108,37 @@ def test_columns_can_be_turned_off(config):
     _, changes = repair_text(text, off)
     assert "columns_read_apart" not in {c.operation for c in changes}
     assert settings["columns"] is True
+
+
+# --- the first test: only runs that could be columns go to the search ---------------------------
+
+_PROSE_WITH_A_SLIP = """Le réseau des épiceries solidaires réunit chaque année les bénévoles et les salariés
+des structures adhérentes pour un temps d'échange sur les pratiques et les projets
+en cours. Cette année, les rencontres ont porté sur les quelques : questions que
+posent l'approvisionnement local et la place des producteurs dans la gouvernance
+des épiceries, avec des ateliers animés par les membres du réseau."""
+
+
+def test_first_test_sends_column_runs_to_the_search(reader):
+    for case in CASES["read"]:
+        lines = [Line.of(t) for t in case["input"].strip("\n").split("\n")]
+        assert reader.first_test(lines) == "", case["why"]
+    # a poster's opening of the shape of seed 002's (written here, not copied): two columns, cuts that read
+    # badly on the first and third lines only, no gutter of blanks
+    text = ("Réseau Cocagne et URIAE. Le chantier cherche a renforcer la place des jardins dans l'accès a une "
+            "Des filières maraîchères locales\n"
+            "alimentation de saison et se déploie sur 3 sites pilotes depuis le printemps 2022. Il fait "
+            "l'objet d'un partagées, coopératives et sobres\n"
+            "bilan partagé, qui montre déjà plusieurs effets concrets. qui soutiennent un accès juste a")
+    lines = [Line.of(t) for t in text.split("\n")]
+    assert [reader.cues(x) for x in lines] == [True, False, True]
+    assert reader.first_test(lines) == ""
+
+
+def test_first_test_keeps_wrapped_prose_with_one_bad_join_from_the_search(reader):
+    lines = [Line.of(t) for t in _PROSE_WITH_A_SLIP.split("\n")]
+    assert sum(reader.cues(x) for x in lines) == 1  # the older cue test alone sent it to the search
+    assert reader.judge(_PROSE_WITH_A_SLIP.split("\n")) == (None, "one bad join in lines of one width")
 
 
 # --- no content lost ------------------------------------------------------------------------------

@@ -1,0 +1,202 @@
+"""The reading model of columns read apart: how well one word reads on into the next.
+
+Words are put in classes: the most frequent French words of wordfreq as themselves,
+every other word by its shape (capital, lower case, number, the punctuation it ends
+or starts with).  `Continuations` holds bigram counts of these classes (config/columns/,
+counted by `python bench/columns.py build`) and scores a join as how much better the
+second word reads after the first than anywhere.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .words import ENDS_SENTENCE
+
+TOKEN = re.compile(r"\S+")
+_OPEN = "\"«“‘'("
+CLOSE = "\"»”’')"
+_STOP = re.compile(r"(?<!\.)\.$")  # a full stop (not "…" nor "..."): "!" and "?" are often followed by
+# lower case in French ("papa ! s'écria"), so they are a class of their own
+_PAUSE = re.compile(r"[,;:]$")
+_ELISION = re.compile(r"^([cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’]", re.I)
+BULLETS = frozenset("•●▪◦■□➢►‣∙·*")  # an OCR's "e" before a capital is read as one (see search.Line.of)
+DASHES = frozenset("-–—")
+_LETTER = re.compile(r"[^\W\d_]")
+BREAK = "¶"  # the class of a paragraph's edge in the counts: what ends and starts paragraphs
+
+
+def ends_sentence(word: str) -> bool:
+    """The one sentence-end test of the step: a word ends in . ! ? or …, a closing mark after it allowed."""
+    return ENDS_SENTENCE.search(word) is not None
+
+
+# --- word classes -----------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _frequent(size: int) -> frozenset[str]:
+    from wordfreq import top_n_list
+
+    return frozenset(w for w in top_n_list("fr", size) if _LETTER.search(w))
+
+
+def _core(word: str) -> str:
+    return word.strip(_OPEN + CLOSE + ".,;:!?…")
+
+
+def _shape(core: str, vocabulary: frozenset[str]) -> str:
+    if not core:
+        return "P"
+    lower = core.lower()
+    capital = core[0].isupper()
+    if lower in vocabulary:
+        return ("C:" if capital else "") + lower
+    if any(c.isdigit() for c in core) and not _LETTER.search(core):
+        return "N"
+    if len(core) > 1 and core.isupper():
+        return "U"
+    return "C" if capital else "L"
+
+
+def left_class(word: str, vocabulary: frozenset[str]) -> str:
+    """What a word offers to the word after it: its end (punctuation, hyphen) and its shape."""
+    if word in BULLETS:
+        return "BUL"
+    if word in DASHES:
+        return "DASH"
+    bare = word.rstrip(CLOSE)
+    if ends_sentence(word):
+        return "END" if _STOP.search(bare) else "EXC"
+    end = ""
+    if _PAUSE.search(bare):
+        end = bare[-1] if bare[-1] == ":" else ","
+    elif bare.endswith("-") and len(bare) > 1:
+        return "HYPH"
+    elif word[-1:] in "'’" and _ELISION.match(word):
+        return "ELI:" + word[:-1].lower()
+    return _shape(_core(word), vocabulary) + end
+
+
+def right_class(word: str, vocabulary: frozenset[str]) -> str:
+    """What a word asks of the word before it: an opening quote or bullet, an elision, its shape."""
+    if word in BULLETS:
+        return "BUL"
+    if word in DASHES:
+        return "DASH"
+    if word[0] in _OPEN and len(word) > 1:
+        return "Q"
+    elided = _ELISION.match(word)
+    if elided:
+        head = elided.group(1)
+        return ("C:" if head[0].isupper() else "") + head.lower() + "'"
+    return _shape(_core(word), vocabulary)
+
+
+# --- the continuation model -----------------------------------------------------------------------
+
+_SHAPES = frozenset({"C", "L", "U", "N", "P"})
+
+
+def shape_of(cls: str) -> str:
+    """A class's shape, for what the counts of one word are too few to say: "C:des" -> "C", "de," -> "L,"."""
+    end = cls[-1] if cls[-1:] in ",:'" and len(cls) > 1 else ""
+    body = cls[:-1] if end else cls
+    if body in _SHAPES or cls in (BREAK, "END", "EXC", "HYPH", "Q", "BUL", "DASH"):
+        return cls
+    if body.startswith("ELI:"):
+        return "ELI"
+    return ("C" if body.startswith("C:") else "L") + end
+
+
+@dataclass(frozen=True)
+class Continuations:
+    """Bigram counts of word classes; `score(a, b)` is how much better b reads after a than anywhere.
+
+    A pair seen rarely is backed off to the shapes of its classes (Witten-Bell-like interpolation, one
+    weight `smoothing`): P(b | a) = (n(a, b) + s P(shape b | a) P(b | shape b)) / (n(a) + s), and
+    P(shape b | a) itself backs off to P(shape b | shape a)."""
+
+    pairs: dict[tuple[str, str], int]
+    lefts: dict[str, int]
+    rights: dict[str, int]
+    to_shape: dict[tuple[str, str], int]  # (left class, right shape)
+    shapes: dict[tuple[str, str], int]  # (left shape, right shape)
+    left_shapes: dict[str, int]
+    right_shapes: dict[str, int]
+    kinds: dict[str, int]  # how many classes follow each left class, its own or its shape's
+    total: int
+    vocabulary: frozenset[str]
+    smoothing: float = 5.0
+
+    @classmethod
+    def load(cls, path: Path, vocabulary_size: int) -> "Continuations":
+        counts: dict[str, Counter] = {name: Counter() for name in
+                                      ("lefts", "rights", "to_shape", "shapes", "left_shapes", "right_shapes")}
+        pairs: dict[tuple[str, str], int] = {}
+        for line in path.read_text("utf-8").splitlines():
+            if not line or line.startswith("#"):
+                continue
+            a, b, number = line.split("\t")
+            n = int(number)
+            pairs[(a, b)] = n
+            counts["lefts"][a] += n
+            counts["rights"][b] += n
+            counts["to_shape"][(a, shape_of(b))] += n
+            counts["shapes"][(shape_of(a), shape_of(b))] += n
+            counts["left_shapes"][shape_of(a)] += n
+            counts["right_shapes"][shape_of(b)] += n
+        kinds: Counter[str] = Counter(a for a, _ in pairs)
+        kinds.update(shape for shape, _ in counts["shapes"])
+        return cls(pairs, **{k: dict(v) for k, v in counts.items()}, kinds=dict(kinds),
+                   total=sum(counts["rights"].values()),
+                   vocabulary=_frequent(vocabulary_size))
+
+    def score(self, a: str, b: str) -> float:
+        return self._pmi(left_class(a, self.vocabulary), right_class(b, self.vocabulary))
+
+    def ends(self, a: str) -> float:
+        """How much better a paragraph ends on word a than on any word."""
+        return self._pmi(left_class(a, self.vocabulary), BREAK)
+
+    def starts(self, b: str) -> float:
+        """How much better a paragraph starts with word b than any word comes next."""
+        return self._pmi(BREAK, right_class(b, self.vocabulary))
+
+    def _pmi(self, a: str, b: str) -> float:
+        sa, sb = shape_of(a), shape_of(b)
+        s = self.smoothing + self.kinds.get(a, 0)  # Witten-Bell: a context followed by many kinds
+        # of words leaves more room for one not seen after it
+        classes = len(self.rights) + 1
+        prior = (self.rights.get(b, 0) + 1) / (self.total + classes)
+        shape_prior = (self.right_shapes.get(sb, 0) + 1) / (self.total + classes)
+        in_shape = prior / shape_prior  # P(b | shape b)
+        t = self.smoothing + self.kinds.get(sa, 0)
+        by_shapes = (self.shapes.get((sa, sb), 0) + t * shape_prior) / (self.left_shapes.get(sa, 0) + t)
+        to_shape = (self.to_shape.get((a, sb), 0) + s * by_shapes) / (self.lefts.get(a, 0) + s)
+        given = (self.pairs.get((a, b), 0) + s * to_shape * in_shape) / (self.lefts.get(a, 0) + s)
+        return math.log(given / prior)
+
+
+def count_pairs(texts: list[str], vocabulary: frozenset[str]) -> Counter[tuple[str, str]]:
+    """Class bigrams of running text; a blank line ends a paragraph (no pair across it)."""
+    pairs: Counter[tuple[str, str]] = Counter()
+    for text in texts:
+        for paragraph in re.split(r"\n\s*\n", text):
+            words = TOKEN.findall(paragraph)
+            if not words:
+                continue
+            pairs[(BREAK, right_class(words[0], vocabulary))] += 1
+            for a, b in zip(words, words[1:]):
+                pairs[(left_class(a, vocabulary), right_class(b, vocabulary))] += 1
+            pairs[(left_class(words[-1], vocabulary), BREAK)] += 1
+    return pairs
+
+
+@lru_cache(maxsize=4)
+def load(path: Path, vocabulary: int) -> Continuations:
+    return Continuations.load(path, vocabulary)

@@ -1,0 +1,315 @@
+"""The search of columns read apart: the best reading of a run of lines as columns.
+
+For every line it chooses where the line splits and which column each piece belongs
+to, so that the whole run reads best: a beam search over the lines (Viterbi-like),
+for 2 to `max_columns` columns.  A reading is scored by the continuation model
+(columns_model) and by the layout of set text: a column's lines have about the same
+length, a line is not shorter than its next line by more than that line's first word
+(text is wrapped greedily), and an OCR leaves two spaces between the pieces.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+from itertools import combinations
+
+from .columns_model import BULLETS, CLOSE, TOKEN, Continuations, ends_sentence
+
+_WORDLIKE = re.compile(r"[^\W_]")
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How a column reading is scored against the lines as they stand: [repair] columns_* of the config,
+    where each is explained (pipeline/config.py holds their defaults)."""
+
+    max_columns: int
+    cut_join_weight: float
+    column_join_weight: float
+    split_cost: float
+    gap_bonus: float
+    length_tolerance: float
+    length_weight: float
+    fit_cost: float
+    pause_weight: float
+    start_cost: float
+    cue_below: float
+    min_cue_lines: int
+    min_cue_share: float
+    min_lines: int
+    min_split_share: float
+    min_gain: float
+    beam: int
+    cut_candidates: int
+    width_rounds: int
+    width_weight: float
+    max_words: int
+    max_lines: int
+
+
+# How wide a letter is set, in average letters: lines of a proportional font differ in letters more
+# than in width ("illicite" is narrower than "MAMMOUTH").  A coarse model of any text face.
+_ADVANCE = dict.fromkeys("ijlftr.,;:'’!|() ", 0.5) | dict.fromkeys("mwMW", 1.5)
+
+
+def advance(text: str) -> float:
+    return sum(_ADVANCE.get(c, 1.25 if c.isupper() else 1.0) for c in text)
+
+
+_SPACE = advance(" ")
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    spans: tuple[tuple[int, int], ...]
+    words: tuple[str, ...]
+    gaps: tuple[bool, ...]  # gaps[j]: two blanks or more before word j, or word j is a bullet
+    lengths: tuple[float, ...]  # cumulative: lengths[j] = advance of words[:j], one space between
+
+    @classmethod
+    def of(cls, text: str) -> "Line":
+        spans = [(m.start(), m.end()) for m in TOKEN.finditer(text)]
+        words = [text[a:b] for a, b in spans]
+        for j in range(len(words) - 1):  # Tesseract reads a round bullet as "e": one before a capital is one
+            if words[j] == "e" and words[j + 1][:1].isupper():
+                words[j] = "•"
+        words = tuple(words)
+        gaps = (False,) + tuple(spans[j][0] - spans[j - 1][1] >= 2 or words[j] in BULLETS
+                                for j in range(1, len(spans)))
+        lengths = [0.0]
+        for w in words:
+            lengths.append(lengths[-1] + advance(w) + (_SPACE if lengths[-1] else 0.0))
+        return cls(text, tuple(spans), words, gaps, tuple(lengths))
+
+    def piece(self, a: int, b: int) -> str:
+        """The words a..b as written (the author's spaces between them kept)."""
+        return self.text[self.spans[a][0]:self.spans[b - 1][1]]
+
+    def width(self, a: int, b: int) -> float:
+        return self.lengths[b] - self.lengths[a] - (_SPACE if a else 0.0)
+
+    def inner_gaps(self, a: int, b: int) -> int:
+        return sum(self.gaps[a + 1:b])
+
+
+Piece = tuple[int, int] | None
+State = tuple[Piece, ...]
+
+
+def is_cut(state: State) -> bool:
+    """A reading that cuts its line into several pieces."""
+    return sum(1 for p in state if p) > 1
+
+
+def _states(line: Line, k: int, cuts: tuple[int, ...]) -> list[State]:
+    """Every reading of a line as pieces in k columns, cut at some of `cuts` (each piece holds letters)."""
+    n = len(line.words)
+    lettered = [bool(_WORDLIKE.search(w)) and w not in BULLETS for w in line.words]
+    out: list[State] = []
+    for m in range(1, min(k, n) + 1):
+        for chosen in combinations(cuts, m - 1):
+            bounds = (0,) + chosen + (n,)
+            pieces = [(bounds[i], bounds[i + 1]) for i in range(m)]
+            if m > 1 and not all(any(lettered[a:b]) for a, b in pieces):
+                continue
+            for cols in combinations(range(k), m):
+                state: list[Piece] = [None] * k
+                for col, piece in zip(cols, pieces):
+                    state[col] = piece
+                out.append(tuple(state))
+    return out
+
+
+class Search:
+    """The best column reading of a run of lines, with a continuation model and weights."""
+
+    def __init__(self, model: Continuations, weights: Weights):
+        self.model = model
+        self.w = weights
+        self.join = cache(model.score)
+        self._stop = cache(lambda word: weights.pause_weight * min(0.0, model.ends(word)))
+        self._start = cache(lambda word: weights.pause_weight * min(0.0, model.starts(word)) - weights.start_cost)
+
+    def best(self, lines: list[Line]) -> tuple[list[State] | None, str]:
+        """The column reading taken for the run (None when the lines read best as they stand), and why."""
+        single = self._single_score(lines)
+        cuts = [self._cuts(line) for line in lines]
+        readings = []
+        for k in range(2, self.w.max_columns + 1):
+            states = [_states(line, k, c) for line, c in zip(lines, cuts)]
+            score, path = self._viterbi(lines, states)
+            for _ in range(self.w.width_rounds):  # read again, each column held to the width it showed
+                widths = _widths(lines, path)
+                if not any(widths):
+                    break
+                score, path = self._viterbi(lines, states, widths)
+            readings.append((score, k, path))
+        why = "reads best as it stands"
+        for score, _, path in sorted(readings, key=lambda r: (-r[0], r[1])):
+            if score <= single:
+                break
+            why = self._refuse(path)
+            cut = sum(map(is_cut, path))
+            if not why and score - single < self.w.min_gain * cut:
+                why = "columns read hardly better than the lines"
+            if not why:
+                return path, "columns"
+        return None, why
+
+    # a line's own evidence: the joins a split removes, the cues it follows
+    def _unary(self, line: Line, state: State, widths: tuple[float | None, ...] | None = None) -> float:
+        total = self._cut_score(line, state)
+        if widths:  # no piece is wider than its column
+            for p, width in zip(state, widths):
+                if p and width:
+                    total -= self.w.width_weight * max(0.0, line.width(*p) / width - 1 - self.w.length_tolerance)
+        return total
+
+    def _cut_score(self, line: Line, state: State) -> float:
+        pieces = [p for p in state if p]
+        total = -self.w.gap_bonus * sum(line.inner_gaps(*p) for p in pieces) if len(pieces) > 1 else 0.0
+        for left, right in zip(pieces, pieces[1:]):
+            j = right[0]
+            total += -self.w.cut_join_weight * self.join(line.words[j - 1], line.words[j]) - self.w.split_cost
+            if line.gaps[j]:
+                total += self.w.gap_bonus
+        return total
+
+    def _length(self, upper: Line, p: tuple[int, int], lower: Line, q: tuple[int, int]) -> float:
+        x, y = upper.width(*p), lower.width(*q)
+        cost = 0.0
+        if y > x and not ends_sentence(upper.words[p[1] - 1]):
+            if x + _SPACE + lower.width(q[0], q[0] + 1) <= y * (1 - self.w.length_tolerance):
+                cost += self.w.fit_cost
+            cost += self.w.length_weight * max(0.0, (y - x) / y - self.w.length_tolerance)
+        elif x > y and not ends_sentence(lower.words[q[1] - 1]):
+            cost += self.w.length_weight * max(0.0, (x - y) / x - self.w.length_tolerance)
+        return -cost
+
+    def _follow(self, upper: Line, lower: Line):
+        """How a piece of `upper` reads on into a piece of `lower` in one column: the join and the
+        lengths of the two pieces (cached for the pair of lines)."""
+        def follow(p: tuple[int, int], q: tuple[int, int]) -> float:
+            return (self.w.column_join_weight * self.join(upper.words[p[1] - 1], lower.words[q[0]])
+                    + self._length(upper, p, lower, q))
+        return cache(follow)
+
+    def _transition(self, upper: Line, s: State, lower: Line, t: State, follow=None) -> float:
+        """How the readings of two lines follow each other: per column, the join and the lengths of
+        its two pieces, or what it costs a column to stop or resume."""
+        follow = follow or self._follow(upper, lower)
+        total = 0.0
+        for p, q in zip(s, t):
+            if p and q:
+                total += follow(p, q)
+            elif p:  # the column stops (for now): as well as its last word ends a paragraph
+                total += self._stop(upper.words[p[1] - 1])
+            elif q:  # a column starts below the run's first line, or resumes after a pause
+                total += self._start(lower.words[q[0]])
+        return total
+
+    def _refuse(self, path: list[State]) -> str:
+        """Why a column reading is not taken (empty when it is)."""
+        split = [i for i, s in enumerate(path) if is_cut(s)]
+        if len(split) < self.w.min_cue_lines:
+            return "too few cut lines"
+        first, last = split[0], split[-1]
+        if any(s[0] is None for s in path[: first + 1]):
+            return "the first column does not start the run"
+        if any(sum(1 for s in path if s[k]) < 2 for k in range(len(path[0])) if any(s[k] for s in path)):
+            return "a column of one line"
+        if len(split) < self.w.min_split_share * (last - first + 1):
+            return "cuts scattered through prose"
+        return ""
+
+    def _single_score(self, lines: list[Line]) -> float:
+        total = 0.0
+        for upper, lower in zip(lines, lines[1:]):
+            total += self._transition(upper, ((0, len(upper.words)),), lower, ((0, len(lower.words)),))
+        return total
+
+    def _cuts(self, line: Line) -> tuple[int, ...]:
+        """The places a line may split, the best by their own evidence (a bad join, two blanks)."""
+        allowed = [j for j in range(1, len(line.words)) if line.words[j - 1] not in BULLETS]
+        ranked = sorted(allowed, key=lambda j: (self.join(line.words[j - 1], line.words[j])
+                                                 - self.w.gap_bonus * line.gaps[j], j))
+        return tuple(sorted(ranked[: self.w.cut_candidates]))
+
+    def _viterbi(self, lines: list[Line], readings: list[list[State]],
+                 widths: tuple[float | None, ...] | None = None) -> tuple[float, list[State]]:
+        """The best reading of the run among each line's `readings` (all in k columns): a beam search
+        over lines, each line's readings kept by their score so far."""
+        scores: dict[State, float] = {}
+        back: list[dict[State, State | None]] = []
+        for i, (line, states) in enumerate(zip(lines, readings)):
+            whole: State = ((0, len(line.words)),) + (None,) * (len(states[0]) - 1)
+            if i == 0:  # the first column starts the run
+                own = {t: self._unary(line, t, widths) for t in states if t[0]}
+                scores = {t: own[t] for t in sorted(own, key=lambda t: -own[t])[: 2 * self.w.beam]}
+                scores.setdefault(whole, 0.0)
+                back.append({t: None for t in scores})
+                continue
+            new_scores: dict[State, float] = {}
+            pointers: dict[State, State | None] = {}
+            follow = self._follow(lines[i - 1], line)
+            upper = lines[i - 1]
+            previous = list(scores.items())
+            for t in states:
+                top, arg = -math.inf, None
+                for s, v in previous:
+                    value = v + self._transition(upper, s, line, t, follow)
+                    if value > top:
+                        top, arg = value, s
+                new_scores[t] = top + self._unary(line, t, widths)
+                pointers[t] = arg
+            kept = sorted(new_scores, key=lambda t: -new_scores[t])[: self.w.beam]
+            if whole not in kept:
+                kept.append(whole)
+            scores = {t: new_scores[t] for t in kept}
+            back.append(pointers)
+        end = max(scores, key=lambda t: scores[t])
+        path = [end]
+        for i in range(len(lines) - 1, 0, -1):
+            path.append(back[i][path[-1]])
+        path.reverse()
+        return scores[end], path
+
+
+def _widths(lines: list[Line], path: list[State]) -> tuple[float | None, ...]:
+    """Each column's width as a reading shows it: the median of its pieces on lines cut into several (a
+    line left whole says nothing of the columns), a paragraph's short last line left out."""
+    out: list[float | None] = []
+    for k in range(len(path[0])):
+        seen = sorted(line.width(*s[k]) for line, s in zip(lines, path)
+                      if s[k] and is_cut(s) and not _closes(line.words[s[k][1] - 1]))
+        out.append(seen[len(seen) // 2] if seen else None)
+    return tuple(out)
+
+
+def _closes(word: str) -> bool:
+    """A sentence's end with no closing mark after it: a quote's last line ("...fin.\"") is kept in the
+    widths, for it is set to the column's width as often as not (measured on bench/columns.py)."""
+    return ends_sentence(word) and word[-1] not in CLOSE
+
+
+def columns_of(lines: list[Line], path: list[State]) -> list[list[str]]:
+    """The text of each column a reading makes ("" where the column paused), the empty ones left out."""
+    k = len(path[0])
+    columns: list[list[str]] = [[] for _ in range(k)]
+    for line, state in zip(lines, path):
+        for col, piece in enumerate(state):
+            if piece:
+                columns[col].append(line.piece(*piece))
+            elif columns[col] and columns[col][-1] != "":
+                columns[col].append("")
+    return [_trim(c) for c in columns if any(c)]
+
+
+def _trim(lines: list[str]) -> list[str]:
+    while lines and lines[-1] == "":
+        lines = lines[:-1]
+    return lines
