@@ -64,6 +64,10 @@ class Settings(Mapping[str, Any]):
     # Where a stage may keep what it derives from libraries' data (the run's cache; None: nowhere).  Not part
     # of the fingerprint: it changes how fast a stage starts, never what comes out.
     cache_dir: Path | None = None
+    # The data files the section names, as (name relative to base_dir, text), read where the run starts
+    # (`shipped`): a worker on another machine, or started in another folder, sets the stage up from these
+    # (`landed`) and needs nothing but the package.  Empty: the files are read from base_dir.
+    bundle: tuple[tuple[str, str], ...] = ()
 
     def __getitem__(self, key: str) -> Any:
         return self.data[key]
@@ -80,21 +84,69 @@ class Settings(Mapping[str, Any]):
 
         return find_data(self.base_dir, name)
 
+    def _named_data(self) -> Iterator[tuple[str, str, Path | None]]:
+        """(key, name, path or None when absent) of every data file the section names: each `*_file`, and
+        each file of each `*_dir` (as "dir/file")."""
+        for key, value in sorted(self.data.items()):
+            if key.endswith("_file") and value:
+                f = self.data_file(value)
+                yield key, value, f if f.exists() else None
+            if key.endswith("_dir") and key != "cache_dir" and value:
+                folder = self.data_file(value)
+                if not folder.is_dir():
+                    yield key, value, None
+                    continue
+                for f in sorted(folder.glob("*")):
+                    if f.is_file():
+                        yield key, f"{value}/{f.name}", f
+
     @property
     def fingerprint(self) -> str:
         """Hash of the values and of the data files and folders they name (`*_file`, `*_dir`)."""
         payload: dict[str, Any] = {"values": dict(self.data)}
-        for key, value in sorted(self.data.items()):
-            if key.endswith("_file") and value:
-                f = self.data_file(value)
-                payload[f"{key}:content"] = f.read_text("utf-8") if f.exists() else None
-            if key.endswith("_dir") and key != "cache_dir" and value:
-                folder = self.data_file(value)
-                payload[f"{key}:content"] = {
-                    f.name: f.read_text("utf-8") for f in sorted(folder.glob("*")) if f.is_file()
-                } if folder.is_dir() else None
+        for key, name, path in self._named_data():
+            text = path.read_text("utf-8") if path else None
+            if key.endswith("_file"):
+                payload[f"{key}:content"] = text
+            else:
+                folder = payload.setdefault(f"{key}:content", {})
+                if text is None:
+                    payload[f"{key}:content"] = None
+                else:
+                    folder[name.rsplit("/", 1)[1]] = text
         blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
         return hashlib.sha256(blob).hexdigest()
+
+    def shipped(self) -> "Settings":
+        """These settings with the text of every data file they name, read now, to travel with them."""
+        from dataclasses import replace
+
+        return replace(self, bundle=tuple((name, path.read_text("utf-8")) for _, name, path in self._named_data()
+                                          if path is not None))
+
+    def landed(self, root: Path | None = None) -> "Settings":
+        """Settings whose data files are read from their bundle: written once into a folder named by the
+        bundle's hash (under `root`, the system's temporary folder by default), which becomes base_dir."""
+        if not self.bundle:
+            return self
+        import tempfile
+        from dataclasses import replace
+
+        digest = hashlib.sha256(json.dumps(self.bundle, ensure_ascii=False).encode()).hexdigest()[:20]
+        folder = (root or Path(tempfile.gettempdir())) / f"glaneur-data-{digest}"
+        if not folder.is_dir():
+            staging = Path(tempfile.mkdtemp(prefix=f"{folder.name}.", dir=folder.parent))
+            for name, text in self.bundle:
+                target = staging / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text, "utf-8")
+            try:
+                staging.rename(folder)  # whole or not at all: another process may land the same bundle
+            except OSError:
+                import shutil
+
+                shutil.rmtree(staging, ignore_errors=True)
+        return replace(self, base_dir=folder, bundle=())
 
 
 @runtime_checkable

@@ -150,8 +150,11 @@ def _run_into(tmp: Path, reader: Reader, stages: list[Stage], out_dir: Path, fou
     show = shows_progress(config, len(found), progress)
     run_cfg = config.section("run")
     derived = Path(cache_root) if cache_root else None
-    # registered before the workers fork: they inherit the stages, set up
-    refs = [register(stage, config.settings(stage.name, derived)) for stage in stages]
+    # registered before the workers fork: they inherit the stages, set up.  Dask workers may run anywhere
+    # (another folder, another machine): the data files the settings name travel with them, by content.
+    travel = run_cfg["executor"] == "dask"
+    refs = [register(stage, (config.settings(stage.name, derived).shipped() if travel
+                             else config.settings(stage.name, derived))) for stage in stages]
     executor = executor_for(run_cfg)
     try:
         files_started = time.perf_counter()

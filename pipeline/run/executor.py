@@ -23,6 +23,7 @@ import math
 import os
 from typing import Any, Callable
 
+from ..errors import FatalError
 from ..record import Record
 from ..stage import Settings
 from .store import Ref, Store
@@ -56,7 +57,7 @@ def stage_of(ref: StageRef) -> Any:
     key = _ref_key(ref)
     if key not in _STAGES:
         stage = ref[0]()
-        stage.setup(ref[1])
+        stage.setup(ref[1].landed())  # settings that travelled with their data files read them from there
         _keep(key, stage)
     return _STAGES[key]
 
@@ -177,13 +178,46 @@ class Dask:
         self.workers = max(1, len(self.client.scheduler_info().get("workers", {})) or workers)
 
     def map(self, fn: Callable[..., Any], tasks: list[tuple[Any, ...]], done: Callable[[int], None]) -> list[Any]:
-        return _in_order([self.client.submit(fn, *task, pure=False) for task in tasks], done)
+        futures = [self.client.submit(_on_worker, fn, *task, pure=False) for task in tasks]
+        out = _in_order(futures, done)
+        for result in out:
+            if isinstance(result, WorkerFailed):
+                for future in futures:
+                    future.cancel()
+                raise FatalError(str(result))
+        return out
 
     def close(self) -> None:
         cluster = getattr(self.client, "cluster", None)
         self.client.close()
         if cluster is not None:
             cluster.close()
+
+
+class WorkerFailed:
+    """What a Dask task gives instead of its result when it fails: the worker and the cause, in one line."""
+
+    def __init__(self, worker: str, cause: BaseException):
+        self.worker = worker
+        self.cause = f"{type(cause).__name__}: {cause}".splitlines()[0][:300]
+
+    def __str__(self) -> str:
+        return f"Dask worker {self.worker} failed: {self.cause}"
+
+
+def _on_worker(fn: Callable[..., Any], *args: Any) -> Any:
+    """`fn(*args)` on a Dask worker; a failure comes back as a `WorkerFailed` naming the worker (the run then
+    stops with that one line, never a traceback from another machine)."""
+    try:
+        return fn(*args)
+    except Exception as exc:  # any failure of a task: the run stops, said in one line
+        try:
+            from dask.distributed import get_worker
+
+            worker = get_worker().address
+        except (ImportError, ValueError):
+            worker = "?"
+        return WorkerFailed(worker, exc)
 
 
 def executor_for(run_cfg: dict[str, Any]) -> Local | Dask:

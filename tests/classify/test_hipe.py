@@ -18,6 +18,9 @@ pytestmark = pytest.mark.skipif(not hipe.HIPE.exists(), reason=f"{hipe.HIPE} abs
 # glaneur 0.64 (PER 0.58, LOC 0.72, ORG 0.50).  The issue's bar: beat the bare model by 0.05 overall and
 # never fall below it on a label, strict and fuzzy.
 MARGIN = 0.05
+# Reached 2026-12-05 (issue 28): strict 0.646 (PER 0.602, LOC 0.720, ORG 0.507).  Floors a little under, so
+# that no rule written for web pages loses HIPE unseen.
+FLOORS = {"ALL": 0.635, "PER": 0.59, "LOC": 0.71, "ORG": 0.495}
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +46,13 @@ def test_the_data_is_read_whole():
 def test_glaneur_beats_the_bare_model(results):
     print({name: round(r["strict"]["ALL"]["f1"], 3) for name, r in results.items()})
     assert results["glaneur"]["strict"]["ALL"]["f1"] >= results["bare"]["strict"]["ALL"]["f1"] + MARGIN
+
+
+@pytest.mark.parametrize("label", sorted(FLOORS))
+def test_strict_f1_stays_above_its_floor(results, label):
+    ours = results["glaneur"]["strict"][label]["f1"]
+    print(label, round(ours, 3))
+    assert ours >= FLOORS[label], (label, ours)
 
 
 @pytest.mark.parametrize("mode", ["strict", "fuzzy"])

@@ -199,3 +199,75 @@ def test_a_cluster_started_from_the_command_line_gives_the_bytes_of_a_run_in_thi
         logs.close()
     assert_same_outputs(sample_run[0], tmp_path / "clean")
     assert list((tmp_path / "shared-store" / "records").rglob("*.json"))  # the partitions went through it
+
+
+class _Listed:
+    """A stage that reads a word list its settings name, as glaneur's stages do."""
+
+    name, version, scope, splits = "listed", "1", "record", False
+
+    def setup(self, settings):
+        from pipeline.config import data_lines
+
+        self.words = [w.strip() for w in data_lines(settings.data_file(settings["words_file"]))]
+
+    def run(self, records):
+        return records
+
+
+def test_settings_travel_with_their_data_files(tmp_path):
+    """A worker started anywhere sets a stage up from the settings alone: the data files they name travel
+    by content (`shipped`), are written once where the worker is (`landed`), and give the same fingerprint;
+    where they came from need not exist there."""
+    from pipeline.run import executor
+    from pipeline.stage import Settings
+
+    home = tmp_path / "home"
+    (home / "lists").mkdir(parents=True)
+    (home / "lists" / "words.txt").write_text("# a comment\nCIVAM\nSCIC\n", "utf-8")
+    settings = Settings("listed", {"words_file": "lists/words.txt"}, home)
+    shipped = settings.shipped()
+    assert shipped.bundle == (("lists/words.txt", "# a comment\nCIVAM\nSCIC\n"),)
+    import shutil
+
+    shutil.rmtree(home)  # the worker's machine has no such folder
+    landed = shipped.landed(tmp_path)
+    assert landed.base_dir != home and landed.fingerprint == shipped.landed(tmp_path).fingerprint
+    stage = executor.stage_of((_Listed, shipped, "travelled"))
+    assert stage.words == ["CIVAM", "SCIC"]
+
+
+def test_real_stages_set_up_from_travelled_settings_clean_alike(config, tmp_path):
+    """Repair and classify set up from their shipped settings, on a folder that is not config/, give the
+    text and the fingerprint that they give set up from config/."""
+    from pipeline.repair import _context, repair_text
+
+    for name in ("repair", "classify", "segment"):
+        here = config.settings(name)
+        there = here.shipped().landed(tmp_path)
+        assert there.base_dir != here.base_dir and there.fingerprint == here.fingerprint, name
+    text = "Bonjour à tous. I'objet de la réunion est l'épicerie quelgues fois.\n"
+    here = repair_text(text, _context(config.settings("repair")))[0]
+    there = repair_text(text, _context(config.settings("repair").shipped().landed(tmp_path)))[0]
+    assert here == there and here != text
+
+
+def test_a_failed_task_is_one_line_naming_the_worker(tmp_path):
+    """A task that fails on a Dask worker stops the run with one line naming the worker and the cause."""
+    pytest.importorskip("dask.distributed")
+    from pipeline.errors import FatalError
+    from pipeline.run.executor import Dask, _on_worker
+
+    assert str(_on_worker(_fails, 1)) == "Dask worker ? failed: ValueError: no record 1 here"
+    dask = Dask("", 1)
+    try:
+        with pytest.raises(FatalError) as caught:
+            dask.map(_fails, [(1,), (2,)], lambda i: None)
+    finally:
+        dask.close()
+    message = str(caught.value)
+    assert "\n" not in message and message.startswith("Dask worker tcp://") and "ValueError: no record" in message
+
+
+def _fails(n):
+    raise ValueError(f"no record {n} here")
