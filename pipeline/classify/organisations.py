@@ -58,6 +58,19 @@ def _breaks(token: Any) -> bool:
     return "\n" in token.whitespace_ or "\n" in token.text
 
 
+_WRAPPED_LINE = 50  # characters: a line at least this long that breaks inside a name is wrapped prose
+
+
+def _wraps_at(doc: Any, j: int) -> bool:
+    """Whether token j is a line break that wraps a name on ("le Réseau⏎Territoires Solidaires"): one line
+    break after a word that ends a long line of prose (not a heading, a list item or a paragraph's end), the
+    word after it capitalised."""
+    if doc[j].text != "\n" or not 0 < j < len(doc) - 1 or doc[j - 1].is_punct or not _capitalised(doc[j + 1]):
+        return False
+    before = doc[j - 1]
+    return before.idx + len(before.text) - (doc.text.rfind("\n", 0, before.idx) + 1) >= _WRAPPED_LINE
+
+
 def _head_name(doc: Any, i: int) -> tuple[int, int] | None:
     """The name that starts at head token i, as token indexes [i, end): up to its last capitalised word,
     else up to its adjective and the lower-case complement hung on it by articles only ("Agence nationale
@@ -65,9 +78,12 @@ def _head_name(doc: Any, i: int) -> tuple[int, int] | None:
     last_capital, last_lower = None, None
     chain = True  # still in "head adjective (de la noun)*"
     j = i + 1
-    while j < len(doc) and j - i < _MAX_TOKENS and not _breaks(doc[j - 1]):
+    while j < len(doc) and j - i < _MAX_TOKENS and (not _breaks(doc[j - 1]) or _wraps_at(doc, j - 1)):
         token = doc[j]
         low = token.text.lower()
+        if _wraps_at(doc, j):
+            j += 1  # "le Réseau⏎Territoires Solidaires": a name wrapped over a line of prose
+            continue
         if _joined_hyphen(doc, j):
             j += 1  # "Loire-Atlantique" that the tokenizer cut in three
             continue
@@ -111,8 +127,11 @@ def _kind_name(doc: Any, j: int) -> tuple[int, int] | None:
         return None
     last = j
     k = j + 1
-    while k < len(doc) and k - j < _MAX_TOKENS and not _breaks(doc[k - 1]):
+    while k < len(doc) and k - j < _MAX_TOKENS and (not _breaks(doc[k - 1]) or _wraps_at(doc, k - 1)):
         token = doc[k]
+        if _wraps_at(doc, k):
+            k += 1
+            continue
         if _joined_hyphen(doc, k):
             k += 1
             continue

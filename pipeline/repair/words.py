@@ -64,9 +64,13 @@ def _fix_elision(core: str, lexicon: Lexicon, capital: bool = False) -> tuple[st
     if not m:
         return core, None
     prefix, mark, rest = m.group(1) + "'", m.group(2), m.group(3)
+    if prefix == "I'" and re.match(r"(?:m|ll|ve|d|re|s)\b", rest):
+        return core, None  # English quoted in a French line: "I'm", "I'll", "I've", "I'd"
     for wrong, right in lexicon.confusions:
-        if not wrong.endswith("'") or not rest[:1].isalpha() or not rest[:1].islower():
+        if not wrong.endswith("'") or not rest[:1].isalpha():
             continue
+        if not rest[:1].islower() and not (prefix == wrong == "I'" and len(rest) >= 2):
+            continue  # before a capital only "I'": no language writes "I'Ouest", "I'ESS" (l'Ouest, l'ESS)
         # a one-letter elision must be the whole prefix (I'objet); a longer one may end it (quelgu'un)
         if prefix == wrong or len(wrong) >= 3 and prefix.endswith(wrong):
             fixed = prefix[: len(prefix) - len(wrong)] + right
