@@ -181,12 +181,25 @@ class Classify:
         self.settings = settings
         themes_mod.load(settings.data_file(settings["themes_file"]))  # checked now, before any work
         self._context: Context | None = None
+        self._warm = False
 
     @property
     def context(self) -> Context:
         if self._context is None:  # only when some record needs classifying: a cached run loads nothing
             self._context = Context(self.settings)
         return self._context
+
+    def warm(self) -> bool:
+        """Load the gazetteer, the spaCy model and the language detector now (the runner calls this in the
+        main process before its workers fork, when some record needs classifying, so that they share one
+        copy); True when something was loaded."""
+        if self._context is not None and self._warm:
+            return False
+        ctx = self.context
+        ctx.nlp  # noqa: B018 - loaded and kept by load_model
+        ctx.language("Le réseau des épiceries solidaires réunit les bénévoles chaque année.")
+        self._warm = True
+        return True
 
     def run(self, records: list[Record]) -> list[Record]:
         if not records:

@@ -5,12 +5,15 @@ One executor serves a whole run, files and stages alike:
 * `Local` (`[run] executor = "serial"`): a pebble process pool over the
   machine's cores (`[run] workers`, 0 = one per core), started when the files
   are read, forked after the stages are set up so that every worker already
-  holds their word lists and rules; a stage with a single partition of work
-  runs in this process;
+  holds their word lists and rules; when a stage that loads a model lazily
+  has records to work on, the model is loaded here and the pool forked
+  again (`warm`), so the workers share one copy; a stage with a single
+  partition of work runs in this process;
 * `Dask` (`executor = "dask"`): a local cluster of `dask_workers` processes,
   or the existing cluster at `dask_scheduler`.  A worker sets a stage up the
   first time it is given work for it, and keeps it (models load once per
-  worker).
+  worker); started with `--preload pipeline.run.preload`, it sets them up
+  when it starts (preload.py).
 
 A task is a stage's method on one partition of records (`call`); results come
 back in the order of the partitions, so outputs never depend on which worker
@@ -154,6 +157,13 @@ class Local:
             return out
         return _in_order([self.pool().schedule(fn, args=task) for task in tasks], done)
 
+    def warm(self, ref: StageRef) -> None:
+        """Before a stage's work is mapped: what the stage loads lazily (a model) is loaded here, and workers
+        forked before it are let go, so that the next map forks workers that share it (copy-on-write)."""
+        stage = stage_of(ref)
+        if hasattr(stage, "warm") and stage.warm() and self.workers > 1:
+            self.close()
+
     def close(self) -> None:
         if self._pool is not None:
             self._pool.close()
@@ -176,6 +186,10 @@ class Dask:
                 self.client = Client(LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                                   dashboard_address=":0"))
         self.workers = max(1, len(self.client.scheduler_info().get("workers", {})) or workers)
+
+    def warm(self, ref: StageRef) -> None:
+        """Nothing here: a Dask worker loads a stage's models at its first task, or when it starts
+        (`dask worker --preload pipeline.run.preload`), and keeps them."""
 
     def map(self, fn: Callable[..., Any], tasks: list[tuple[Any, ...]], done: Callable[[int], None]) -> list[Any]:
         futures = [self.client.submit(_on_worker, fn, *task, pure=False) for task in tasks]

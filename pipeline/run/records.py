@@ -104,6 +104,8 @@ def _cached(work: Work, sref: StageRef, method: str, refs: list[Ref], cache_name
         if value is None:
             todo.append(i)
     advance(len(refs) - len(todo))
+    if todo and gives_records:
+        work.executor.warm(sref)  # a model the work needs, loaded once before the workers fork
     results = work.map(call_stored, todo, lambda part: (sref, method, work.store.root, [refs[i] for i in part],
                                                         *args), advance)
     for i, value in zip(todo, results):

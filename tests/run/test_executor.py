@@ -271,3 +271,96 @@ def test_a_failed_task_is_one_line_naming_the_worker(tmp_path):
 
 def _fails(n):
     raise ValueError(f"no record {n} here")
+
+
+class _Warmable:
+    """A stage that loads something lazily, as classify loads its model."""
+
+    name, version, scope, splits = "warmable", "1", "record", False
+    loads = 0
+
+    def setup(self, settings):
+        self.loaded = False
+
+    def warm(self):
+        if self.loaded:
+            return False
+        self.loaded = True
+        _Warmable.loads += 1
+        return True
+
+    def run(self, records):
+        return records
+
+
+def _loaded_in_worker(ref):
+    from pipeline.run import executor
+
+    return executor.stage_of(ref).loaded
+
+
+def test_local_workers_fork_after_a_model_is_loaded(tmp_path):
+    """Before a stage's work is mapped, its lazy model is loaded in this process and the pool forked again,
+    so that every worker starts with it (one copy, shared); a second warm loads nothing and keeps the pool."""
+    from pipeline.run import executor
+    from pipeline.stage import Settings
+
+    stage = _Warmable()
+    settings = Settings("warmable", {}, tmp_path)
+    stage.setup(settings)
+    ref = executor.register(stage, settings)
+    local = executor.Local(2)
+    try:
+        assert local.map(_loaded_in_worker, [(ref,), (ref,)], lambda i: None) == [False, False]
+        local.warm(ref)
+        assert local._pool is None and _Warmable.loads == 1
+        assert local.map(_loaded_in_worker, [(ref,), (ref,)], lambda i: None) == [True, True]
+        pool = local._pool
+        local.warm(ref)
+        assert local._pool is pool and _Warmable.loads == 1
+    finally:
+        local.close()
+
+
+def test_a_preloaded_dask_worker_has_the_stages_and_the_model_before_any_run(config, tmp_path):
+    """`dask worker --preload pipeline.run.preload` sets every stage up as it starts, the spaCy model
+    loaded, under the references a run with the same config sends (their fingerprints)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    pytest.importorskip("dask.distributed")
+    dask_cli = Path(sys.executable).parent / "dask"
+    if not dask_cli.exists():
+        pytest.skip("the dask command is not installed beside python")
+    address = f"tcp://127.0.0.1:{_free_port()}"
+    env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False", "GLANEUR_CONFIG": str(config.path)}
+    logs = open(tmp_path / "cluster.log", "w")
+    procs = [subprocess.Popen([str(dask_cli), "scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1],
+                               "--no-dashboard"], stdout=logs, stderr=logs, env=env, cwd=tmp_path)]
+    try:
+        procs.append(subprocess.Popen([str(dask_cli), "worker", address, "--nthreads", "1", "--no-dashboard",
+                                       "--preload", "pipeline.run.preload"], stdout=logs, stderr=logs, env=env,
+                                      cwd=tmp_path))
+        from dask.distributed import Client
+
+        with Client(address, timeout="60s") as client:
+            client.wait_for_workers(1, timeout=180)
+            from pipeline.run.preload import stages_ready
+
+            (ready,) = client.run(stages_ready).values()
+    finally:
+        for proc in reversed(procs):
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        logs.close()
+    stages, models = ready
+    assert models >= 1
+    for name in ("repair", "segment", "classify"):
+        assert (name, config.settings(name).fingerprint) in stages
+
