@@ -395,7 +395,12 @@ def junk(clean: str) -> bool:
     visible = [ch for ch in clean if not ch.isspace() and ch != "."]  # initials: "A. Q."
     letters = sum(ch.isalpha() for ch in visible)
     return bool(_SYMBOLS.search(clean) or letters < 0.75 * len(visible) or _CASE_FLIP.search(clean)
-                or len(clean.split()) > 15)
+                or len(clean.split()) > 15 or _NOT_FRENCH.search(clean))
+
+
+# what no name written in French holds: "de le", "à les" (French writes "du", "aux"), a small word twice
+# ("de de"), a subject pronoun ("… vous poils …"): word salad or debris read as a name
+_NOT_FRENCH = re.compile(r"\b(?:de|à) (?:le|les)\b|\b(de|du|des|le|la|les|et|à) \1\b|\b(?:je|tu|il|ils|vous|nous)\b")
 
 
 def _sentence_start(text: str, start: int) -> bool:

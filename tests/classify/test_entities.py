@@ -345,6 +345,8 @@ def test_a_name_wrapped_over_a_line_stays_whole(ann):
     ("Accueil › Ressources › Fiche", True), ("x7 k9 ## 4r", True),
     ("Vrac & Cie", False), ("LinkedIn", False), ("BlaBlaCar", False), ("A. Q.", False),
     ("Université Rennes 2", False), ("Saint-Jean-de-Luz", False), ("O'Neill", False), ("Dugué-Kerlenn", False),
+    ("Comics des de le truc de de le puissance", True), ("Législatif syndicales de d j il base vous poils", True),
+    ("Maison de la Culture de Le Havre", False), ("Office de tourisme de Les Sables-d'Olonne", False),
 ])
 def test_the_quality_gate_stops_debris_and_lets_names_through(text, is_junk):
     from pipeline.classify.entities import junk
