@@ -37,7 +37,7 @@ from ..text.spans import Spans
 from ..text.calendar import MONTH_PATTERN, MONTHS, WEEKDAY_PATTERN, WEEKDAYS, days_in
 
 _D = r"(1er|[0-3]?\d)"
-_M = rf"({MONTH_PATTERN})\.?"
+_M = rf"({MONTH_PATTERN})(?:\.|\b)"  # "déc." or "déc", not the start of "décidez"
 _Y = r"((?:19|20)\d\d)"
 _WD = rf"(?:({WEEKDAY_PATTERN})\s+)?"
 
@@ -236,6 +236,11 @@ def reference_date(published: str | None, updated: str | None, text: str = "") -
     return None
 
 
+# a label before a number makes it a number: "Fiche 1902", "page 2014", "réf. 2021", "dossier n° 2019"
+_NUMBERED = re.compile(r"\b(?:fiche|page|p\.|pp\.|réf\.?|référence|n°|no|numéro|dossier|article|art\.|lot|salle|"
+                       r"bureau|code|ticket|commande|facture)\s*$", re.I)
+
+
 def find_dates(text: str, reference: dt.date | None = None) -> list[dict[str, Any]]:
     """Dates in text order, each with `offset`/`stop` (character offsets of its text)."""
     masked = _MASK.sub(lambda m: " " * len(m.group(0)), text)
@@ -249,6 +254,8 @@ def find_dates(text: str, reference: dt.date | None = None) -> list[dict[str, An
             if entry is None:
                 continue
             if kind in ("year", "year_heading"):
+                if _NUMBERED.search(masked, max(0, m.start(1) - 16), m.start(1)):
+                    continue  # "Fiche 1902", "page 2014", "n° 2019": a number, not a year
                 entry["text"] = m.group(1)
                 entry["stop"] = m.end(1)
 

@@ -63,8 +63,8 @@ def entities(doc: Any, gazetteer: Gazetteer, rules: bool, filters: dict[str, flo
     if not rules:
         return [{**s, "canonical": re.sub(r"\s+", " ", s["text"]).strip()} for s in spans]
     people = [(s["start"], s["end"]) for s in spans if s["label"] == "PER"]
-    spans = [_reshape(_cut_at_line_end(span, text, filters), text, gazetteer, people) for span in spans
-             if not (span["label"] == "PER" and _titles_only(span["text"], gazetteer))]
+    spans = [_reshape(_cut_at_line_end(_within_a_block(span, gazetteer), text, filters), text, gazetteer, people)
+             for span in spans if not (span["label"] == "PER" and _titles_only(span["text"], gazetteer))]
 
     defined: dict[str, str] = {}
     schemes: set[str] = set()  # acronyms the text defines as a kind of body or a scheme ("TEOM", "PTCE")
@@ -278,6 +278,30 @@ _WORD_BEFORE = re.compile(r"([^\W\d_][\w'’-]*)\.?\s+$")
 _ARTICLES = re.compile(r"^(?:(?:la|le|les|de|du|des)\s+|[ld]['’]\s*)+", re.I)
 
 
+_BLOCK_EDGE = re.compile(r"\n[ \t]*\n|\n[ \t]*[-•●▪*–][ \t]")
+
+
+def _within_a_block(span: dict[str, Any], gazetteer: Gazetteer) -> dict[str, Any]:
+    """A span the model ran over a blank line or into a list item ("Nantes⏎⏎Enterrement", "pr⏎- Bill"):
+    a name never crosses a paragraph's or an item's edge, so it is cut there (the first piece with
+    letters is kept; a known place the model called an organisation there is a place: "Privas⏎⏎Programme
+    complet")."""
+    if not _BLOCK_EDGE.search(span["text"]):
+        return span
+    offset = 0
+    for piece in _BLOCK_EDGE.split(span["text"]):
+        stripped = piece.strip()
+        if sum(ch.isalpha() for ch in stripped) >= 2:
+            start = span["start"] + offset + piece.index(stripped)
+            label = "LOC" if span["label"] == "ORG" and gazetteer.known_place(stripped) else span["label"]
+            return {**span, "text": stripped, "label": label, "start": start, "end": start + len(stripped),
+                    "pos": ""}
+        offset += len(piece)
+        edge = _BLOCK_EDGE.search(span["text"], offset)
+        offset = edge.end() if edge else offset
+    return span
+
+
 _ENDS_ON_CONNECTOR = re.compile(r"\b(?:du|de|des|de la|d['’]|l['’]|pour|et)\s*$", re.I)
 _CARRIED_ON = re.compile(r"[ \t]*\n?[ \t]*(?:(?:la|l['’])\s*)?[A-ZÀ-Þ][\w’'-]*(?:[ \t]+(?:(?:de|du|des|la|le|sur|en|d['’])[ \t]*)?"
                          r"[A-ZÀ-Þ][\w’'-]*){0,3}")
@@ -292,6 +316,9 @@ def _reshape(span: dict[str, Any], text: str, gazetteer: Gazetteer,
     start, end = span["start"], span["end"]
     if span["label"] == "LOC" and (number := re.search(r"\s+\d", span["text"])):
         end = start + number.start()  # "Puy-en-Velay 43e territoire habilité": a place's name holds no number
+    if span["label"] == "ORG" and (where := re.search(r"\s+à\s+([A-ZÀ-Þ][\w’'-]+(?:[ -][A-ZÀ-Þ][\w’'-]+)*)$",
+                                                    span["text"])) and gazetteer.known_place(where.group(1)):
+        end = start + where.start()  # "Commission à Bayonne": an organisation and the town it is in
     if span["label"] in ("ORG", "LOC") and (carried := _CARRIED_ON.match(text, end)) \
             and _ENDS_ON_CONNECTOR.search(span["text"]):
         before = re.findall(r"[\w’'-]+", _ENDS_ON_CONNECTOR.sub("", span["text"]))

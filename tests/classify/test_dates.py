@@ -171,3 +171,16 @@ def test_a_heading_year_gives_a_programme_its_days():
     text = ("Semaine de la solidarité 2024 : le programme\n\nmardi 5 novembre\nAtelier.\n\n"
             "Une association loi 1901 gère le lieu.")
     assert [d["start"] for d in public(find_dates(text))] == ["2024-01-01", "2024-11-05"]
+
+
+@pytest.mark.parametrize("text", [
+    "Le collectif a pris 4 décisions et 12 décideurs sont venus, 3 octets de plus.",  # "déc", "oct" inside words
+    "Réseau des territoires solidaires — Accueil › Ressources › Fiche 1902",  # a label before a number
+    "Voir page 2014 du rapport et le dossier n° 2019.",
+])
+def test_no_date_inside_a_word_nor_after_a_label(text):
+    assert find_dates(text) == []
+
+
+def test_an_abbreviated_month_is_a_whole_word():
+    assert [d["start"] for d in find_dates("Réunion le 4 déc. 2023 puis le 5 déc 2023.")] == ["2023-12-04", "2023-12-05"]
