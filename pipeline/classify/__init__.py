@@ -173,7 +173,7 @@ class Classify:
     """The classify stage: record scope, cached per record; spaCy reads the records in batches."""
 
     name = NAME
-    version = "16"
+    version = "17"
     scope = "record"
     splits = False
 

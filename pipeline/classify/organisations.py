@@ -97,6 +97,8 @@ def _head_name(doc: Any, i: int) -> tuple[int, int] | None:
             break
         if low in ("à", "au", "aux") and j + 1 < len(doc) and _capitalised(doc[j + 1]):
             break  # "la Recyclerie du Val à Angers": the town is where it is, not its name
+        if low == "et" and j + 1 < len(doc) and doc[j + 1].text.lower() in ("le", "la", "les", "l'", "l’", "un", "une"):
+            break  # "la Caisse des dépôts et le conseil départemental": a second noun phrase starts
         if low == "et" and (j + 1 >= len(doc) or last_capital is not None
                             or _capitalised(doc[j + 1]) and doc[j + 1].pos_ != "PROPN"):
             break  # "… et la Région", "Fondation Terres Communes et du Réseau …": a second organisation

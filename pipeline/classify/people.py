@@ -21,14 +21,15 @@ def person_name(text: str, titles: frozenset[str] = frozenset()) -> str:
     if len(parts) == 2 and parts[0].isupper() and len(parts[0]) > 1 and not parts[1].isupper() and "." not in parts[0]:
         parts = [parts[1], parts[0]]
 
-    def word(w: str) -> str:
+    def word(w: str, i: int) -> str:
         if w.lower() in _PARTICLES:
-            return w.lower()
+            # "de La Tour": a capitalised particle after the first is part of the surname as written
+            return w if i > 0 and w[:1].isupper() and not w.isupper() and parts[i - 1].lower() in _PARTICLES else w.lower()
         if re.fullmatch(r"[IVX]+", w):
             return w  # "Louis XIV", "Jean XXIII"
         return "-".join(p[:1].upper() + p[1:].lower() if p.isupper() or p.islower() else p for p in w.split("-"))
 
-    return " ".join(word(p) for p in parts)
+    return " ".join(word(p, i) for i, p in enumerate(parts))
 
 
 def without_titles(clean: str, titles: frozenset[str]) -> str:

@@ -221,7 +221,7 @@ def test_report_orders_records_by_source_and_shows_dates_changes_and_diffs_for_p
     words = Words("fr")
     assert date_text({"text": "le 4 mars", "start": None, "end": None}, words) == "le 4 mars → année non résolue"
     assert date_text({"text": "mars 2023", "start": "2023-03-01", "end": "2023-03-31"}, words).endswith(
-        "du 1 mars 2023 au 31 mars 2023")  # days as French writes them (Babel), not ISO
+        "du 1er mars 2023 au 31 mars 2023")  # days as French writes them (Babel, "1er"), not ISO
     assert word_diff("Il faut quelgues mois ici", "Il faut quelques mois ici") == [
         {"kind": "same", "text": "Il faut "}, {"kind": "del", "text": "quelgues"}, {"kind": "ins", "text": "quelques"},
         {"kind": "same", "text": " mois ici"}]

@@ -115,3 +115,9 @@ def test_every_removal_is_struck_at_its_own_place():
     kept = html.unescape(re.sub(r"<del[^>]*>.*?</del>", "", extracted_pane, flags=re.S))
     assert re.sub(r"<[^>]+>", "", kept) == text == "Un.\n\nDeux.\n\nTrois."
     assert "en-tête ou pied de page (revient sur les pages)" in page
+
+
+def test_the_first_of_a_month_is_written_as_french_writes_it():
+    assert Words("fr").date("2023-04-01") == "1er avril 2023"
+    assert Words("fr").date("2023-04-11") == "11 avril 2023"
+    assert Words("en").date("2023-04-01") == "April 1, 2023"

@@ -81,9 +81,12 @@ class Words:
         from babel.dates import format_date
 
         try:
-            return format_date(dt.date.fromisoformat(iso), format="long", locale=self.language)
+            text = format_date(dt.date.fromisoformat(iso), format="long", locale=self.language)
         except (ValueError, LookupError):
             return iso
+        if self.language.startswith("fr") and text.startswith("1 "):
+            return "1er " + text[2:]  # French writes the first of a month as an ordinal: "1er avril 2023"
+        return text
 
     def number(self, value: float | int, digits: int = 2) -> str:
         """A number as the reader's language writes it, by Babel's CLDR data: "0,93", "1 541"."""
