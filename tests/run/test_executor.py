@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import pytest
@@ -163,40 +164,10 @@ def test_a_cluster_started_from_the_command_line_gives_the_bytes_of_a_run_in_thi
                                                                                         tmp_path):
     """`dask scheduler` and two `dask worker`s as separate processes, as on several machines, the store on a
     path they share: the same bytes as a run in one process."""
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    pytest.importorskip("dask.distributed")
-    dask_cli = Path(sys.executable).parent / "dask"
-    if not dask_cli.exists():
-        pytest.skip("the dask command is not installed beside python")
-    address = f"tcp://127.0.0.1:{_free_port()}"
-    env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
-    logs = open(tmp_path / "cluster.log", "w")
-    procs = [subprocess.Popen([str(dask_cli), "scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1],
-                               "--no-dashboard"], stdout=logs, stderr=logs, env=env, cwd=tmp_path)]
-    try:
-        for _ in range(2):
-            procs.append(subprocess.Popen([str(dask_cli), "worker", address, "--nthreads", "1", "--no-dashboard"],
-                                          stdout=logs, stderr=logs, env=env, cwd=tmp_path))
-        from dask.distributed import Client
-
-        with Client(address, timeout="60s") as client:
-            client.wait_for_workers(2, timeout=120)
+    with _cluster(tmp_path, 2) as address:
         cluster = with_run(config, executor="dask", dask_scheduler=address, partition_records=1,
                            min_partition_records=1, cache_dir=str(tmp_path / "shared-store"))
         run(RAW, tmp_path / "clean", cluster, use_cache=True, progress=False, log=None)
-    finally:
-        for proc in reversed(procs):
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        logs.close()
     assert_same_outputs(sample_run[0], tmp_path / "clean")
     assert list((tmp_path / "shared-store" / "records").rglob("*.json"))  # the partitions went through it
 
@@ -325,6 +296,23 @@ def test_local_workers_fork_after_a_model_is_loaded(tmp_path):
 def test_a_preloaded_dask_worker_has_the_stages_and_the_model_before_any_run(config, tmp_path):
     """`dask worker --preload pipeline.run.preload` sets every stage up as it starts, the spaCy model
     loaded, under the references a run with the same config sends (their fingerprints)."""
+    from dask.distributed import Client
+
+    from pipeline.run.preload import stages_ready
+
+    with _cluster(tmp_path, 1, "--preload", "pipeline.run.preload", GLANEUR_CONFIG=str(config.path)) as address:
+        with Client(address, timeout="60s") as client:
+            (ready,) = client.run(stages_ready).values()
+    stages, models = ready
+    assert models >= 1
+    for name in ("repair", "segment", "classify"):
+        assert (name, config.settings(name).fingerprint) in stages
+
+
+@contextlib.contextmanager
+def _cluster(folder, workers: int, *worker_args: str, **env_extra: str):
+    """`dask scheduler` and `workers` `dask worker`s as separate processes started in `folder` (as on other
+    machines), ready when entered; its address is yielded, and every process is stopped on leaving."""
     import os
     import subprocess
     import sys
@@ -335,21 +323,19 @@ def test_a_preloaded_dask_worker_has_the_stages_and_the_model_before_any_run(con
     if not dask_cli.exists():
         pytest.skip("the dask command is not installed beside python")
     address = f"tcp://127.0.0.1:{_free_port()}"
-    env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False", "GLANEUR_CONFIG": str(config.path)}
-    logs = open(tmp_path / "cluster.log", "w")
+    env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False", **env_extra}
+    logs = open(folder / "cluster.log", "w")
     procs = [subprocess.Popen([str(dask_cli), "scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1],
-                               "--no-dashboard"], stdout=logs, stderr=logs, env=env, cwd=tmp_path)]
+                               "--no-dashboard"], stdout=logs, stderr=logs, env=env, cwd=folder)]
     try:
-        procs.append(subprocess.Popen([str(dask_cli), "worker", address, "--nthreads", "1", "--no-dashboard",
-                                       "--preload", "pipeline.run.preload"], stdout=logs, stderr=logs, env=env,
-                                      cwd=tmp_path))
+        for _ in range(workers):
+            procs.append(subprocess.Popen([str(dask_cli), "worker", address, "--nthreads", "1", "--no-dashboard",
+                                           *worker_args], stdout=logs, stderr=logs, env=env, cwd=folder))
         from dask.distributed import Client
 
         with Client(address, timeout="60s") as client:
-            client.wait_for_workers(1, timeout=180)
-            from pipeline.run.preload import stages_ready
-
-            (ready,) = client.run(stages_ready).values()
+            client.wait_for_workers(workers, timeout=180)
+        yield address
     finally:
         for proc in reversed(procs):
             proc.terminate()
@@ -359,8 +345,3 @@ def test_a_preloaded_dask_worker_has_the_stages_and_the_model_before_any_run(con
             except subprocess.TimeoutExpired:
                 proc.kill()
         logs.close()
-    stages, models = ready
-    assert models >= 1
-    for name in ("repair", "segment", "classify"):
-        assert (name, config.settings(name).fingerprint) in stages
-
