@@ -235,7 +235,7 @@ class Repair:
     partition and cached per record under the chrome it was repaired with)."""
 
     name = NAME
-    version = "11"
+    version = "12"
     scope = "corpus"
     splits = False
     apply_scope = "partition"

@@ -96,6 +96,9 @@ def is_debris_token(token: str) -> bool:
     """Symbol soup inside a line: odd characters (not typography, not pictographs) and fewer letters than not."""
     if len(token) < 3 or URLISH.search(token) or _NUMBERISH.match(token):
         return False
+    core = token.rstrip(".,;:!?…")
+    if len(core) < 3 and any(_is_letter(ch) for ch in core):
+        return False  # "¢a." : a short word and its punctuation ("ça." as an OCR read it), mended as a word
     odd = [ch for ch in token if not ch.isalnum() and ch not in _TYPOGRAPHY and not ch.isspace()
            and not is_pictograph(ch) and unicodedata.category(ch)[0] != "M"]
     return bool(odd) and sum(_is_letter(ch) for ch in token) / len(token) < 0.5
