@@ -193,7 +193,7 @@ class Classify:
         """Load the gazetteer, the spaCy model and the language detector now (the runner calls this in the
         main process before its workers fork, when some record needs classifying, so that they share one
         copy); True when something was loaded."""
-        if self._context is not None and self._warm:
+        if self._warm:
             return False
         ctx = self.context
         ctx.nlp  # noqa: B018 - loaded and kept by load_model

@@ -79,8 +79,9 @@ def entities(doc: Any, gazetteer: Gazetteer, rules: bool, filters: dict[str, flo
         defined[fold_name(long_form)] = canonical
         extra.append({"text": text[ls:le], "label": "ORG", "start": ls, "end": le})
         extra.append({"text": acronym, "label": "ORG", "start": as_, "end": ae})
+    is_place = lambda t: gazetteer.place(t) is not None  # noqa: E731 - one test, given to both rule modules
     shaped = organisation_spans(doc, gazetteer.org_words) + text_organisation_spans(
-        text, gazetteer.org_words, lambda t: gazetteer.place(t) is not None,
+        text, gazetteer.org_words, is_place,
         lambda t: zipf(t.lower()) >= filters["common_word_zipf"],
         lambda t: (place := gazetteer.place(t)) is not None and place.kind in ("region", "department"))
     for start, end, shape in sorted(shaped):
@@ -93,8 +94,7 @@ def entities(doc: Any, gazetteer: Gazetteer, rules: bool, filters: dict[str, flo
         extra.append({"text": text[start:end], "label": "ORG", "start": start, "end": end,
                       "shaped": shape not in ("head", "tail", "kind")})  # a shape that holds at a sentence's start
     extra.extend(_named_areas(text, gazetteer))
-    for start, end, label in listed_names(text, lambda t: gazetteer.place(t) is not None, gazetteer.known_place,
-                                          gazetteer.generic_type):
+    for start, end, label in listed_names(text, is_place, gazetteer.known_place, gazetteer.generic_type):
         extra.append({"text": text[start:end], "label": label, "start": start, "end": end, "pos": "PROPN",
                       "shaped": True})
     for m in _CIVILITY_CAPITALS.finditer(text):
@@ -286,19 +286,17 @@ def _within_a_block(span: dict[str, Any], gazetteer: Gazetteer) -> dict[str, Any
     a name never crosses a paragraph's or an item's edge, so it is cut there (the first piece with
     letters is kept; a known place the model called an organisation there is a place: "Privas⏎⏎Programme
     complet")."""
-    if not _BLOCK_EDGE.search(span["text"]):
+    surface = span["text"]
+    edges = list(_BLOCK_EDGE.finditer(surface))
+    if not edges:
         return span
-    offset = 0
-    for piece in _BLOCK_EDGE.split(span["text"]):
-        stripped = piece.strip()
+    for begin, stop in zip([0, *(e.end() for e in edges)], [*(e.start() for e in edges), len(surface)]):
+        stripped = surface[begin:stop].strip()
         if sum(ch.isalpha() for ch in stripped) >= 2:
-            start = span["start"] + offset + piece.index(stripped)
+            start = span["start"] + surface.index(stripped, begin)
             label = "LOC" if span["label"] == "ORG" and gazetteer.known_place(stripped) else span["label"]
             return {**span, "text": stripped, "label": label, "start": start, "end": start + len(stripped),
                     "pos": ""}
-        offset += len(piece)
-        edge = _BLOCK_EDGE.search(span["text"], offset)
-        offset = edge.end() if edge else offset
     return span
 
 

@@ -202,13 +202,15 @@ def _word(token: Any) -> str:
     return token.text.lower().replace("’", "'")
 
 
-def _phrase_at(doc: Any, i: int, phrases: tuple[tuple[str, ...], ...], written: bool = False) -> tuple[str, ...] | None:
-    """The phrase of `phrases` that the tokens from i spell (case and apostrophes folded), longest first.
-    With `written`, its first word must be in lower case or in capitals ("la scic", "la SCIC"): a kind word
-    with a capital is the start of a name ("Pôle Emploi", "Coopérative Jardins du Val")."""
+def _written_as_a_kind(token: Any) -> bool:
+    """A kind word in lower case or in capitals ("la scic", "la SCIC"); with a capital it starts a name
+    ("Pôle Emploi", "Coopérative Jardins du Val")."""
+    return token.text.islower() or token.text.isupper()
+
+
+def _phrase_at(doc: Any, i: int, phrases: tuple[tuple[str, ...], ...]) -> tuple[str, ...] | None:
+    """The phrase of `phrases` that the tokens from i spell (case and apostrophes folded), longest first."""
     candidates = _by_first_word(phrases).get(_word(doc[i])) if i < len(doc) else None
-    if candidates and written and not (doc[i].text.islower() or doc[i].text.isupper()):
-        return None
     for phrase in candidates or ():  # longest first: "café associatif Le Comptoir", not "café" then "associatif"
         if all(i + n < len(doc) and _word(doc[i + n]) == w for n, w in enumerate(phrase)):
             return phrase
@@ -233,9 +235,10 @@ def organisation_spans(doc: Any, words: Words) -> list[tuple[int, int, str]]:
                 span = None  # "Mission locale" starting a line says no more than "mission locale"
         if span is None and token.text in words.tails and i > 0:
             span, shape = _tail_name(doc, i), "tail"
-        if span is None and (kind := _phrase_at(doc, i, words.kinds)):
+        kind = _phrase_at(doc, i, words.kinds) if span is None else None
+        if kind:
             span, shape = _kind_name(doc, i + len(kind)), "kind"
-            if span and not (token.text.islower() or token.text.isupper()) and zipf(_word(token)) >= 2.5:
+            if span and not _written_as_a_kind(token) and zipf(_word(token)) >= 2.5:
                 span, shape = (i, span[1]), "head"  # "Pôle Emploi", "Coopérative Jardins du Val": a kind that is a word
                 # of French, capitalised, is in the name (not "Scic", an acronym written small)
         if span is None and (context := _phrase_at(doc, i, words.contexts)):
@@ -245,7 +248,7 @@ def organisation_spans(doc: Any, words: Words) -> list[tuple[int, int, str]]:
             if (kind := _phrase_at(doc, j, words.kinds)):
                 j += len(kind)
             span, shape = _kind_name(doc, j), "context"
-        if span is None and (kind := _phrase_at(doc, i, words.kinds, written=True)):
+        if span is None and kind and _written_as_a_kind(token):
             span, shape = _apposed_name(doc, i), "apposition"
         if span and span[1] - span[0] >= 1 and (span[1] - span[0] >= 2 or span[0] != i):
             found.append((doc[span[0]].idx, doc[span[1] - 1].idx + len(doc[span[1] - 1].text), shape))
@@ -281,10 +284,10 @@ def _area_name(m: re.Match[str], is_area: Callable[[str], bool], is_place: Calla
     body: "Bretagne Active", "Île-de-France Mobilités", "Drôme Habitat" (not "Bretagne Sud", "Loire Mardi")."""
     run = m.group(0)
     pieces = list(re.finditer(r"\S+", run))
-    for first in pieces[:-1]:  # "Avec Bretagne Active": the area may start at any word of the run
+    for i, first in enumerate(pieces[:-1]):  # "Avec Bretagne Active": the area may start at any word of the run
         if first.group(0).lower() in _ARTICLES:
             continue  # "Le Pas-de-Calais Actif" names "Pas-de-Calais Actif"
-        for piece in pieces[pieces.index(first) + 1:]:
+        for piece in pieces[i + 1:]:
             head, after = run[first.start():piece.start()].rstrip(), piece.group(0)
             if is_area(head):
                 if after[:1].isupper() and after.lower() not in _CALENDAR | _COMPASS | _ARTICLES and is_word(after) \
