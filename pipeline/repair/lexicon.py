@@ -54,6 +54,7 @@ class Lexicon:
         return _best_candidate(word, self.word_rules, self.min_gain, self.min_candidate, self.function_words)
 
 
+@lru_cache(maxsize=100_000)
 def _unaccented(word: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFD", word) if not unicodedata.combining(ch))
 

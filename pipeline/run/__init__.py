@@ -172,6 +172,9 @@ def _run_into(tmp: Path, reader: Reader, stages: list[Stage], out_dir: Path, fou
                     st.cached += 1
                 else:
                     st.computed += 1
+        if not cache_root or any(not info["cached"] for res in results for info in res["stages"].values()):
+            for ref in refs:  # new records: the models later stages need start loading beside the workers
+                executor.prewarm(ref)
         records = unique_ids([r for res in results for r in res["records"]], store)
         for res in results:
             res["records"] = []  # the manifest lists ids from the final records; refs are not kept twice

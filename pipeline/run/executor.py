@@ -136,6 +136,7 @@ class Local:
     def __init__(self, workers: int):
         self.workers = workers or os.cpu_count() or 1
         self._pool: Any = None
+        self._loading: dict[tuple[str, str, str], Any] = {}  # stage -> the thread loading its model
 
     def pool(self) -> Any:
         if self._pool is None:
@@ -157,11 +158,39 @@ class Local:
             return out
         return _in_order([self.pool().schedule(fn, args=task) for task in tasks], done)
 
-    def warm(self, ref: StageRef) -> None:
-        """Before a stage's work is mapped: what the stage loads lazily (a model) is loaded here, and workers
-        forked before it are let go, so that the next map forks workers that share it (copy-on-write)."""
+    def prewarm(self, ref: StageRef) -> None:
+        """Start loading what the stage loads lazily (a model) in a thread of this process, while the workers
+        run the stages before it: the load no longer stands alone between two stages with idle workers.
+        Only with several workers (one worker runs its tasks in this process, where the thread would only
+        take turns with it) and only once the files are read (no worker is forked while the thread runs:
+        the pool is not replaced during the stages' work)."""
         stage = stage_of(ref)
-        if hasattr(stage, "warm") and stage.warm() and self.workers > 1:
+        if self.workers > 1 and hasattr(stage, "warm") and _ref_key(ref) not in self._loading:
+            import threading
+
+            loaded: list[bool] = []
+            thread = threading.Thread(target=lambda: loaded.append(stage.warm()), name=f"warm-{stage.name}",
+                                      daemon=True)
+            thread.start()
+            self._loading[_ref_key(ref)] = (thread, loaded)
+
+    def warm(self, ref: StageRef) -> None:
+        """Before a stage's work is mapped: what the stage loads lazily (a model) is loaded here (or its
+        `prewarm` thread is waited for), and workers forked before it are let go, so that the next map forks
+        workers that share it (copy-on-write)."""
+        stage = stage_of(ref)
+        if not hasattr(stage, "warm"):
+            return
+        started = self._loading.pop(_ref_key(ref), None)
+        if started is not None:
+            thread, loaded = started
+            thread.join()
+            if not loaded:  # the load failed in the thread: fail here, where the run can say so
+                stage.warm()
+            fresh = bool(loaded and loaded[0])
+        else:
+            fresh = stage.warm()
+        if fresh and self.workers > 1:
             self.close()
 
     def close(self) -> None:
@@ -186,6 +215,9 @@ class Dask:
                 self.client = Client(LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                                   dashboard_address=":0"))
         self.workers = max(1, len(self.client.scheduler_info().get("workers", {})) or workers)
+
+    def prewarm(self, ref: StageRef) -> None:
+        """Nothing here (see `warm`)."""
 
     def warm(self, ref: StageRef) -> None:
         """Nothing here: a Dask worker loads a stage's models at its first task, or when it starts

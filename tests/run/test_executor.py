@@ -293,6 +293,33 @@ def test_local_workers_fork_after_a_model_is_loaded(tmp_path):
         local.close()
 
 
+def test_a_model_loads_in_a_thread_while_the_workers_run_earlier_stages(tmp_path):
+    """`prewarm` starts the lazy load beside the workers; `warm` waits for it, then lets the pool go so that
+    the next map forks workers that share it.  One worker runs its tasks here: nothing is started early."""
+    from pipeline.run import executor
+    from pipeline.stage import Settings
+
+    stage = _Warmable()
+    settings = Settings("warmable", {"early": True}, tmp_path)
+    stage.setup(settings)
+    ref = executor.register(stage, settings)
+    loads = _Warmable.loads
+    single = executor.Local(1)
+    single.prewarm(ref)
+    assert not single._loading and not stage.loaded
+    local = executor.Local(2)
+    try:
+        assert local.map(_loaded_in_worker, [(ref,), (ref,)], lambda i: None) == [False, False]
+        local.prewarm(ref)
+        local.prewarm(ref)  # once
+        assert len(local._loading) == 1
+        local.warm(ref)
+        assert stage.loaded and _Warmable.loads == loads + 1 and local._pool is None and not local._loading
+        assert local.map(_loaded_in_worker, [(ref,), (ref,)], lambda i: None) == [True, True]
+    finally:
+        local.close()
+
+
 def test_a_preloaded_dask_worker_has_the_stages_and_the_model_before_any_run(config, tmp_path):
     """`dask worker --preload pipeline.run.preload` sets every stage up as it starts, the spaCy model
     loaded, under the references a run with the same config sends (their fingerprints)."""
