@@ -52,12 +52,19 @@ class Reader(Search):
         return any(line.gaps[j] or self.join(line.words[j - 1], line.words[j]) < self.w.cue_below
                    for j in range(1, len(line.words)))
 
+    def size_test(self, texts: list[str]) -> str:
+        """Why a run cannot be columns from its number of lines alone (empty when it could be)."""
+        if len(texts) < self.w.min_lines:
+            return "too few lines"
+        if len(texts) > self.w.max_lines:
+            return "a run too long for a poster's columns"
+        return ""
+
     def first_test(self, lines: list[Line]) -> str:
         """Why a run cannot be columns, from what costs almost nothing to see (empty when it could be)."""
-        if len(lines) < self.w.min_lines:
-            return "too few lines"
-        if len(lines) > self.w.max_lines:
-            return "a run too long for a poster's columns"
+        why = self.size_test([x.text for x in lines])
+        if why:
+            return why
         if any(len(x.words) > self.w.max_words for x in lines):
             return "a line too long for columns"
         if sum(1 for x in lines if x.words[0] in BULLETS | DASHES or _ITEM.match(x.words[0])) * 2 >= len(lines):
@@ -82,6 +89,9 @@ class Reader(Search):
 
     def judge(self, texts: list[str]) -> tuple[list[list[str]] | None, str]:
         """The columns of a run of lines, or None and why the lines stay as they stand."""
+        why = self.size_test(texts)  # before the lines are measured: most runs of prose end here
+        if why:
+            return None, why
         lines = [Line.of(t) for t in texts]
         why = self.first_test(lines)
         if why:

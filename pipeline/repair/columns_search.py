@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from itertools import combinations
 
 from .columns_model import BULLETS, CLOSE, TOKEN, Continuations, ends_sentence
@@ -55,6 +55,7 @@ class Weights:
 _ADVANCE = dict.fromkeys("ijlftr.,;:'’!|() ", 0.5) | dict.fromkeys("mwMW", 1.5)
 
 
+@lru_cache(maxsize=100_000)
 def advance(text: str) -> float:
     return sum(_ADVANCE.get(c, 1.25 if c.isupper() else 1.0) for c in text)
 
@@ -212,6 +213,36 @@ class Search:
                 total += self._start(lower.words[q[0]])
         return total
 
+    def _best_previous(self, upper: Line, previous: list[State], values: list[float], lower: Line,
+                       states: list[State]) -> list[tuple[float, int]]:
+        """For each reading `t` of the lower line, the best value of `values[s] + _transition(s, t)` over
+        the upper line's readings and the first `s` that reaches it: what a loop over every pair gives,
+        bit for bit (the same sums in the same order), computed per column on the pieces the readings
+        share, as tables added together with numpy."""
+        import numpy as np
+
+        follow = self._follow(upper, lower)
+        total = np.zeros((len(previous), len(states)))
+        for k in range(len(states[0])):
+            ups = list(dict.fromkeys(s[k] for s in previous))
+            downs = list(dict.fromkeys(t[k] for t in states))
+            table = np.zeros((len(ups), len(downs)))
+            for a, p in enumerate(ups):
+                for b, q in enumerate(downs):
+                    if p and q:
+                        table[a, b] = follow(p, q)
+                    elif p:
+                        table[a, b] = self._stop(upper.words[p[1] - 1])
+                    elif q:
+                        table[a, b] = self._start(lower.words[q[0]])
+            up_index = {p: a for a, p in enumerate(ups)}
+            down_index = {q: b for b, q in enumerate(downs)}
+            total += table[np.ix_([up_index[s[k]] for s in previous], [down_index[t[k]] for t in states])]
+        value = np.asarray(values)[:, None] + total
+        args = value.argmax(axis=0)
+        tops = value[args, np.arange(len(states))]
+        return [(float(top), int(arg)) for top, arg in zip(tops, args)]
+
     def _refuse(self, path: list[State]) -> str:
         """Why a column reading is not taken (empty when it is)."""
         split = [i for i, s in enumerate(path) if is_cut(s)]
@@ -253,19 +284,13 @@ class Search:
                 scores.setdefault(whole, 0.0)
                 back.append({t: None for t in scores})
                 continue
+            previous = list(scores)
+            best = self._best_previous(lines[i - 1], previous, [scores[s] for s in previous], line, states)
             new_scores: dict[State, float] = {}
             pointers: dict[State, State | None] = {}
-            follow = self._follow(lines[i - 1], line)
-            upper = lines[i - 1]
-            previous = list(scores.items())
-            for t in states:
-                top, arg = -math.inf, None
-                for s, v in previous:
-                    value = v + self._transition(upper, s, line, t, follow)
-                    if value > top:
-                        top, arg = value, s
+            for t, (top, arg) in zip(states, best):
                 new_scores[t] = top + self._unary(line, t, widths)
-                pointers[t] = arg
+                pointers[t] = previous[arg]
             kept = sorted(new_scores, key=lambda t: -new_scores[t])[: self.w.beam]
             if whole not in kept:
                 kept.append(whole)

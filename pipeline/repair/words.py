@@ -102,38 +102,18 @@ def repair_words(line: str, lexicon: Lexicon, starts_sentence: bool = True) -> t
         return line, []
     changes: list[Edit] = []
     fix_words = not english_line(line)
-    pieces = _SPLIT.split(line)
     out: list[str] = []
     sentence_start = True
     capital = starts_sentence
-    for piece in pieces:
+    for piece in _SPLIT.split(line):
         if not piece or piece.isspace():
             out.append(piece)
             continue
-        if is_debris_token(piece):
-            changes.append(Edit("drop_debris_token", piece, "",
-                                  reason="not language: odd symbols, few letters"))
+        new, edits = _repair_piece(piece, lexicon, fix_words, sentence_start, capital)
+        changes += edits
+        if new is None:
             continue
-        lead, core, trail = _EDGES.match(piece).groups()
-        new_core = core
-        if fix_words and core and not URLISH.search(core) and not any(ch.isdigit() for ch in core):
-            new_core, why = _fix_elision(core, lexicon, capital and (not lead or bool(_OPENING.fullmatch(lead))))
-            if why:
-                changes.append(Edit("ocr_elision", core, new_core, reason=why))
-            cut = max(new_core.rfind("'"), new_core.rfind("’"))
-            head, sep, tail = (new_core[:cut], new_core[cut], new_core[cut + 1:]) if cut >= 0 else ("", "", new_core)
-            parts = re.split(r"([-/])", tail)
-            fixed_parts = []
-            for i, part in enumerate(parts):
-                if part in ("-", "/"):
-                    fixed_parts.append(part)
-                    continue
-                fixed, why = _fix_part(part, lexicon, sentence_start and not head and i == 0)
-                if why:
-                    changes.append(Edit("ocr_word", part, fixed, reason=why))
-                fixed_parts.append(fixed)
-            new_core = head + sep + "".join(fixed_parts)
-        out.append(lead + new_core + trail)
+        out.append(new)
         sentence_start = bool(re.search(r"[.!?:]$", piece)) or piece in ("-", "•", "e")
         if not _OPENING.fullmatch(piece):  # an opening quote alone leaves the next word where the sentence is
             capital = bool(ENDS_SENTENCE.search(piece)) or piece in ("-", "•", "e")
@@ -141,3 +121,33 @@ def repair_words(line: str, lexicon: Lexicon, starts_sentence: bool = True) -> t
     if joined.strip() != line.strip() and not joined.strip():
         return "", changes
     return re.sub(r"[ \t]{2,}", " ", joined) if changes else line, changes
+
+
+@lru_cache(maxsize=200_000)
+def _repair_piece(piece: str, lexicon: Lexicon, fix_words: bool, sentence_start: bool,
+                  capital: bool) -> tuple[str | None, tuple[Edit, ...]]:
+    """One whitespace-free piece of a line, repaired (None: dropped as debris), and the edits that say how.
+    A pure function of the piece and where it stands, cached: the words of a text repeat."""
+    if is_debris_token(piece):
+        return None, (Edit("drop_debris_token", piece, "", reason="not language: odd symbols, few letters"),)
+    changes: list[Edit] = []
+    lead, core, trail = _EDGES.match(piece).groups()
+    new_core = core
+    if fix_words and core and not URLISH.search(core) and not any(ch.isdigit() for ch in core):
+        new_core, why = _fix_elision(core, lexicon, capital and (not lead or bool(_OPENING.fullmatch(lead))))
+        if why:
+            changes.append(Edit("ocr_elision", core, new_core, reason=why))
+        cut = max(new_core.rfind("'"), new_core.rfind("’"))
+        head, sep, tail = (new_core[:cut], new_core[cut], new_core[cut + 1:]) if cut >= 0 else ("", "", new_core)
+        parts = re.split(r"([-/])", tail)
+        fixed_parts = []
+        for i, part in enumerate(parts):
+            if part in ("-", "/"):
+                fixed_parts.append(part)
+                continue
+            fixed, why = _fix_part(part, lexicon, sentence_start and not head and i == 0)
+            if why:
+                changes.append(Edit("ocr_word", part, fixed, reason=why))
+            fixed_parts.append(fixed)
+        new_core = head + sep + "".join(fixed_parts)
+    return lead + new_core + trail, tuple(changes)

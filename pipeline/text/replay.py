@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from difflib import SequenceMatcher
-from typing import Any
+from typing import Any, Iterator
 
 from ..record import Change, Edit
 
@@ -178,6 +178,18 @@ def _overlapping(hunks: list[Hunk], ends: list[int], p: int, q: int) -> range:
     return range(first, last)
 
 
+def _occurrences(old: str, before: str, cursor: int) -> Iterator[int]:
+    """Where `before` stands in `old`: from the cursor on, then from the start (at most MAX_TRIES each),
+    found one at a time, as the claim tries them (the first that claims ends the search)."""
+    for origin in (cursor, 0):
+        found = old.find(before, origin)
+        tries = 0
+        while found != -1 and tries < MAX_TRIES:
+            yield found
+            found = old.find(before, found + 1)
+            tries += 1
+
+
 def _claim(old: str, new: str, edit: Edit, hunks: list[Hunk], ends: list[int], owner: list[int | None],
            index: int, cursor: int) -> tuple[int, int] | None:
     """The run of hunks `edit` accounts for (first, last index), claimed in `owner`; None if none."""
@@ -189,14 +201,7 @@ def _claim(old: str, new: str, edit: Edit, hunks: list[Hunk], ends: list[int], o
                 owner[i] = index
                 return i, i
         return None
-    starts = [edit.at] if edit.at is not None else []  # where the step says it stood: nowhere else
-    for origin in (cursor, 0) if edit.at is None else ():
-        found = old.find(edit.before, origin)
-        tries = 0
-        while found != -1 and tries < MAX_TRIES:
-            starts.append(found)
-            found = old.find(edit.before, found + 1)
-            tries += 1
+    starts = [edit.at] if edit.at is not None else _occurrences(old, edit.before, cursor)
     for p in starts:
         if old[p:p + len(edit.before)] != edit.before:
             continue
