@@ -31,6 +31,11 @@ _SEPARATORS = {"*", "**", "***", "-", "--", "---", "—", "–", "…", "...", "
 _EDGES = re.compile(r"^([(\[\"«“‘'»]*)(.*?)([)\]\".,;:!?»”’…]*)$", re.S)
 
 
+# blanks and pictographs (the ranges of is_pictograph), in one pattern: what a line shows once they are gone
+_BLANK_OR_PICTOGRAPH = re.compile("[\\s\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u200D\uFE0F\uFE0E\u20E3"
+                                  "\U000E0020-\U000E007F]+")
+
+
 def is_pictograph(ch: str) -> bool:
     """Emoji and their joiners, selectors and modifiers: written on purpose."""
     cp = ord(ch)
@@ -110,13 +115,15 @@ def is_debris_line(line: str, min_tokens: int, min_words: float) -> bool:
     stripped = line.strip()
     if not stripped or URLISH.search(stripped):
         return False
-    visible = [ch for ch in stripped if not ch.isspace() and not is_pictograph(ch)]
+    visible = _BLANK_OR_PICTOGRAPH.sub("", stripped)
     if not visible:
         return False  # emoji alone: written on purpose
     if len(visible) <= 3 and not any(ch.isalnum() for ch in visible):
         # a logo or pictogram read as one symbol ("©", "=", "|"); a writer's separator ("***", "—") stays
-        return "".join(visible) not in _SEPARATORS
-    if len(visible) >= 4 and sum(ch.isalnum() or unicodedata.category(ch)[0] == "M" for ch in visible) < 0.5 * len(visible):
+        return visible not in _SEPARATORS
+    # letters, digits and marks under half of what shows (marks counted only when the rest falls short)
+    if len(visible) >= 4 and sum(map(str.isalnum, visible)) < 0.5 * len(visible) and \
+            sum(ch.isalnum() or unicodedata.category(ch)[0] == "M" for ch in visible) < 0.5 * len(visible):
         return not all(ch in _TYPOGRAPHY or ch.isdigit() for ch in visible)
     kinds = [_token_kind(t) for t in stripped.split()]
     judged = [k for k in kinds if k != "neutral"]
