@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _WORD = re.compile(r"\w+", re.U)
 _ARTICLE = re.compile(r"^(?:l'|l’|la |le |les |du |des |de la |de l'|de |d'|d’|au |aux )", re.I)
@@ -57,11 +58,20 @@ def search_forms(text: str) -> str:
     first use (see number_forms)."""
     seen: dict[str, None] = {}
     for word in _WORD.findall(text):
-        for form in number_forms(word):
+        for form in _forms(word):
             seen.setdefault(form, None)
-            for joined, apart in (("œ", "oe"), ("æ", "ae")):  # "œuvre" and "oeuvre": unicode61 keeps œ whole
-                if joined in form:
-                    seen.setdefault(form.replace(joined, apart), None)
-                elif apart in form:
-                    seen.setdefault(form.replace(apart, joined), None)
     return " ".join(seen)
+
+
+@lru_cache(maxsize=100_000)
+def _forms(word: str) -> tuple[str, ...]:
+    """One word's forms for search_forms, in order (cached: the words of a corpus repeat)."""
+    out: list[str] = []
+    for form in number_forms(word):
+        out.append(form)
+        for joined, apart in (("œ", "oe"), ("æ", "ae")):  # "œuvre" and "oeuvre": unicode61 keeps œ whole
+            if joined in form:
+                out.append(form.replace(joined, apart))
+            elif apart in form:
+                out.append(form.replace(apart, joined))
+    return tuple(out)

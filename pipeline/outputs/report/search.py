@@ -47,7 +47,8 @@ def write_index(database: Path, out: Path, rows: dict[str, int]) -> int:
     try:
         db.execute("CREATE VIRTUAL TABLE temp.vocabulary USING fts5vocab(main, records_fts, 'instance')")
         row_of = {rowid: rows[record] for rowid, record in db.execute("SELECT rowid, id FROM records") if record in rows}
-        for term, docs in groupby(db.execute("SELECT term, doc FROM temp.vocabulary"), key=lambda x: x[0]):
+        for term, docs in groupby(db.execute("SELECT DISTINCT term, doc FROM temp.vocabulary ORDER BY term"),
+                                  key=lambda x: x[0]):  # each word once per record, not per use
             found = {row_of[doc] for _, doc in docs if doc in row_of}
             if len(term) < 2 or not found:
                 continue
