@@ -26,10 +26,10 @@ import re
 from dataclasses import replace
 from typing import Any, Callable
 
-from ..config import Config
+from ..config import Config, data_lines
 from ..record import Record
 from ..stage import Settings, run_with
-from ..text.language import detect_language, detect_with_lingua
+from ..text.language import FrenchTest, detect_language, detect_with_lingua
 from ..text.spans import Spans
 from . import dates as dates_mod
 from . import entities as entities_mod
@@ -49,6 +49,10 @@ class Context:
         self.gazetteer = gazetteer_mod.load(settings.data_file(settings["gazetteer_dir"]), settings["communes"],
                                             settings.cache_dir)
         self.taxonomy = themes_mod.load(settings.data_file(settings["themes_file"]))
+        self.french = FrenchTest(
+            frozenset(w.strip().casefold() for w in data_lines(settings.data_file(settings["french_words_file"]))),
+            frozenset(w.strip().casefold() for w in data_lines(settings.data_file(settings["not_french_words_file"]))),
+            settings["french_min_words"], settings["french_min_share"], settings["french_min_distinct"])
         self.title_types = tuple((re.compile(pattern, re.I), kind)
                                  for pattern, kind in settings["doc_type_by_title"].items())
 
@@ -57,6 +61,9 @@ class Context:
         return entities_mod.load_model(self.cfg["spacy_model"], self.rules, self.gazetteer if self.rules else None)
 
     def language(self, text: str) -> str | None:
+        """The language of a record or a paragraph: French when the cheap test settles it, else the detector's."""
+        if self.french(text):
+            return "fr"
         if self.cfg["language_detector"] == "lingua":
             return detect_with_lingua(text, tuple(self.cfg["languages"]), self.cfg["language_min_distance"],
                                       self.cfg["language_min_chars"])

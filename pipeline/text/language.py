@@ -5,11 +5,15 @@ ICDAR), and lingua-language-detector (classify's `language`, per record and per 
 `make bench` (bench/languages.py) measured on text written by others: under 40 letters, with glaneur's
 list of languages and a minimum distance of 0.1, 0.66 right, 0.02 wrong and the rest "unknown" (null),
 where langdetect is wrong on 0.19 of such texts (glaneur never asked it below 40 letters); 0.98 right on
-40-100 letters, like langdetect; and never French for Occitan, Breton or Corsican.
+40-100 letters, like langdetect; and never French for Occitan, Breton or Corsican.  Before classify asks
+lingua, a cheap test (`FrenchTest`: French's small words, none of a neighbour's) settles the paragraphs that
+are plainly French.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 
@@ -87,3 +91,29 @@ def detect_with_lingua(text: str, codes: tuple[str, ...], distance: float, min_c
         return None
     found = _lingua(codes, distance).detect_language_of(text)
     return found.iso_code_639_1.name.lower() if found else None
+
+
+_LETTER_RUNS = re.compile(r"[^\W\d_]+")
+
+
+@dataclass(frozen=True)
+class FrenchTest:
+    """The cheap test that settles a plainly French paragraph before a detector is asked ([classify]
+    french_*): at least `min_words` words, a share of at least `min_share` of them from `words` (French's
+    small words), at least `min_distinct` different ones, and not one of `not_words` (the small words of
+    the languages users quote beside French).  Anything else goes to the detector."""
+
+    words: frozenset[str]
+    not_words: frozenset[str]
+    min_words: int
+    min_share: float
+    min_distinct: int
+
+    def __call__(self, text: str) -> bool:
+        words = _LETTER_RUNS.findall(text.casefold())
+        if len(words) < self.min_words:
+            return False
+        found = [w for w in words if w in self.words]
+        if len(found) < self.min_share * len(words) or len(set(found)) < self.min_distinct:
+            return False
+        return not any(w in self.not_words for w in words)

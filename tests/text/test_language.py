@@ -1,0 +1,57 @@
+"""pipeline/text/language.py: the cheap test that settles plainly French paragraphs before lingua is asked.
+
+It may only ever say "French" where lingua would; anything else goes to lingua.  Measured on real text in
+make bench (bench/languages.py); here, the cases that must and must not be settled."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline.classify import Context
+from pipeline.text.language import detect_with_lingua
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from repair.test_do_no_harm import OTHER_LANGUAGES  # noqa: E402
+
+FRENCH = [
+    "Le réseau accompagne les collectivités de Bretagne dans leurs projets d'alimentation durable, avec les "
+    "associations du territoire et les habitants qui le souhaitent.",
+    "Depuis trois ans, l'épicerie solidaire est ouverte aux familles du quartier : elles y trouvent des "
+    "produits frais à petit prix, et un lieu où l'on se parle.",
+]
+NOT_SETTLED = {
+    "too short": "Les collectivités sont invitées à répondre.",
+    "a French frame around English": "Comme le dit le rapport, dans sa conclusion : the cooperative is the "
+                                     "heart of the local economy and of its people.",
+    "Catalan with 'les' and 'des'": "La cooperativa treballa des de fa anys amb les escoles i els pagesos "
+                                    "de la comarca per oferir aliments de proximitat a les famílies.",
+    "Occitan": "Los vilatges de las montanhas gardan la lenga occitana, e los joves l'aprenon a l'escòla "
+               "amb los ancians del país.",
+    "Latin": "Gallia est omnis divisa in partes tres, quarum unam incolunt Belgae, aliam Aquitani, tertiam "
+             "qui ipsorum lingua Celtae, nostra Galli appellantur.",
+}
+
+
+@pytest.fixture(scope="module")
+def ctx(config):
+    return Context(config)
+
+
+@pytest.mark.parametrize("text", FRENCH)
+def test_plain_french_is_settled_and_lingua_agrees(ctx, text):
+    assert ctx.french(text)
+    cfg = ctx.cfg
+    assert detect_with_lingua(text, tuple(cfg["languages"]), cfg["language_min_distance"],
+                              cfg["language_min_chars"]) == "fr"
+
+
+@pytest.mark.parametrize("case", sorted(NOT_SETTLED))
+def test_what_is_not_plainly_french_goes_to_lingua(ctx, case):
+    assert not ctx.french(NOT_SETTLED[case])
+
+
+@pytest.mark.parametrize("lang", sorted(set(OTHER_LANGUAGES) - {"emoji"}))  # "emoji" is French with emoji
+def test_no_other_language_is_settled_as_french(ctx, lang):
+    assert not ctx.french(OTHER_LANGUAGES[lang])
+    assert ctx.language(OTHER_LANGUAGES[lang]) != "fr"
