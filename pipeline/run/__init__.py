@@ -46,7 +46,7 @@ from .cache import cache_root as cache_location
 from .discover import Found, discover, read_regular
 from .files import progress_bar, run_files, shows_progress
 from .executor import executor_for, register
-from .records import StageStats, Work, run_stage, unique_ids
+from .records import StageStats, Work, run_stages, unique_ids
 from .store import Store
 
 STORE = ".store"  # the record store inside the temporary output folder, when there is no cache
@@ -179,15 +179,20 @@ def _run_into(tmp: Path, reader: Reader, stages: list[Stage], out_dir: Path, fou
         for res in results:
             res["records"] = []  # the manifest lists ids from the final records; refs are not kept twice
         work = Work(executor, cache, run_cfg["partition_records"], run_cfg["min_partition_records"], store)
-        for stage, ref in zip(stages, refs):
-            st = stats[stage.name]
-            st.records_in = len(records)
-            t0 = time.perf_counter()
-            with progress_bar(None, stage.name, "record", len(records), show, leave=False) as bar:
-                records = run_stage(stage, ref, records, work, st, bar.update)
-            st.started, st.ended = t0, time.perf_counter()
-            st.seconds = st.ended - t0
-            st.records_out = len(records)
+        bars: list[Any] = []
+
+        def progress(names: list[str], total: int) -> Any:
+            """A bar for a chain of stages (their names), the last one's closed."""
+            for bar in bars:
+                bar.close()
+            bars[:] = [progress_bar(None, "+".join(names), "record", total, show, leave=False)]
+            return bars[0].update
+
+        try:
+            records = run_stages(stages, refs, records, work, stats, progress)
+        finally:
+            for bar in bars:
+                bar.close()
     except OSError as exc:  # the store (the cache folder) cannot be written: its disk is full, or it is not ours
         raise FatalError(f"cannot write the record store {store_root}: {exc.strerror or exc}") from None
     finally:

@@ -24,12 +24,15 @@ from __future__ import annotations
 
 import math
 import os
+import time
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from ..errors import FatalError
 from ..record import Record
 from ..stage import Settings
-from .store import Ref, Store
+from .cache import CACHE_FORMAT, Cache, key
+from .store import Ref, Store, refs_from
 
 StageRef = tuple[type, Settings, str]  # the stage's class, its settings and their fingerprint
 
@@ -90,6 +93,91 @@ def call_stored(ref: StageRef, method: str, root: str, refs: list[Ref], *args: A
     if method == "learn":
         return stage.learn(records)
     return [store.put_all(group) for group in per_record(stage, method, records, *args)]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One stage method in a chain of them that runs as one task per partition (records.py `run_stages`):
+    `run` (a record stage), `prepare` or `apply` (a map-reduce stage's work per record) give records;
+    `learn` (a map-reduce stage's summaries, last in a chain) gives one value per record.  Each record's
+    result is cached under `cache_name` and a key of its content hash, the stage's version and settings,
+    and `salt` (None: not cached), as when each stage ran alone."""
+
+    sref: StageRef
+    method: str
+    cache_name: str
+    version: str
+    salt: str | None
+    args: tuple[Any, ...] = ()
+
+    def key(self, digest: str) -> str:
+        return key(CACHE_FORMAT, digest, self.cache_name, self.version, self.sref[2], self.salt or "")
+
+    @property
+    def gives_records(self) -> bool:
+        return self.method != "learn"
+
+
+def cached_result(step: Step, cache: Cache, ref: Ref, store: Store) -> Any | None:
+    """What the cache holds for `ref` at `step` (refs of its records, or a learned value), None on a miss
+    (and for a step that is not cached)."""
+    if step.salt is None or cache.root is None:
+        return None
+    hit = cache.get(step.cache_name, step.key(ref.digest))
+    if hit is None or not step.gives_records:
+        return hit
+    return refs_from(hit, store)
+
+
+def chain_stored(steps: list[Step], root: str, cache_root: str | None,
+                 items: list[tuple[int, list[Ref]]]) -> tuple[list[tuple[list[Ref], list[Any] | None]], list[list[float]]]:
+    """A chain of stage methods on a partition, each item (the step it enters at, its records' refs) taken
+    from there to the chain's end: the records go from one step to the next in this task (each written to
+    the store once, for the cache), each step's result per record looked up in the cache and stored there.
+    Returns per item its refs at the end (and the values learned from them, when the chain ends with
+    `learn`), and per step [computed, cached, records in, records out, seconds]."""
+    store, cache = Store(root), Cache(cache_root)
+    made: dict[str, Record] = {}  # the records this task made, as the store gives them back
+    counts = [[0, 0, 0, 0, 0.0] for _ in steps]
+    current = [list(refs) for _, refs in items]
+    learned: list[list[Any] | None] = [None] * len(items)
+    for j, step in enumerate(steps):
+        started = time.perf_counter()
+        flat = [(n, ref) for n, (entry, _) in enumerate(items) if entry <= j for ref in current[n]]
+        results = [cached_result(step, cache, ref, store) for _, ref in flat]
+        todo = [x for x, value in enumerate(results) if value is None]
+        if todo:
+            stage = stage_of(step.sref)
+            records = [made.get(flat[x][1].digest) or store.get(flat[x][1]) for x in todo]
+            if step.gives_records:
+                outputs = []
+                for group in per_record(stage, step.method, records, *step.args):
+                    refs = []
+                    for record in group:
+                        ref, back = store.keep(record)
+                        made[ref.digest] = back
+                        refs.append(ref)
+                    outputs.append(refs)
+            else:
+                outputs = stage.learn(records)
+            for x, value in zip(todo, outputs):
+                if step.salt is not None:
+                    cache.put(step.cache_name, step.key(flat[x][1].digest),
+                              [list(r) for r in value] if step.gives_records else value)
+                results[x] = value
+        for n in (n for n, (entry, _) in enumerate(items) if entry <= j):
+            if step.gives_records:
+                current[n] = []
+            else:
+                learned[n] = []
+        for (n, _), value in zip(flat, results):
+            if step.gives_records:
+                current[n].extend(value)
+            else:
+                learned[n].append(value)
+        produced = sum(len(v) for v in results) if step.gives_records else len(results)
+        counts[j] = [len(todo), len(flat) - len(todo), len(flat), produced, time.perf_counter() - started]
+    return [(refs, values) for refs, values in zip(current, learned)], counts
 
 
 def compare_stored(ref: StageRef, root: str, pairs: list[tuple[Ref, Ref]]) -> list[Any]:

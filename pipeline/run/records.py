@@ -19,13 +19,15 @@ of what the stage made of it; an entry whose records are no longer in the store 
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 from ..stage import MapReduce, Merges, Stage
-from .cache import CACHE_FORMAT, Cache, key
-from .executor import Dask, Local, StageRef, call_stored, compare_stored, merge_stored, partitions
-from .store import Ref, Store, refs_from
+from .cache import Cache
+from .executor import (Dask, Local, StageRef, Step, cached_result, chain_stored, compare_stored, merge_stored,
+                       partitions)
+from .store import Ref, Store
 
 
 @dataclass
@@ -84,44 +86,6 @@ class Work:
         return out
 
 
-def _cached(work: Work, sref: StageRef, method: str, refs: list[Ref], cache_name: str, salt: str | None,
-            advance: Callable[[int], None], *args: Any) -> tuple[list[Any], int]:
-    """`method` of the stage on every record, on the workers, one result per record, each cached under
-    `cache_name` and a key made of the record's content hash and `salt` (what else the result depends on,
-    e.g. a corpus decision; None: not cached).  `learn` gives JSON values; the other methods give the refs
-    of each record's output records.  Returns the results and how many were computed."""
-    stage = sref[0]
-    cache = work.cache if salt is not None else Cache(None)
-    gives_records = method != "learn"
-    keys = [key(CACHE_FORMAT, r.digest, cache_name, stage.version, sref[2], salt) if cache.root else ""
-            for r in refs]
-    out: list[Any] = []
-    todo: list[int] = []
-    for i, k in enumerate(keys):
-        hit = cache.get(cache_name, k)
-        value = refs_from(hit, work.store) if hit is not None and gives_records else hit
-        out.append(value)
-        if value is None:
-            todo.append(i)
-    advance(len(refs) - len(todo))
-    if todo and gives_records:
-        work.executor.warm(sref)  # a model the work needs, loaded once before the workers fork
-    results = work.map(call_stored, todo, lambda part: (sref, method, work.store.root, [refs[i] for i in part],
-                                                        *args), advance)
-    for i, value in zip(todo, results):
-        cache.put(cache_name, keys[i], [list(r) for r in value] if gives_records else value)
-        out[i] = value
-    return out, len(todo)
-
-
-def _cached_refs(work: Work, sref: StageRef, method: str, refs: list[Ref], cache_name: str, salt: str | None,
-                 stats: StageStats, advance: Callable[[int], None], *args: Any) -> list[Ref]:
-    groups, computed = _cached(work, sref, method, refs, cache_name, salt, advance, *args)
-    stats.computed += computed
-    stats.cached += len(refs) - computed
-    return [r for group in groups for r in group]
-
-
 def _merged(stage: Merges, sref: StageRef, refs: list[Ref], decision: Any, work: Work, stats: StageStats,
             advance: Callable[[int], None]) -> list[Ref]:
     """A `Merges` stage after its decision: candidate pairs compared and groups merged on the workers."""
@@ -144,28 +108,149 @@ def _merged(stage: Merges, sref: StageRef, refs: list[Ref], decision: Any, work:
 
 def run_stage(stage: Stage, sref: StageRef, refs: list[Ref], work: Work, stats: StageStats,
               advance: Callable[[int], None] = lambda n: None) -> list[Ref]:
-    """One stage on the corpus, its work on the executor's workers; `advance(n)`: n more records done."""
-    if stage.scope == "record":
-        return _cached_refs(work, sref, "run", refs, stage.name, "", stats, advance)
-    if not isinstance(stage, MapReduce):
-        out = work.store.put_all(stage.run(work.store.get_all(refs)))  # the whole corpus, in this process
-        stats.computed = len(refs)
-        advance(len(refs))
-        return out
-    if hasattr(stage, "prepare"):
-        refs = _cached_refs(work, sref, "prepare", refs, f"{stage.name}-prepare", "", StageStats(stage.name),
-                            lambda n: None)
-    learned, _ = _cached(work, sref, "learn", refs, f"{stage.name}-learn", "", lambda n: None)
-    decision = stage.decide(learned)
-    del learned
-    if stage.apply_scope == "groups" and isinstance(stage, Merges):
-        return _merged(stage, sref, refs, decision, work, stats, advance)
-    if stage.apply_scope == "corpus":
-        out = work.store.put_all(stage.apply(work.store.get_all(refs), decision))
-        stats.computed = len(refs)
-        advance(len(refs))
-        return out
-    salt = stage.decision_key(decision)
-    if salt is not None:
-        salt = hashlib.sha256(salt.encode()).hexdigest()
-    return _cached_refs(work, sref, "apply", refs, stage.name, salt, stats, advance, decision)
+    """One stage on the corpus (its record work a chain of its own); `advance(n)`: n more records done."""
+    return run_stages([stage], [sref], refs, work, {stage.name: stats}, lambda names, total: advance)
+
+
+def run_stages(stages: list[Stage], srefs: list[StageRef], refs: list[Ref], work: Work,
+               stats: dict[str, StageStats], progress: Callable[[list[str], int], Callable[[int], None]]
+               ) -> list[Ref]:
+    """The stages on the corpus, their work on the executor's workers, consecutive per-record work fused:
+    record stages, a map-reduce stage's `apply` and the `prepare` and `learn` of the next one run as one
+    chain, one task per partition (datatrove's shape: a pipeline over a shard), the cache still per record
+    and per stage.  What needs the whole corpus (a decision, merging groups) ends a chain.
+    `progress(names, total)` gives the `advance(n)` of a chain's bar."""
+    chain: list[tuple[Stage, Step]] = []
+    learned: list[Any] | None = None
+
+    def flush() -> None:
+        nonlocal refs, learned, chain
+        if chain:
+            refs, learned = _run_chain(chain, refs, work, stats, progress)
+        chain = []
+
+    for stage, sref in zip(stages, srefs):
+        st = stats[stage.name]
+        if stage.scope == "record":
+            chain.append((stage, Step(sref, "run", stage.name, stage.version, "")))
+            continue
+        if not isinstance(stage, MapReduce):
+            flush()
+            refs = _whole(st, refs, lambda: work.store.put_all(stage.run(work.store.get_all(refs))))
+            continue
+        if hasattr(stage, "prepare"):
+            chain.append((stage, Step(sref, "prepare", f"{stage.name}-prepare", stage.version, "")))
+        chain.append((stage, Step(sref, "learn", f"{stage.name}-learn", stage.version, "")))
+        flush()
+        decision = stage.decide(learned or [])
+        learned = None
+        if stage.apply_scope == "groups" and isinstance(stage, Merges):
+            started = time.perf_counter()
+            refs = _merged(stage, sref, refs, decision, work, st, progress([stage.name], len(refs)))
+            st.records_out = len(refs)
+            _timed(st, started)
+        elif stage.apply_scope == "corpus":
+            refs = _whole(st, refs, lambda: work.store.put_all(stage.apply(work.store.get_all(refs), decision)))
+        else:
+            salt = stage.decision_key(decision)
+            salt = hashlib.sha256(salt.encode()).hexdigest() if salt is not None else None
+            chain.append((stage, Step(sref, "apply", stage.name, stage.version, salt, (decision,))))
+    flush()
+    return refs
+
+
+def _whole(st: StageStats, refs: list[Ref], work: Callable[[], list[Ref]]) -> list[Ref]:
+    """A stage's work on the whole corpus, in this process."""
+    started = time.perf_counter()
+    st.records_in = st.records_in or len(refs)
+    out = work()
+    st.computed, st.records_out = len(refs), len(out)
+    _timed(st, started)
+    return out
+
+
+def _timed(st: StageStats, started: float) -> None:
+    st.started = st.started or started
+    st.ended = time.perf_counter()
+    st.seconds += st.ended - started
+
+
+def _run_chain(chain: list[tuple[Stage, Step]], refs: list[Ref], work: Work, stats: dict[str, StageStats],
+               progress: Callable[[list[str], int], Callable[[int], None]]) -> tuple[list[Ref], list[Any] | None]:
+    """A chain of steps over every record: what the cache holds is followed here, record by record, as far
+    as it goes; each record is sent to the workers from the first step the cache lacks (chain_stored)."""
+    started = time.perf_counter()
+    steps = [step for _, step in chain]
+    names = list(dict.fromkeys(stage.name for stage, _ in chain))
+    counts = [[0, 0, 0, 0, 0.0] for _ in steps]
+    finals: list[tuple[list[Ref], list[Any] | None] | None] = []
+    todo: list[tuple[int, int, list[Ref]]] = []
+    for i, ref in enumerate(refs):
+        current, values, entry = [ref], None, None
+        for j, step in enumerate(steps):
+            hits = []
+            for r in current:
+                hit = cached_result(step, work.cache, r, work.store)
+                if hit is None:
+                    break
+                hits.append(hit)
+            if len(hits) < len(current):
+                entry = j
+                break
+            counts[j][1] += len(current)
+            counts[j][2] += len(current)
+            if step.gives_records:
+                current = [r for group in hits for r in group]
+                counts[j][3] += len(current)
+            else:
+                values = hits
+                counts[j][3] += len(hits)
+        finals.append((current, values) if entry is None else None)
+        if entry is not None:
+            todo.append((i, entry, current))
+    advance = progress(names, len(refs))
+    advance(len(refs) - len(todo))
+    if todo:
+        first = min(entry for _, entry, _ in todo)
+        for step in steps[first:]:
+            work.executor.warm(step.sref)  # a model the work needs, loaded once before the workers fork
+        parts = work.partitions(todo)
+        cache_root = str(work.cache.root) if work.cache.root else None
+        results = work.executor.map(chain_stored, [(steps, work.store.root, cache_root,
+                                                    [(entry, current) for _, entry, current in part])
+                                                   for part in parts],
+                                    lambda n: advance(len(parts[n])))
+        for part, (items, task_counts) in zip(parts, results):
+            if len(items) != len(part):
+                raise RuntimeError(f"a chain gave {len(items)} results for {len(part)} records")
+            for (i, _, _), item in zip(part, items):
+                finals[i] = item
+            for j, c in enumerate(task_counts):
+                counts[j] = [a + b for a, b in zip(counts[j], c)]
+    out = [r for final in finals for r in final[0]]  # type: ignore[index]
+    learned = [v for final in finals for v in (final[1] or [])] if not steps[-1].gives_records else None
+    _chain_stats(chain, counts, stats, started)
+    return out, learned
+
+
+def _chain_stats(chain: list[tuple[Stage, Step]], counts: list[list[float]], stats: dict[str, StageStats],
+                 started: float) -> None:
+    """Each stage's share of a chain: its records in and out, computed and cached (its `run` or `apply`),
+    and the chain's wall time split by the time its steps took on the workers (one after the other)."""
+    wall = time.perf_counter() - started
+    work_seconds = sum(c[4] for c in counts)
+    at = started
+    for (stage, step), (computed, cached, n_in, n_out, seconds) in zip(chain, counts):
+        st = stats[stage.name]
+        if step.method in ("run", "prepare") or (step.method == "learn" and not st.records_in):
+            st.records_in = st.records_in or int(n_in)
+        if step.method in ("run", "apply"):
+            st.computed += int(computed)
+            st.cached += int(cached)
+            st.records_out = int(n_out)
+            st.records_in = st.records_in or int(n_in)
+        share = wall * (seconds / work_seconds if work_seconds else 1 / len(chain))
+        st.started = st.started or at
+        at += share
+        st.ended = at
+        st.seconds += share

@@ -54,11 +54,21 @@ class Store:
         self._cache = Cache(root)
 
     def put(self, record: Record) -> Ref:
+        return self._write(record)[0]
+
+    def keep(self, record: Record) -> tuple[Ref, Record]:
+        """Write `record` and give its ref and the record as the store gives it back (what `get` would
+        read, made in memory: a stage after it in the same task sees exactly what it would see after a
+        round trip through the store)."""
+        ref, data = self._write(record)
+        return ref, load(json.loads(json.dumps(data, ensure_ascii=False)))
+
+    def _write(self, record: Record) -> tuple[Ref, dict[str, Any]]:
         data = dump(record)
         digest = digest_of(data)
         if not self._cache.has(NAMESPACE, digest):
             self._cache.put(NAMESPACE, digest, data, strict=True)
-        return Ref(digest, record.id, record.source.path, (record.source.span or [0])[0])
+        return Ref(digest, record.id, record.source.path, (record.source.span or [0])[0]), data
 
     def get(self, ref: Ref | str) -> Record:
         digest = ref if isinstance(ref, str) else ref.digest
