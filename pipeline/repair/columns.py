@@ -28,6 +28,7 @@ from .columns_model import (
     BULLETS,
     DASHES,
     Continuations,
+    advance,
     _frequent,
     count_pairs,
     left_class,
@@ -35,7 +36,7 @@ from .columns_model import (
     right_class,
     shape_of,
 )
-from .columns_search import Line, Search, Weights, advance, columns_of
+from .columns_search import Line, Search, Weights, columns_of
 
 __all__ = ["Continuations", "Reader", "Weights", "_frequent", "advance", "count_pairs", "left_class",
            "read_columns", "reader_from", "right_class", "shape_of"]

@@ -4,7 +4,8 @@ Words are put in classes: the most frequent French words of wordfreq as themselv
 every other word by its shape (capital, lower case, number, the punctuation it ends
 or starts with).  `Continuations` holds bigram counts of these classes (config/columns/,
 counted by `python bench/columns.py build`) and scores a join as how much better the
-second word reads after the first than anywhere.
+second word reads after the first than anywhere.  `Line` is a line as the search reads it:
+its words, the blanks between them and how wide each stretch is set.
 """
 
 from __future__ import annotations
@@ -200,3 +201,52 @@ def count_pairs(texts: list[str], vocabulary: frozenset[str]) -> Counter[tuple[s
 @lru_cache(maxsize=4)
 def load(path: Path, vocabulary: int) -> Continuations:
     return Continuations.load(path, vocabulary)
+
+
+# --- a line as the search reads it ------------------------------------------------------------------
+
+# How wide a letter is set, in average letters: lines of a proportional font differ in letters more
+# than in width ("illicite" is narrower than "MAMMOUTH").  A coarse model of any text face.
+_ADVANCE = dict.fromkeys("ijlftr.,;:'’!|() ", 0.5) | dict.fromkeys("mwMW", 1.5)
+
+
+@lru_cache(maxsize=100_000)
+def advance(text: str) -> float:
+    return sum(_ADVANCE.get(c, 1.25 if c.isupper() else 1.0) for c in text)
+
+
+SPACE = advance(" ")
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    spans: tuple[tuple[int, int], ...]
+    words: tuple[str, ...]
+    gaps: tuple[bool, ...]  # gaps[j]: two blanks or more before word j, or word j is a bullet
+    lengths: tuple[float, ...]  # cumulative: lengths[j] = advance of words[:j], one space between
+
+    @classmethod
+    def of(cls, text: str) -> "Line":
+        spans = [(m.start(), m.end()) for m in TOKEN.finditer(text)]
+        words = [text[a:b] for a, b in spans]
+        for j in range(len(words) - 1):  # Tesseract reads a round bullet as "e": one before a capital is one
+            if words[j] == "e" and words[j + 1][:1].isupper():
+                words[j] = "•"
+        words = tuple(words)
+        gaps = (False,) + tuple(spans[j][0] - spans[j - 1][1] >= 2 or words[j] in BULLETS
+                                for j in range(1, len(spans)))
+        lengths = [0.0]
+        for w in words:
+            lengths.append(lengths[-1] + advance(w) + (SPACE if lengths[-1] else 0.0))
+        return cls(text, tuple(spans), words, gaps, tuple(lengths))
+
+    def piece(self, a: int, b: int) -> str:
+        """The words a..b as written (the author's spaces between them kept)."""
+        return self.text[self.spans[a][0]:self.spans[b - 1][1]]
+
+    def width(self, a: int, b: int) -> float:
+        return self.lengths[b] - self.lengths[a] - (SPACE if a else 0.0)
+
+    def inner_gaps(self, a: int, b: int) -> int:
+        return sum(self.gaps[a + 1:b])

@@ -10,13 +10,12 @@ length, a line is not shorter than its next line by more than that line's first 
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from itertools import combinations
 
-from .columns_model import BULLETS, CLOSE, TOKEN, Continuations, ends_sentence
+from .columns_model import BULLETS, CLOSE, SPACE, Continuations, Line, ends_sentence
 
 _WORDLIKE = re.compile(r"[^\W_]")
 
@@ -48,53 +47,6 @@ class Weights:
     width_weight: float
     max_words: int
     max_lines: int
-
-
-# How wide a letter is set, in average letters: lines of a proportional font differ in letters more
-# than in width ("illicite" is narrower than "MAMMOUTH").  A coarse model of any text face.
-_ADVANCE = dict.fromkeys("ijlftr.,;:'’!|() ", 0.5) | dict.fromkeys("mwMW", 1.5)
-
-
-@lru_cache(maxsize=100_000)
-def advance(text: str) -> float:
-    return sum(_ADVANCE.get(c, 1.25 if c.isupper() else 1.0) for c in text)
-
-
-_SPACE = advance(" ")
-
-
-@dataclass(frozen=True)
-class Line:
-    text: str
-    spans: tuple[tuple[int, int], ...]
-    words: tuple[str, ...]
-    gaps: tuple[bool, ...]  # gaps[j]: two blanks or more before word j, or word j is a bullet
-    lengths: tuple[float, ...]  # cumulative: lengths[j] = advance of words[:j], one space between
-
-    @classmethod
-    def of(cls, text: str) -> "Line":
-        spans = [(m.start(), m.end()) for m in TOKEN.finditer(text)]
-        words = [text[a:b] for a, b in spans]
-        for j in range(len(words) - 1):  # Tesseract reads a round bullet as "e": one before a capital is one
-            if words[j] == "e" and words[j + 1][:1].isupper():
-                words[j] = "•"
-        words = tuple(words)
-        gaps = (False,) + tuple(spans[j][0] - spans[j - 1][1] >= 2 or words[j] in BULLETS
-                                for j in range(1, len(spans)))
-        lengths = [0.0]
-        for w in words:
-            lengths.append(lengths[-1] + advance(w) + (_SPACE if lengths[-1] else 0.0))
-        return cls(text, tuple(spans), words, gaps, tuple(lengths))
-
-    def piece(self, a: int, b: int) -> str:
-        """The words a..b as written (the author's spaces between them kept)."""
-        return self.text[self.spans[a][0]:self.spans[b - 1][1]]
-
-    def width(self, a: int, b: int) -> float:
-        return self.lengths[b] - self.lengths[a] - (_SPACE if a else 0.0)
-
-    def inner_gaps(self, a: int, b: int) -> int:
-        return sum(self.gaps[a + 1:b])
 
 
 Piece = tuple[int, int] | None
@@ -184,7 +136,7 @@ class Search:
         x, y = upper.width(*p), lower.width(*q)
         cost = 0.0
         if y > x and not ends_sentence(upper.words[p[1] - 1]):
-            if x + _SPACE + lower.width(q[0], q[0] + 1) <= y * (1 - self.w.length_tolerance):
+            if x + SPACE + lower.width(q[0], q[0] + 1) <= y * (1 - self.w.length_tolerance):
                 cost += self.w.fit_cost
             cost += self.w.length_weight * max(0.0, (y - x) / y - self.w.length_tolerance)
         elif x > y and not ends_sentence(lower.words[q[1] - 1]):
