@@ -208,6 +208,18 @@ def cluster_figures(work: Path, files: int, one_wall: float) -> dict:
     return out
 
 
+def command_line_run(raw: Path, out: Path, config: Path) -> float:
+    """`glaneur run` as a user types it, timed from outside: for a run with nothing to do, where this
+    script's own start (its imports, the memory sampler) would be most of what is timed."""
+    started = time.perf_counter()
+    done = subprocess.run([str(Path(sys.executable).parent / "glaneur"), "run", str(raw), "--out", str(out),
+                           "--config", str(config), "--quiet"], capture_output=True, text=True, cwd=ROOT)
+    seconds = time.perf_counter() - started
+    if done.returncode:
+        raise RuntimeError(f"glaneur run failed:\n{done.stderr[-3000:]}")
+    return seconds
+
+
 def refresh_figures(work: Path, files: int) -> dict:
     """A full run with the cache (the default config: a worker per core), the same run again, then a run
     after one file changed; the full run's peak memory of the main process and of a worker."""
@@ -216,7 +228,7 @@ def refresh_figures(work: Path, files: int) -> dict:
     config = config_with(work, cache_dir=str(work / f"cache-{files}"))
     out = work / f"refresh-{files}"
     full, full_wall = glaneur(work, raw, "refresh", config, cache=True, out=out)
-    _, unchanged = glaneur(work, raw, "refresh", config, cache=True, out=out)
+    unchanged = min(command_line_run(raw, out, config) for _ in range(3))
     page = sorted(raw.rglob("*.txt"))[files // 2]
     page.write_text(page.read_text("utf-8").replace("\n\n", "\n\nUn paragraphe ajouté pour la mise à jour.\n\n", 1),
                     "utf-8")
