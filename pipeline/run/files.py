@@ -18,7 +18,7 @@ from ..record import Record
 from ..stage import RawFile, Reader, Settings, Unreadable
 from .cache import CACHE_FORMAT, Cache, key
 from .discover import Found, read_regular
-from .executor import Dask, Local
+from .executor import Dask, Local, partitions
 from .store import Store, refs_from
 
 
@@ -130,6 +130,12 @@ def process_file_guarded(found: Found, reader: Reader, settings: Settings, cache
                                                  timeout=seconds), found, reader.format_of(found.rel), seconds)
 
 
+def process_files_guarded(files: list[Found], reader: Reader, settings: Settings, cache_root: str | None,
+                          store_root: str) -> list[dict[str, Any]]:
+    """A batch of files for a Dask worker, each under its own time limit (`process_file_guarded`)."""
+    return [process_file_guarded(f, reader, settings, cache_root, store_root) for f in files]
+
+
 def shows_progress(config: Config, files: int, progress: bool) -> bool:
     """Progress bars for this run: asked for, and enough files to be worth it (`progress_min_files`)."""
     return progress and files >= config.section("run")["progress_min_files"]
@@ -143,6 +149,9 @@ def progress_bar(iterable: Any, desc: str, unit: str, total: int, show: bool, le
                 leave=leave)
 
 
+DASK_FILES_PER_TASK = 32  # files a Dask task reads, one after another: a 10,000-file run is 313 tasks, not 10,000
+
+
 def run_files(found: list[Found], reader: Reader, settings: Settings, cache_root: str | None, store_root: str,
               show: bool, executor: Local | Dask) -> list[dict[str, Any]]:
     """Every file read by `reader` on `executor`'s workers, in path order; `show`: a progress bar (see
@@ -152,8 +161,12 @@ def run_files(found: list[Found], reader: Reader, settings: Settings, cache_root
         return []
     with progress_bar(None, "files", "file", len(found), show) as bar:
         if isinstance(executor, Dask):
-            return executor.map(process_file_guarded, [(f, reader, settings, cache_root, store_root) for f in found],
-                                lambda i: bar.update(1))
+            # files in batches, one task each: the scheduler (in this process for a cluster the run starts)
+            # holds a task's state and its pickled settings per task, not per file
+            parts = partitions(found, executor.workers, DASK_FILES_PER_TASK, 1)
+            done = executor.map(process_files_guarded, [(part, reader, settings, cache_root, store_root)
+                                                        for part in parts], lambda i: bar.update(len(parts[i])))
+            return [result for batch in done for result in batch]
         pool = executor.pool()
         futures = [pool.schedule(process_file, args=(f, reader, settings, cache_root, store_root), timeout=seconds)
                    for f in found]
