@@ -166,6 +166,8 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "french_min_words": Key("int", 12, minimum=1),
         "french_min_share": Key("float", 0.15, minimum=0.0, maximum=1.0),
         "french_min_distinct": Key("int", 3, minimum=1),
+        "french_known_zipf": Key("float", 3.0, minimum=0.0, maximum=8.0),
+        "french_min_known_share": Key("float", 0.8, minimum=0.0, maximum=1.0),
         "ocr_fixes_per_1000_words": Key("float", 5.0, minimum=0.0),
         "poster_max_words": Key("int", 800, minimum=0),
         "doc_type_by_title": Key("dict[str,str]", {"^fiche[- ]action": "action_sheet"}),

@@ -52,7 +52,8 @@ class Context:
         self.french = FrenchTest(
             frozenset(w.strip().casefold() for w in data_lines(settings.data_file(settings["french_words_file"]))),
             frozenset(w.strip().casefold() for w in data_lines(settings.data_file(settings["not_french_words_file"]))),
-            settings["french_min_words"], settings["french_min_share"], settings["french_min_distinct"])
+            settings["french_min_words"], settings["french_min_share"], settings["french_min_distinct"],
+            settings["french_known_zipf"], settings["french_min_known_share"])
         self.title_types = tuple((re.compile(pattern, re.I), kind)
                                  for pattern, kind in settings["doc_type_by_title"].items())
 

@@ -91,7 +91,9 @@ _TMP = re.compile(r"^tmp\w+\.tmp$")
 def prune(root: Path, older_than_days: float, now: float | None = None) -> tuple[int, int]:
     """Remove the entries of the cache at `root` that no run has used for `older_than_days` days, and the
     half-written files of interrupted writes; only files of the cache's own shape
-    (`STAGE/xx/<sha256>.json`) are ever removed.  Returns (files removed, bytes freed)."""
+    (`STAGE/xx/<sha256>.json`) are ever removed.  Entries are marked used at most once an hour
+    (USED_EVERY): under an hour, "unused" may mean used within the hour.  Returns (files removed, bytes
+    freed)."""
     limit = (time.time() if now is None else now) - older_than_days * 86400
     removed = freed = 0
     if not root.is_dir():

@@ -137,7 +137,7 @@ def chain_stored(steps: list[Step], root: str, cache_root: str | None,
     Returns per item its refs at the end (and the values learned from them, when the chain ends with
     `learn`), and per step [computed, cached, records in, records out, seconds]."""
     store, cache = Store(root), Cache(cache_root)
-    made: dict[str, Record] = {}  # the records this task made, as the store gives them back
+    made: dict[str, Record] = {}  # the records the last step made, as the store gives them back
     counts = [[0, 0, 0, 0, 0.0] for _ in steps]
     current = [list(refs) for _, refs in items]
     learned: list[list[Any] | None] = [None] * len(items)
@@ -149,22 +149,29 @@ def chain_stored(steps: list[Step], root: str, cache_root: str | None,
         if todo:
             stage = stage_of(step.sref)
             records = [made.get(flat[x][1].digest) or store.get(flat[x][1]) for x in todo]
+            made_now: dict[str, Record] = {}
             if step.gives_records:
                 outputs = []
                 for group in per_record(stage, step.method, records, *step.args):
                     refs = []
                     for record in group:
                         ref, back = store.keep(record)
-                        made[ref.digest] = back
+                        made_now[ref.digest] = back
                         refs.append(ref)
                     outputs.append(refs)
             else:
                 outputs = stage.learn(records)
+            if len(outputs) != len(todo):
+                raise RuntimeError(f"stage {stage.name}.{step.method} gave {len(outputs)} results for {len(todo)} "
+                                   "records")
             for x, value in zip(todo, outputs):
                 if step.salt is not None:
                     cache.put(step.cache_name, step.key(flat[x][1].digest),
                               [list(r) for r in value] if step.gives_records else value)
                 results[x] = value
+            made = made_now  # what the next step reads; older records are in the store
+        else:
+            made = {}
         for n in (n for n, (entry, _) in enumerate(items) if entry <= j):
             if step.gives_records:
                 current[n] = []
@@ -273,15 +280,17 @@ class Local:
         if started is not None:
             thread, loaded = started
             thread.join()
-            if not loaded:  # the load failed in the thread: fail here, where the run can say so
-                stage.warm()
-            fresh = bool(loaded and loaded[0])
+            # the load failed in the thread: load here, where a failure stops the run with its reason
+            fresh = bool(loaded[0]) if loaded else stage.warm()
         else:
             fresh = stage.warm()
         if fresh and self.workers > 1:
             self.close()
 
     def close(self) -> None:
+        for thread, _ in self._loading.values():  # a load no stage asked for: no thread outlives the run
+            thread.join()
+        self._loading.clear()
         if self._pool is not None:
             self._pool.close()
             self._pool.join()

@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .words import zipf
+
 
 @lru_cache(maxsize=4)
 def _factory(seed: int):
@@ -100,20 +102,29 @@ _LETTER_RUNS = re.compile(r"[^\W\d_]+")
 class FrenchTest:
     """The cheap test that settles a plainly French paragraph before a detector is asked ([classify]
     french_*): at least `min_words` words, a share of at least `min_share` of them from `words` (French's
-    small words), at least `min_distinct` different ones, and not one of `not_words` (the small words of
-    the languages users quote beside French).  Anything else goes to the detector."""
+    small words), at least `min_distinct` different ones, not one of `not_words` (the small words of the
+    languages users quote beside French), and at least `min_known_share` of its lower-case words of three
+    letters or more known to French (wordfreq's Zipf frequency at least `known_zipf`: "la asociación de
+    vecinos" has French small words, not French words).  Anything else goes to the detector."""
 
     words: frozenset[str]
     not_words: frozenset[str]
     min_words: int
     min_share: float
     min_distinct: int
+    known_zipf: float
+    min_known_share: float
 
     def __call__(self, text: str) -> bool:
-        words = _LETTER_RUNS.findall(text.casefold())
+        words = _LETTER_RUNS.findall(text)
+        folded = [w.casefold() for w in words]
         if len(words) < self.min_words:
             return False
-        found = [w for w in words if w in self.words]
+        found = [w for w in folded if w in self.words]
         if len(found) < self.min_share * len(words) or len(set(found)) < self.min_distinct:
             return False
-        return not any(w in self.not_words for w in words)
+        if any(w in self.not_words for w in folded):
+            return False
+        content = [w for w in words if len(w) >= 3 and w.islower()]
+        known = sum(zipf(w, "fr") >= self.known_zipf for w in content)
+        return known >= self.min_known_share * len(content)

@@ -97,3 +97,39 @@ def test_a_chain_gives_what_the_stages_give_one_at_a_time(tmp_path):
         apart = run_stages([stage], [sref], apart, uncached, {stage.name: StageStats(stage.name)},
                            lambda names, total: lambda n: None)
     assert apart == fused
+
+
+class _ShortLearn:
+    """A map-reduce stage whose learn forgets a record: the run must say so, not decide on a gap."""
+
+    name, version, scope, splits, apply_scope = "short", "1", "corpus", False, "partition"
+
+    def setup(self, settings):
+        pass
+
+    def learn(self, records):
+        return [len(r.text) for r in records][1:]
+
+    def decide(self, learned):
+        return sum(learned)
+
+    def decision_key(self, decision):
+        return str(decision)
+
+    def apply(self, records, decision):
+        return records
+
+    def run(self, records):
+        return records
+
+
+def test_a_learn_that_gives_too_few_summaries_stops_the_run(tmp_path):
+    import pytest
+
+    work = _work(tmp_path, [])
+    refs = work.store.put_all(_records(3))
+    stage = _ShortLearn()
+    sref = register(stage, Settings(stage.name, {}, tmp_path))
+    with pytest.raises(RuntimeError, match="gave 2 results for 3 records"):
+        run_stages([stage], [sref], refs, work, {stage.name: StageStats(stage.name)},
+                   lambda names, total: lambda n: None)

@@ -318,6 +318,15 @@ def test_a_model_loads_in_a_thread_while_the_workers_run_earlier_stages(tmp_path
         assert local.map(_loaded_in_worker, [(ref,), (ref,)], lambda i: None) == [True, True]
     finally:
         local.close()
+    # a load no stage asked for ends with the run: no thread outlives it
+    other = _Warmable()
+    other_settings = Settings("warmable", {"early": "unasked"}, tmp_path)
+    other.setup(other_settings)
+    unasked = executor.Local(2)
+    unasked.prewarm(executor.register(other, other_settings))
+    (thread, _), = unasked._loading.values()
+    unasked.close()
+    assert not thread.is_alive() and other.loaded and not unasked._loading
 
 
 def test_a_preloaded_dask_worker_has_the_stages_and_the_model_before_any_run(config, tmp_path):

@@ -30,6 +30,12 @@ NOT_SETTLED = {
                "amb los ancians del país.",
     "Latin": "Gallia est omnis divisa in partes tres, quarum unam incolunt Belgae, aliam Aquitani, tertiam "
              "qui ipsorum lingua Celtae, nostra Galli appellantur.",
+    # French-looking small words, no French words (found by a review of the first version)
+    "Spanish": "La asociación de vecinos organiza un taller en la plaza mayor que reúne a jóvenes.",
+    "Catalan, festa major": "Les entitats de la ciutat han presentat un projecte que les escoles volen fer en la "
+                            "festa major.",
+    "Romanian": "Asociația a organizat un atelier la Paris pentru tinerii din cartier, de la ora zece.",
+    "Latin, a prayer": "Et in terra pax, qui sedes ad dexteram Patris, et est in gloria.",
 }
 
 
