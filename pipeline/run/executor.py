@@ -7,7 +7,8 @@ One executor serves a whole run, files and stages alike:
   are read, forked after the stages are set up so that every worker already
   holds their word lists and rules; when a stage that loads a model lazily
   has records to work on, the model is loaded here and the pool forked
-  again (`warm`), so the workers share one copy; a stage with a single
+  again (`warm`; the load starts in a thread beside the workers once the
+  files are read, `prewarm`), so the workers share one copy; a stage with a single
   partition of work runs in this process;
 * `Dask` (`executor = "dask"`): a local cluster of `dask_workers` processes,
   or the existing cluster at `dask_scheduler`.  A worker sets a stage up the
@@ -15,7 +16,8 @@ One executor serves a whole run, files and stages alike:
   worker); started with `--preload pipeline.run.preload`, it sets them up
   when it starts (preload.py).
 
-A task is a stage's method on one partition of records (`call`); results come
+A task is a chain of stage methods on one partition of records
+(`chain_stored`), or a `Merges` stage's comparisons or merges; results come
 back in the order of the partitions, so outputs never depend on which worker
 did what.
 """
@@ -83,17 +85,6 @@ def per_record(stage: Any, method: str, records: list[Record], *args: Any) -> li
 
 # The tasks a worker runs (top level, so that worker processes and Dask can call them).  Each reads its
 # partition from the store, writes what it makes back, and returns refs and small values only.
-
-def call_stored(ref: StageRef, method: str, root: str, refs: list[Ref], *args: Any) -> list[Any]:
-    """`method` of the stage on a partition of stored records: for `learn`, one summary per record; for a
-    method that gives records (run, prepare, apply), the refs of each input record's output records."""
-    store = Store(root)
-    records = store.get_all(refs)
-    stage = stage_of(ref)
-    if method == "learn":
-        return stage.learn(records)
-    return [store.put_all(group) for group in per_record(stage, method, records, *args)]
-
 
 @dataclass(frozen=True)
 class Step:

@@ -1,15 +1,17 @@
 """Records through the stages, on the executor's workers, as refs to the store (store.py).
 
 The main process holds one `Ref` per record (its content hash, id, path and
-place), never a record's text.  Each stage's work is a task per partition
-of refs: a worker reads the records from the store, runs the stage, writes
-its output back and returns refs and small summaries.
+place), never a record's text.  The stages' per-record work is fused into
+chains (`run_stages`), each a task per partition of refs: a worker reads the
+records from the store, runs the chain's steps one after the other, writes
+each step's output back and returns refs and small summaries.
 
-* a record stage is mapped over partitions of the records its cache does not hold;
+* a record stage is a step of the chain it falls in, mapped over the records its cache does not hold;
 * a corpus stage that is a `MapReduce` (pipeline/stage.py) is prepared per record (cached), learned per
-  record (cached), decided in one place from the summaries, then applied per partition (cached per
-  record under its decision), group by group (a `Merges` stage: candidate pairs compared and groups
-  merged on the workers; only indexes and similarities meet here), or on the whole corpus;
+  record (cached) at the end of a chain, decided in one place from the summaries, then applied per
+  partition (cached per record under its decision; the first step of the next chain), group by group
+  (a `Merges` stage: candidate pairs compared and groups merged on the workers; only indexes and
+  similarities meet here), or on the whole corpus;
 * any other corpus stage runs on the whole corpus in this process (it reads every record).
 
 The stage cache maps a record's content hash (and the stage's version, settings and decision) to the refs
