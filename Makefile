@@ -42,7 +42,7 @@ refresh: $(STAMP) ## run the pipeline: raw/ -> clean/ (does nothing when inputs 
 test: install ## the whole test suite (what CI runs)
 	$(BIN)/python -m pytest
 
-bench: install ## benchmarks, not part of the tests: speed and memory, quality on real text (the shared real web pages, HIPE, ICDAR) and on our golden sets beside the bare libraries (OCR repair, entities, dates, languages), posters read apart into columns, the report and names pages at 2,000 and 100,000 records
+bench: install ## benchmarks, not part of the tests: speed and memory (issues 19 and 29: workers, Dask, refresh), quality on real text (the shared real web pages, HIPE, ICDAR) and on our golden sets beside the bare libraries (OCR repair, entities, dates, languages), posters read apart into columns, the report and names pages at 2,000 and 100,000 records
 	$(BIN)/python bench/run.py
 
 bench-scale: install ## 10,000 generated documents through the whole pipeline on a local Dask cluster of 2 workers: time and peak memory per stage, of the main process and of the largest worker (SCALE=n for another size)
