@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -91,12 +91,28 @@ def collapse_spaces(line: str) -> str:
     return _SPACES.sub(one, line).strip(" \t")
 
 
-def _encoding(text: str, cfg: dict[str, Any]) -> tuple[str, list[Edit]]:
+@dataclass
+class Seen:
+    """What one text's rounds of repair already worked out, by the line or the run of lines given: a later
+    round gives most of them again unchanged (the last round only to find that nothing changes), and each
+    step is a pure function of what it is given.  Made per text and dropped after it, so memory follows one
+    text, not the corpus."""
+
+    encoding: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    words: dict[tuple[str, bool], tuple[str, list[Edit]]] = field(default_factory=dict)
+    debris: dict[str, bool] = field(default_factory=dict)
+    columns: dict[tuple[str, ...], list[list[str]] | None] = field(default_factory=dict)
+
+
+def _encoding(text: str, cfg: dict[str, Any], seen: Seen | None = None) -> tuple[str, list[Edit]]:
     """ftfy, line by line."""
     changes: list[Edit] = []
     out = []
+    known = seen.encoding if seen is not None else {}
     for line in text.split("\n"):
-        fixed, why = fix_encoding(line)
+        if line not in known:
+            known[line] = fix_encoding(line)
+        fixed, why = known[line]
         if why:
             changes.append(Edit("fix_encoding", line, fixed, reason=why))
         out.append(fixed)
@@ -133,26 +149,36 @@ def _french_lines(text: str, cfg: dict[str, Any]) -> list[bool]:
     return french
 
 
-def _debris_and_words(text: str, ctx: Context) -> tuple[str, list[Edit]]:
+def _debris_and_words(text: str, ctx: Context, seen: Seen | None = None) -> tuple[str, list[Edit]]:
     cfg = ctx.cfg
+    seen = seen if seen is not None else Seen()
     changes: list[Edit] = []
     out = []
     french: list[bool] | None = None  # judged only when some line has a word to repair: most have none
     previous = ""  # the last line kept: a line after a blank one, or after a sentence's end, starts a sentence
+    offset = 0  # where the line stands in the text: each edit says where its text is (`place` needs no search)
     for i, line in enumerate(text.split("\n")):
-        if cfg["debris"] and is_debris_line(line, cfg["debris_min_tokens"], cfg["debris_min_words"]):
-            changes.append(Edit("drop_debris_line", line, "",
-                                  reason="not language in any script: symbols, junk tokens and loose letters"))
+        at, offset = offset, offset + len(line) + 1
+        if cfg["debris"] and line not in seen.debris:
+            seen.debris[line] = is_debris_line(line, cfg["debris_min_tokens"], cfg["debris_min_words"])
+        if cfg["debris"] and seen.debris[line]:
+            changes.append(Edit("drop_debris_line", line, "", at=at,
+                                reason="not language in any script: symbols, junk tokens and loose letters"))
             continue
         if cfg["ocr_digits"]:
             line, found = fix_digits(line)
             changes += found
+            at = None if found else at  # the words below stand in the line as the digits left it
         if cfg["ocr_words"]:
-            new, found = repair_words(line, ctx.lexicon, not previous.strip() or bool(ENDS_SENTENCE.search(previous)))
+            key = (line, not previous.strip() or bool(ENDS_SENTENCE.search(previous)))
+            if key not in seen.words:
+                seen.words[key] = repair_words(line, ctx.lexicon, key[1])
+            new, found = seen.words[key]
             if found:
                 french = french if french is not None else _french_lines(text, cfg)
                 if french[i]:
-                    changes += found
+                    changes += [replace(e, at=at + e.at) if at is not None and e.at is not None else replace(e, at=None)
+                                for e in found]
                     if not new.strip():
                         continue
                     line = new
@@ -181,7 +207,7 @@ def _page_breaks(text: str) -> tuple[str, list[Edit]]:
     return _FORM_FEED.sub("\n\n", text), []
 
 
-def _round(text: str, ctx: Context) -> tuple[str, list[Edit]]:
+def _round(text: str, ctx: Context, seen: Seen) -> tuple[str, list[Edit]]:
     """One round of the steps; each step's edits are placed against what it was given (`place`), and a
     difference it did not explain is filed under its own operation and reason."""
     cfg = ctx.cfg
@@ -195,7 +221,7 @@ def _round(text: str, ctx: Context) -> tuple[str, list[Edit]]:
         text = new
 
     if cfg["ftfy"]:
-        step(_encoding, "fix_encoding", "ftfy", cfg)
+        step(_encoding, "fix_encoding", "ftfy", cfg, seen)
     step(_unicode_form, f"unicode_{cfg['unicode_form'].lower()}", "canonical Unicode form", cfg)
     step(fix_typography, "typography", "a mark standing for an apostrophe", cfg["apostrophe"])
     if cfg["page_furniture"]:
@@ -203,9 +229,10 @@ def _round(text: str, ctx: Context) -> tuple[str, list[Edit]]:
              cfg["furniture_min_share"])
     step(_page_breaks, "page_break", "a page break: a blank line between the pages' text")
     step(drop_chrome, "drop_chrome", "site chrome", ctx.chrome, ctx.learned)
-    step(_debris_and_words, "collapse_spaces", "blanks left where a token was dropped", ctx)
+    step(_debris_and_words, "collapse_spaces", "blanks left where a token was dropped", ctx, seen)
     if ctx.columns is not None:
-        step(read_columns, "columns_read_apart", "columns read straight across: read one after another", ctx.columns)
+        step(read_columns, "columns_read_apart", "columns read straight across: read one after another", ctx.columns,
+             seen.columns)
     if cfg["layout"]:
         step(list_markers, "list_marker", "one list item marker: '- '")
         step(join_lines, "join_lines", "line broken inside a sentence", ctx.lexicon)
@@ -216,8 +243,9 @@ def _round(text: str, ctx: Context) -> tuple[str, list[Edit]]:
 def repair_text(text: str, ctx: Context) -> tuple[str, list[Edit]]:
     """Repair one text; returns the repaired text and every change made."""
     changes: list[Edit] = []
+    seen = Seen()
     for _ in range(4):
-        new, found = _round(text, ctx)
+        new, found = _round(text, ctx, seen)
         changes += found
         if new == text:
             break
@@ -235,7 +263,7 @@ class Repair:
     partition and cached per record under the chrome it was repaired with)."""
 
     name = NAME
-    version = "12"
+    version = "13"
     scope = "corpus"
     splits = False
     apply_scope = "partition"

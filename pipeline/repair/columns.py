@@ -121,9 +121,12 @@ def reader_from(settings) -> Reader:
     return Reader(load(settings.data_file(cfg["columns_file"]), cfg["columns_vocabulary"]), weights)
 
 
-def read_columns(text: str, reader: Reader) -> tuple[str, list[Edit]]:
+def read_columns(text: str, reader: Reader, seen: dict[tuple[str, ...], list[list[str]] | None] | None = None
+                 ) -> tuple[str, list[Edit]]:
     """Each run of lines (between blank lines) that reads best as columns is written one column after
-    the other, a blank line between them; one change per run, with the lines it moved."""
+    the other, a blank line between them; one change per run, with the lines it moved.  `seen`: the
+    readings of runs already judged (repair's later rounds give most runs again as they were)."""
+    seen = seen if seen is not None else {}
     lines = text.split("\n")
     out: list[str] = []
     changes: list[Edit] = []
@@ -133,7 +136,10 @@ def read_columns(text: str, reader: Reader) -> tuple[str, list[Edit]]:
             run.append(line)
             continue
         if run:
-            columns = reader.read(run)
+            key = tuple(run)
+            if key not in seen:
+                seen[key] = reader.read(run)
+            columns = seen[key]
             if columns:
                 before = "\n".join(run)
                 after = "\n\n".join("\n".join(c) for c in columns)

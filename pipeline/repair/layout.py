@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import accumulate
 
 from ..record import Edit
 from .lexicon import LETTERS, Lexicon
@@ -40,7 +41,13 @@ def join_lines(text: str, lexicon: Lexicon) -> tuple[str, list[Edit]]:
     changes: list[Edit] = []
     lines = text.split("\n")
     out: list[str] = []
-    for line in lines:
+    def at(before: str) -> int | None:
+        """Where an edit's text stands (the line break it removes is the one before this line), when whole."""
+        p = start - 1 - before.index("\n")
+        return p if p >= 0 and text.startswith(before, p) else None
+
+    starts = accumulate((len(x) + 1 for x in lines), initial=0)  # where each line stands in the text
+    for start, line in zip(starts, lines):
         if not out or not out[-1].strip() or not line.strip() or _ITEM.match(line):
             out.append(line)
             continue
@@ -52,13 +59,14 @@ def join_lines(text: str, lexicon: Lexicon) -> tuple[str, list[Edit]]:
             joined_word = hyphen.group(1) + first
             if nxt[0].islower() and lexicon.known(joined_word) and not lexicon.known(hyphen.group(1) + "-" + first):
                 out[-1] = previous[:-1] + nxt
-                changes.append(Edit("dehyphenate", f"{hyphen.group(1)}-\n{first}", joined_word,
-                                      reason=f"'{joined_word}' is a word: the hyphen was the line break's"))
+                before = f"{hyphen.group(1)}-\n{first}"
+                changes.append(Edit("dehyphenate", before, joined_word, at=at(before),
+                                    reason=f"'{joined_word}' is a word: the hyphen was the line break's"))
             else:
                 out[-1] = previous + nxt
-                changes.append(Edit("join_hyphenated", f"{hyphen.group(1)}-\n{first}",
-                                      f"{hyphen.group(1)}-{first}",
-                                      reason="a real hyphen at a line break: kept, the break removed"))
+                before = f"{hyphen.group(1)}-\n{first}"
+                changes.append(Edit("join_hyphenated", before, f"{hyphen.group(1)}-{first}", at=at(before),
+                                    reason="a real hyphen at a line break: kept, the break removed"))
             continue
         if _SENTENCE_END.search(previous) or previous.endswith("-"):
             out.append(line)
@@ -67,8 +75,8 @@ def join_lines(text: str, lexicon: Lexicon) -> tuple[str, list[Edit]]:
             tail = previous.rsplit(" ", 1)[-1]
             head = nxt.split(" ", 1)[0]
             out[-1] = previous + " " + nxt
-            changes.append(Edit("join_lines", f"{tail}\n{head}", f"{tail} {head}",
-                                  reason="line broken inside a sentence"))
+            changes.append(Edit("join_lines", f"{tail}\n{head}", f"{tail} {head}", at=at(f"{tail}\n{head}"),
+                                reason="line broken inside a sentence"))
             continue
         out.append(line)
     return "\n".join(out), changes

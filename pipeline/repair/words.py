@@ -11,6 +11,7 @@ known words.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 
 from ..record import Edit
@@ -97,7 +98,7 @@ def english_line(line: str) -> bool:
 def repair_words(line: str, lexicon: Lexicon, starts_sentence: bool = True) -> tuple[str, list[Edit]]:
     """Fix damaged words and drop debris tokens in one line; `starts_sentence`: the line's first word starts
     a sentence or a paragraph (the line before is blank or ends one), so that a mended elision there takes
-    its capital."""
+    its capital.  Each edit says where its text stands in the line (`at`) when that is certain."""
     if not line.strip():
         return line, []
     changes: list[Edit] = []
@@ -105,12 +106,17 @@ def repair_words(line: str, lexicon: Lexicon, starts_sentence: bool = True) -> t
     out: list[str] = []
     sentence_start = True
     capital = starts_sentence
+    start = 0  # where the piece stands in the line
     for piece in _SPLIT.split(line):
+        start += len(piece)
         if not piece or piece.isspace():
             out.append(piece)
             continue
         new, edits = _repair_piece(piece, lexicon, fix_words, sentence_start, capital)
-        changes += edits
+        for edit in edits:  # where each edit's text stands in the line, when the piece holds it once
+            found = piece.find(edit.before)
+            exact = found >= 0 and piece.find(edit.before, found + 1) < 0
+            changes.append(replace(edit, at=start - len(piece) + found) if exact else edit)
         if new is None:
             continue
         out.append(new)

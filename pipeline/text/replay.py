@@ -131,8 +131,9 @@ def diff(old: str, new: str, equal: Sequence[Hunk] = ()) -> list[Hunk]:
         return hunks
     if old == new:
         return []
-    p = _prefix(old, new)
-    s = _suffix(old[p:], new[p:])
+    p = old.rfind("\n", 0, _prefix(old, new)) + 1  # from the start of the first line that differs and
+    s = _suffix(old[p:], new[p:])  # to the end of the last: each changed line is compared word by word
+    s = len(old) - (old.find("\n", len(old) - s) + 1 or len(old)) if s else 0
     a, b = old[p:len(old) - s], new[p:len(new) - s]
     if not a or not b:
         return _by_line(old, new, (p, p + len(a), p, p + len(b)))
@@ -146,7 +147,10 @@ def diff(old: str, new: str, equal: Sequence[Hunk] = ()) -> list[Hunk]:
     for op, i1, i2, j1, j2 in SequenceMatcher(None, la, lb, autojunk=len(la) + len(lb) > MAX_PLAIN_LINES).get_opcodes():
         if op == "equal":
             continue
-        if op == "replace":
+        if op == "replace" and i2 - i1 == j2 - j1:  # as many lines as before: each changed where it stands
+            for k in range(i2 - i1):  # (a block of like lines, word by word, would have nothing to anchor on)
+                hunks += _refine(la[i1 + k], lb[j1 + k], oa[i1 + k], ob[j1 + k])
+        elif op == "replace":
             hunks += _refine("".join(la[i1:i2]), "".join(lb[j1:j2]), oa[i1], ob[j1])
         else:
             hunks.append((oa[i1], oa[i2], ob[j1], ob[j2]))

@@ -1,0 +1,60 @@
+"""Repair's steps say where each edit's text stands (`Edit.at`), so that placing thousands of edits of the
+same word costs no search; and the memo of one text's rounds (`Seen`) gives what a fresh step gives."""
+
+from __future__ import annotations
+
+from hypothesis import given
+
+from pipeline.record import Change
+from pipeline.repair import Seen, _debris_and_words, repair_text
+from pipeline.repair.layout import join_lines
+from pipeline.text.replay import replay
+
+from .test_properties import CTX, SETTINGS, texts  # the same texts of words, debris, OCR slips and blanks
+
+
+@SETTINGS
+@given(texts)
+def test_each_word_edit_stands_where_it_says(text):
+    _, edits = _debris_and_words(text, CTX)
+    for edit in edits:
+        assert edit.at is None or text[edit.at:edit.at + len(edit.before)] == edit.before, edit
+
+
+def test_the_same_damaged_word_twice_in_a_line_has_two_places():
+    text = "Le projet réunit quelgues communes et quelgues villes de la région."
+    _, edits = _debris_and_words(text, CTX)
+    assert [(e.before, e.at) for e in edits] == [("quelgues", 17), ("quelgues", 38)]
+
+
+def test_a_joined_line_break_stands_where_it_says_or_nowhere():
+    text = "Le réseau des\ncollectivités locales se réunit\nà Rennes.\nLe bureau des   \ncommunes"
+    _, edits = join_lines(text, CTX.lexicon)
+    assert [(e.before, e.at) for e in edits] == [("des\ncollectivités", 10), ("réunit\nà", 39),
+                                                 ("des\ncommunes", None)]  # blanks before the break: not whole
+
+
+@SETTINGS
+@given(texts, texts)
+def test_a_line_seen_in_another_text_gives_what_a_fresh_step_gives(first, second):
+    seen = Seen()
+    _debris_and_words(first, CTX, seen)
+    assert _debris_and_words(second, CTX, seen) == _debris_and_words(second, CTX)
+
+
+def test_a_line_seen_at_a_sentence_start_is_not_taken_for_one_inside_a_sentence():
+    seen = Seen()
+    starts, _ = _debris_and_words("Fin.\nI'objet de la réunion est connu.", CTX, seen)
+    inside, _ = _debris_and_words("Le texte dit\nI'objet de la réunion est connu.", CTX, seen)
+    assert starts.endswith("L'objet de la réunion est connu.")
+    assert inside.endswith("l'objet de la réunion est connu.")
+
+
+def test_many_copies_of_a_line_are_each_changed_on_their_own():
+    """Lines alike give a word diff nothing to anchor on: each line's change stays on its line (one change
+    over dozens of lines, labelled by one of their edits, was what the whole block's diff gave)."""
+    text = "\n".join("Il faut quelgues Aif,é#@@%’;)/ mois pour le projet." for _ in range(300))
+    out, edits = repair_text(text, CTX)
+    assert out.count("quelques") == 300 and "Aif" not in out
+    assert len(edits) == 300 and all("\n" not in e.before and e.before.startswith("quelgues") for e in edits)
+    assert replay(text, list(Change.stamp(edits, "repair", "a.txt")), check=True) == out
