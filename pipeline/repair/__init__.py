@@ -168,7 +168,6 @@ def _debris_and_words(text: str, ctx: Context, seen: Seen | None = None) -> tupl
         if cfg["ocr_digits"]:
             line, found = fix_digits(line)
             changes += found
-            at = None if found else at  # the words below stand in the line as the digits left it
         if cfg["ocr_words"]:
             key = (line, not previous.strip() or bool(ENDS_SENTENCE.search(previous)))
             if key not in seen.words:
@@ -177,8 +176,9 @@ def _debris_and_words(text: str, ctx: Context, seen: Seen | None = None) -> tupl
             if found:
                 french = french if french is not None else _french_lines(text, cfg)
                 if french[i]:
-                    changes += [replace(e, at=at + e.at) if at is not None and e.at is not None else replace(e, at=None)
-                                for e in found]
+                    # (digits put back one for one leave the words where they stood: each place is checked)
+                    changes += [replace(e, at=at + e.at) if e.at is not None and text.startswith(e.before, at + e.at)
+                                else replace(e, at=None) for e in found]
                     if not new.strip():
                         continue
                     line = new

@@ -26,6 +26,7 @@ from ..record import Change, Edit
 Hunk = tuple[int, int, int, int]  # old[a0:a1] became new[b0:b1]
 
 _TOKEN = re.compile(r"\w+|[^\S\n]+|\n|.", re.S)
+_WORDISH = re.compile(r"\S")  # a difference is widened to the blanks around it: whole words, whole tokens
 _LINE = re.compile(r"[^\n]*\n+|[^\n]+")  # a line with the blank lines after it: no popular "\n" alone
 WINDOW = 2000  # tokens of a block of changed lines compared at once (see _opcodes)
 SMALL = 400  # tokens compared exactly; above, blanks and words said in more than 1 % of a window only extend a match
@@ -96,7 +97,19 @@ def _refine(a: str, b: str, a0: int, b0: int) -> list[Hunk]:
         pa.append(pa[-1] + len(t))
     for t in tb:
         pb.append(pb[-1] + len(t))
-    return [(a0 + pa[i1], a0 + pa[i2], b0 + pb[j1], b0 + pb[j2]) for i1, i2, j1, j2 in _opcodes(ta, tb)]
+    # the tokens the block starts and ends with in both are left out: difflib, left to place them, may
+    # pin the old block's last line on the new block's first words ("un\r\nmot\r\nun " joined)
+    k = 0
+    while k < min(len(ta), len(tb)) and ta[k] == tb[k]:
+        k += 1
+    m = 0
+    while m < min(len(ta), len(tb)) - k and ta[-1 - m] == tb[-1 - m]:
+        m += 1
+    ea, eb = len(ta) - m, len(tb) - m
+    if k == ea or k == eb:  # only put in or only taken out
+        return [(a0 + pa[k], a0 + pa[ea], b0 + pb[k], b0 + pb[eb])] if (k, k) != (ea, eb) else []
+    return [(a0 + pa[k + i1], a0 + pa[k + i2], b0 + pb[k + j1], b0 + pb[k + j2])
+            for i1, i2, j1, j2 in _opcodes(ta[k:ea], tb[k:eb])]
 
 
 def anchors(old: str, paragraphs: Sequence[str], at: Sequence[int | None] | None = None) -> list[Hunk]:
@@ -131,9 +144,12 @@ def diff(old: str, new: str, equal: Sequence[Hunk] = ()) -> list[Hunk]:
         return hunks
     if old == new:
         return []
-    p = old.rfind("\n", 0, _prefix(old, new)) + 1  # from the start of the first line that differs and
-    s = _suffix(old[p:], new[p:])  # to the end of the last: each changed line is compared word by word
-    s = len(old) - (old.find("\n", len(old) - s) + 1 or len(old)) if s else 0
+    p = _prefix(old, new)  # the text the two share at either end, cut back to whole words
+    while 0 < p < len(old) and _WORDISH.match(old, p - 1) and _WORDISH.match(old, p):
+        p -= 1
+    s = _suffix(old[p:], new[p:])
+    while 0 < s < len(old) and _WORDISH.match(old, len(old) - s) and _WORDISH.match(old, len(old) - s - 1):
+        s -= 1
     a, b = old[p:len(old) - s], new[p:len(new) - s]
     if not a or not b:
         return _by_line(old, new, (p, p + len(a), p, p + len(b)))
@@ -147,8 +163,10 @@ def diff(old: str, new: str, equal: Sequence[Hunk] = ()) -> list[Hunk]:
     for op, i1, i2, j1, j2 in SequenceMatcher(None, la, lb, autojunk=len(la) + len(lb) > MAX_PLAIN_LINES).get_opcodes():
         if op == "equal":
             continue
-        if op == "replace" and i2 - i1 == j2 - j1:  # as many lines as before: each changed where it stands
-            for k in range(i2 - i1):  # (a block of like lines, word by word, would have nothing to anchor on)
+        if op == "replace" and i2 - i1 == j2 - j1 and oa[i2] - oa[i1] + ob[j2] - ob[j1] > SMALL:
+            # as many lines as before, too many words to compare exactly: each line changed where it stands
+            # (a long block of like lines, word by word, would have nothing to anchor on)
+            for k in range(i2 - i1):
                 hunks += _refine(la[i1 + k], lb[j1 + k], oa[i1 + k], ob[j1 + k])
         elif op == "replace":
             hunks += _refine("".join(la[i1:i2]), "".join(lb[j1:j2]), oa[i1], ob[j1])

@@ -58,3 +58,15 @@ def test_many_copies_of_a_line_are_each_changed_on_their_own():
     assert out.count("quelques") == 300 and "Aif" not in out
     assert len(edits) == 300 and all("\n" not in e.before and e.before.startswith("quelgues") for e in edits)
     assert replay(text, list(Change.stamp(edits, "repair", "a.txt")), check=True) == out
+
+
+def test_a_word_on_a_line_whose_digits_were_put_back_keeps_its_own_label():
+    _, edits = repair_text("Il faut quelgues mois 2O21.\nIl faut quelgues mois.", CTX)
+    assert [(e.operation, e.span) for e in edits] == [("ocr_word", (8, 16)), ("ocr_digits", (22, 26)),
+                                                      ("ocr_word", (36, 44))]
+
+
+def test_lines_joined_around_their_breaks_are_changed_at_the_breaks():
+    _, edits = repair_text("quelqu'un\r\nfiches\r\nquelqu'un ", CTX)
+    assert [(e.operation, e.before, e.after) for e in edits if e.operation == "join_lines"] == [
+        ("join_lines", "\r\n", " "), ("join_lines", "\r\n", " ")]

@@ -143,3 +143,14 @@ def test_a_step_that_changes_every_line_is_placed_line_by_line():
 
 def test_diff_of_equal_texts_is_empty():
     assert diff("même", "même") == []
+
+
+def test_a_line_dropped_before_a_blank_line_is_one_change():
+    assert diff("Accueil\n\nUn texte.", "\nUn texte.") == [(0, 8, 0, 0)]
+
+
+def test_a_short_block_of_lines_shifted_by_one_is_compared_word_by_word():
+    old = "Accueil\nLe réseau accompagne les projets.\nIl faut quelgues mois."
+    new = "Le réseau accompagne les projets !\nIl faut quelques mois.\nContact"
+    assert [(old[a:b], new[c:d]) for a, b, c, d in diff(old, new)] == [
+        ("Accueil\n", ""), (".", " !"), ("quelgues", "quelques"), ("", "\nContact")]
