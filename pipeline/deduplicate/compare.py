@@ -20,16 +20,29 @@ def sentence_keys(paragraph: str) -> list[str]:
     return keys
 
 
-def near(a: str, b: str, threshold: float) -> float:
+class Words:
+    """A paragraph's words as `near` reads them (lower case, in order, and as a set), made once: a paragraph
+    of a long record is compared with dozens of others."""
+
+    __slots__ = ("tokens", "set")
+
+    def __init__(self, text: str):
+        self.tokens = _TOKEN.findall(text.casefold())
+        self.set = frozenset(self.tokens)
+
+
+def near(a: str | Words, b: str | Words, threshold: float) -> float:
     """How much two paragraphs are one passage: the higher of the character ratio of
     their folded texts and the share of the shorter's words found, in order, in the
     longer (a copy that drops three words or adds a clause is still the same
     passage).  Cheap bounds first; 0.0 when clearly below `threshold`."""
-    ta, tb = _TOKEN.findall(a.casefold()), _TOKEN.findall(b.casefold())
+    wa, wb = (x if isinstance(x, Words) else Words(x) for x in (a, b))
+    ta, tb = wa.tokens, wb.tokens
     if not ta or not tb:
         return 0.0
-    short, long_ = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
-    if len(set(short) & set(long_)) < threshold * len(set(short)):
+    (short, short_set), (long_, long_set) = ((ta, wa.set), (tb, wb.set)) if len(ta) <= len(tb) else \
+        ((tb, wb.set), (ta, wa.set))
+    if len(short_set & long_set) < threshold * len(short_set):
         return 0.0
     words = difflib.SequenceMatcher(None, short, long_, autojunk=False)
     # the shorter's words found in order in the longer, if their lengths are comparable

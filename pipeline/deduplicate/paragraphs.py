@@ -7,7 +7,7 @@ from collections import Counter
 
 from ..record import Edit, Record
 from ..text.fold import fold_words
-from .compare import _TOKEN, names_agree, near, sentence_keys
+from .compare import _TOKEN, Words, names_agree, near, sentence_keys
 
 NAME = "deduplicate"
 
@@ -64,11 +64,13 @@ def dedup_paragraphs(record: Record, threshold: float) -> tuple[list[str], list[
     for paragraph in paragraphs:
         offsets.append(offsets[-1] + len(paragraph) + 2)
     slot: list[int] = []  # for each kept paragraph, the index of the paragraph whose place it holds
+    kept_words: list[Words | None] = []  # the words of each kept paragraph, read once
     candidates = _Candidates(paragraphs, threshold)
     for j, paragraph in enumerate(paragraphs):
         keys = sentence_keys(paragraph)
         if not keys:
             kept.append(paragraph)
+            kept_words.append(None)  # never a candidate: only paragraphs with sentences are indexed
             slot.append(j)
             continue
         if all(known[k] > 0 for k in keys):
@@ -76,15 +78,17 @@ def dedup_paragraphs(record: Record, threshold: float) -> tuple[list[str], list[
                                 reason="every sentence of it stands already in this record"))
             continue
         match = None
+        words = Words(paragraph)
         for i in candidates.find(paragraph):
             other = kept[i]
-            score = near(paragraph, other, threshold)
+            score = near(words, kept_words[i], threshold)
             if score >= threshold and names_agree(paragraph, other, 1.0):
                 match = (i, score)
                 break
         if match is None:
             candidates.add(len(kept), paragraph)
             kept.append(paragraph)
+            kept_words.append(words)
             slot.append(j)
             known.update(keys)
             continue
@@ -98,6 +102,7 @@ def dedup_paragraphs(record: Record, threshold: float) -> tuple[list[str], list[
             known.subtract(sentence_keys(kept[i]))
             known.update(keys)
             kept[i] = paragraph
+            kept_words[i] = words
             slot[i] = j
             candidates.add(i, paragraph)  # the old words stay indexed too: more candidates, never fewer
         else:

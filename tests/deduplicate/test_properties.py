@@ -31,3 +31,13 @@ def test_every_paragraph_is_kept_or_its_removal_recorded(paragraphs):
                for c in changes)
     again, more, _ = dedup_paragraphs(rec(kept), 0.8)
     assert again == kept and not more
+
+
+@given(paragraph, paragraph, st.sampled_from([0.5, 0.8, 0.9]))
+def test_near_on_words_read_once_is_near_on_the_texts(a, b, threshold):
+    """A long record's paragraphs are read into words once (`Words`) and compared many times: the same
+    score as comparing the texts."""
+    from pipeline.deduplicate.compare import Words, near
+
+    assert near(Words(a), Words(b), threshold) == near(a, b, threshold)
+    assert near(Words(b), Words(a), threshold) == near(b, a, threshold)
