@@ -92,6 +92,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "known_zipf": Key("float", 3.0, minimum=0.0, maximum=8.0),
         "min_gain_zipf": Key("float", 1.0, minimum=0.0, maximum=8.0),
         "min_candidate_zipf": Key("float", 2.5, minimum=0.0, maximum=8.0),
+        "known_word_min_damage": Key("int", 1, minimum=0),
         "columns": Key("bool", True),
         "columns_file": Key("str", "columns/continuations.tsv"),
         "columns_vocabulary": Key("int", 150, minimum=0, maximum=5000),

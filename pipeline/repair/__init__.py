@@ -34,7 +34,7 @@ from ..stage import Settings, run_with
 from .chrome import ChromePatterns, EdgeCounts, add_edges, chrome_lines, count_edges, drop_chrome, drop_page_furniture
 from .columns import Reader, read_columns, reader_from
 from .layout import join_lines, list_markers
-from .lexicon import Lexicon
+from .lexicon import Lexicon, zipf
 from .typography import fix_typography
 from ..text.language import passage_languages
 from .debris import is_debris_line
@@ -99,9 +99,10 @@ class Seen:
     text, not the corpus."""
 
     encoding: dict[str, tuple[str, str | None]] = field(default_factory=dict)
-    words: dict[tuple[str, bool], tuple[str, list[Edit]]] = field(default_factory=dict)
+    words: dict[tuple[str, bool, bool], tuple[str, list[Edit]]] = field(default_factory=dict)
     debris: dict[str, bool] = field(default_factory=dict)
     columns: dict[tuple[str, ...], list[list[str]] | None] = field(default_factory=dict)
+    damage: int = 0  # the OCR repairs made so far (see _debris_and_words)
 
 
 def _encoding(text: str, cfg: dict[str, Any], seen: Seen | None = None) -> tuple[str, list[Edit]]:
@@ -150,8 +151,28 @@ def _french_lines(text: str, cfg: dict[str, Any]) -> list[bool]:
 
 
 def _debris_and_words(text: str, ctx: Context, seen: Seen | None = None) -> tuple[str, list[Edit]]:
-    cfg = ctx.cfg
+    """Debris lines dropped, digits and damaged words mended, in French passages.  A word French knows
+    ("coté", "précèdent", "tres") is replaced by a far more common spelling only in a text where OCR damage
+    shows elsewhere ([repair] known_word_min_damage other repairs): an OCR that lost an accent writes "tres"
+    and "role", an author who wrote "coté" or "précèdent" meant it."""
     seen = seen if seen is not None else Seen()
+    out, changes = _words_pass(text, ctx, seen, known_too=True)
+    known = [_is_known_word_fix(e, ctx.lexicon) for e in changes]
+    seen.damage += sum(1 for e, k in zip(changes, known) if not k and e.operation in _DAMAGE)
+    if any(known) and seen.damage < ctx.cfg["known_word_min_damage"]:  # (counted over the text's rounds)
+        out, changes = _words_pass(text, ctx, seen, known_too=False)
+    return out, changes
+
+
+_DAMAGE = frozenset({"ocr_word", "ocr_elision", "drop_debris_token", "ocr_digits"})  # what OCR leaves
+
+
+def _is_known_word_fix(edit: Edit, lexicon: Lexicon) -> bool:
+    return edit.operation == "ocr_word" and zipf(edit.before.lower()) >= lexicon.known_zipf
+
+
+def _words_pass(text: str, ctx: Context, seen: Seen, known_too: bool) -> tuple[str, list[Edit]]:
+    cfg = ctx.cfg
     changes: list[Edit] = []
     out = []
     french: list[bool] | None = None  # judged only when some line has a word to repair: most have none
@@ -169,9 +190,9 @@ def _debris_and_words(text: str, ctx: Context, seen: Seen | None = None) -> tupl
             line, found = fix_digits(line)
             changes += found
         if cfg["ocr_words"]:
-            key = (line, not previous.strip() or bool(ENDS_SENTENCE.search(previous)))
+            key = (line, not previous.strip() or bool(ENDS_SENTENCE.search(previous)), known_too)
             if key not in seen.words:
-                seen.words[key] = repair_words(line, ctx.lexicon, key[1])
+                seen.words[key] = repair_words(line, ctx.lexicon, key[1], known_too)
             new, found = seen.words[key]
             if found:
                 french = french if french is not None else _french_lines(text, cfg)
@@ -263,7 +284,7 @@ class Repair:
     partition and cached per record under the chrome it was repaired with)."""
 
     name = NAME
-    version = "13"
+    version = "14"
     scope = "corpus"
     splits = False
     apply_scope = "partition"

@@ -44,10 +44,14 @@ def _protected(part: str, lexicon: Lexicon, sentence_start: bool) -> bool:
 
 
 @lru_cache(maxsize=200_000)
-def _fix_part(part: str, lexicon: Lexicon, sentence_start: bool) -> tuple[str, str | None]:
+def _fix_part(part: str, lexicon: Lexicon, sentence_start: bool, known_too: bool = True) -> tuple[str, str | None]:
+    """`known_too`: a word French knows ("coté", "précèdent") may be replaced by a far more common spelling
+    too (what an OCR that lost an accent gives: "tres", "role"); else it stays as written."""
     if _protected(part, lexicon, sentence_start):
         return part, None
     lower = part.lower()
+    if not known_too and zipf(lower) >= lexicon.known_zipf:
+        return part, None
     best = lexicon.correction(lower)
     if best is None:
         return part, None
@@ -95,10 +99,12 @@ def english_line(line: str) -> bool:
     return only_en > only_fr
 
 
-def repair_words(line: str, lexicon: Lexicon, starts_sentence: bool = True) -> tuple[str, list[Edit]]:
+def repair_words(line: str, lexicon: Lexicon, starts_sentence: bool = True, known_too: bool = True
+                 ) -> tuple[str, list[Edit]]:
     """Fix damaged words and drop debris tokens in one line; `starts_sentence`: the line's first word starts
     a sentence or a paragraph (the line before is blank or ends one), so that a mended elision there takes
-    its capital.  Each edit says where its text stands in the line (`at`) when that is certain."""
+    its capital.  Each edit says where its text stands in the line (`at`) when that is certain.  `known_too`:
+    see `_fix_part`."""
     if not line.strip():
         return line, []
     changes: list[Edit] = []
@@ -112,7 +118,7 @@ def repair_words(line: str, lexicon: Lexicon, starts_sentence: bool = True) -> t
         if not piece or piece.isspace():
             out.append(piece)
             continue
-        new, edits = _repair_piece(piece, lexicon, fix_words, sentence_start, capital)
+        new, edits = _repair_piece(piece, lexicon, fix_words, sentence_start, capital, known_too)
         for edit in edits:  # where each edit's text stands in the line, when the piece holds it once
             found = piece.find(edit.before)
             exact = found >= 0 and piece.find(edit.before, found + 1) < 0
@@ -131,7 +137,7 @@ def repair_words(line: str, lexicon: Lexicon, starts_sentence: bool = True) -> t
 
 @lru_cache(maxsize=200_000)
 def _repair_piece(piece: str, lexicon: Lexicon, fix_words: bool, sentence_start: bool,
-                  capital: bool) -> tuple[str | None, tuple[Edit, ...]]:
+                  capital: bool, known_too: bool = True) -> tuple[str | None, tuple[Edit, ...]]:
     """One whitespace-free piece of a line, repaired (None: dropped as debris), and the edits that say how.
     A pure function of the piece and where it stands, cached: the words of a text repeat."""
     if is_debris_token(piece):
@@ -151,7 +157,7 @@ def _repair_piece(piece: str, lexicon: Lexicon, fix_words: bool, sentence_start:
             if part in ("-", "/"):
                 fixed_parts.append(part)
                 continue
-            fixed, why = _fix_part(part, lexicon, sentence_start and not head and i == 0)
+            fixed, why = _fix_part(part, lexicon, sentence_start and not head and i == 0, known_too)
             if why:
                 changes.append(Edit("ocr_word", part, fixed, reason=why))
             fixed_parts.append(fixed)

@@ -39,12 +39,14 @@ def test_a_joined_line_break_stands_where_it_says_or_nowhere():
 def test_a_line_seen_in_another_text_gives_what_a_fresh_step_gives(first, second):
     seen = Seen()
     _debris_and_words(first, CTX, seen)
+    seen.damage = 0  # the OCR damage counted is the text's own (a Seen is made per text)
     assert _debris_and_words(second, CTX, seen) == _debris_and_words(second, CTX)
 
 
 def test_a_line_seen_at_a_sentence_start_is_not_taken_for_one_inside_a_sentence():
     seen = Seen()
     starts, _ = _debris_and_words("Fin.\nI'objet de la réunion est connu.", CTX, seen)
+    seen.damage = 0
     inside, _ = _debris_and_words("Le texte dit\nI'objet de la réunion est connu.", CTX, seen)
     assert starts.endswith("L'objet de la réunion est connu.")
     assert inside.endswith("l'objet de la réunion est connu.")
@@ -70,3 +72,14 @@ def test_lines_joined_around_their_breaks_are_changed_at_the_breaks():
     _, edits = repair_text("quelqu'un\r\nfiches\r\nquelqu'un ", CTX)
     assert [(e.operation, e.before, e.after) for e in edits if e.operation == "join_lines"] == [
         ("join_lines", "\r\n", " "), ("join_lines", "\r\n", " ")]
+
+
+def test_a_word_french_knows_stays_as_written_where_no_ocr_damage_shows():
+    page = "Les textes qui précèdent ont été écrits à côté de la mairie, et le coté nord aussi."
+    assert repair_text(page, CTX)[0] == page  # an author's verb and spelling, on a page without OCR damage
+
+
+def test_a_word_french_knows_is_mended_in_a_text_an_ocr_damaged():
+    poster = "Il faut quelgues mois pour I'objet.\nLe projet est tres utile et son role est connu."
+    out, _ = repair_text(poster, CTX)
+    assert "très utile" in out and "rôle" in out and "quelques" in out
