@@ -158,13 +158,19 @@ def _debris_and_words(text: str, ctx: Context, seen: Seen | None = None) -> tupl
     seen = seen if seen is not None else Seen()
     out, changes = _words_pass(text, ctx, seen, known_too=True)
     known = [_is_known_word_fix(e, ctx.lexicon) for e in changes]
-    seen.damage += sum(1 for e, k in zip(changes, known) if not k and e.operation in _DAMAGE)
+    seen.damage += sum(1 for e, k in zip(changes, known) if not k and _is_damage(e))
     if any(known) and seen.damage < ctx.cfg["known_word_min_damage"]:  # (counted over the text's rounds)
         out, changes = _words_pass(text, ctx, seen, known_too=False)
     return out, changes
 
 
 _DAMAGE = frozenset({"ocr_word", "ocr_elision", "drop_debris_token", "ocr_digits"})  # what OCR leaves
+
+
+def _is_damage(edit: Edit) -> bool:
+    """A repair that shows OCR damage: a word split off a glued one is not ("nationau" -> "nation au" is a
+    title cut short as often as an OCR slip)."""
+    return edit.operation in _DAMAGE and not (edit.operation == "ocr_word" and " " in edit.after)
 
 
 def _is_known_word_fix(edit: Edit, lexicon: Lexicon) -> bool:

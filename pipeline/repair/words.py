@@ -58,7 +58,11 @@ def _fix_part(part: str, lexicon: Lexicon, sentence_start: bool, known_too: bool
     fixed = best[0].upper() + best[1:] if part[0].isupper() else best
     if part[0].isupper() and fixed[1:] == part[1:]:
         return part, None  # only an accent on a capital: French usage allows it without (Evaluation)
-    return fixed, f"'{part}' is rare in French (zipf {zipf(lower):.2f}); '{best}' is common ({zipf(best.split()[0] if ' ' in best else best):.2f})"
+    common = zipf(best.split()[0] if " " in best else best)
+    if zipf(lower) >= lexicon.known_zipf:  # a word; replaced only in a text OCR damaged (see _debris_and_words)
+        return fixed, (f"'{part}' is a word (zipf {zipf(lower):.2f}), but in a text damaged by OCR '{best}' is far "
+                       f"more common ({common:.2f})")
+    return fixed, f"'{part}' is rare in French (zipf {zipf(lower):.2f}); '{best}' is common ({common:.2f})"
 
 
 def _fix_elision(core: str, lexicon: Lexicon, capital: bool = False) -> tuple[str, str | None]:

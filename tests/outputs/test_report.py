@@ -64,6 +64,9 @@ def test_reasons_come_back_in_french_with_their_values():
     assert words.reason("3 columns read straight across: read one after another") == \
         "3 colonnes lues en travers, ligne à ligne : remises l'une après l'autre"
     assert words.code("operation", "columns_read_apart") == "colonnes lues l'une après l'autre"
+    assert words.reason("'tres' is a word (zipf 4.52), but in a text damaged by OCR 'très' is far more common "
+                        "(6.12)") == "« tres » est un mot (zipf 4,52), mais dans un texte abîmé par l'OCR « très » " \
+                                    "est bien plus courant (6,12)"
     assert words.reason("a reason no catalogue knows") == "raison détaillée dans changes.jsonl"  # never raw English
     assert Words("en").reason("a reason no catalogue knows") == "a reason no catalogue knows"
 

@@ -83,3 +83,10 @@ def test_a_word_french_knows_is_mended_in_a_text_an_ocr_damaged():
     poster = "Il faut quelgues mois pour I'objet.\nLe projet est tres utile et son role est connu."
     out, _ = repair_text(poster, CTX)
     assert "très utile" in out and "rôle" in out and "quelques" in out
+
+
+def test_a_word_split_off_a_cut_title_is_no_ocr_damage():
+    """A title cut mid-word ("nationau", split into "nation au") shows no OCR: the known words of the text
+    stay as written ("cote", "meme" on a page typed without accents)."""
+    page = "Les trois chantiers nationau à Rennes.\n\nLe cote nord et le meme jour."
+    assert repair_text(page, CTX)[0].endswith("Le cote nord et le meme jour.")
