@@ -40,10 +40,10 @@ def near(a: str | Words, b: str | Words, threshold: float) -> float:
     ta, tb = wa.tokens, wb.tokens
     if not ta or not tb:
         return 0.0
-    (short, short_set), (long_, long_set) = ((ta, wa.set), (tb, wb.set)) if len(ta) <= len(tb) else \
-        ((tb, wb.set), (ta, wa.set))
-    if len(short_set & long_set) < threshold * len(short_set):
+    ws, wl = (wa, wb) if len(ta) <= len(tb) else (wb, wa)
+    if len(ws.set & wl.set) < threshold * len(ws.set):
         return 0.0
+    short, long_ = ws.tokens, wl.tokens
     words = difflib.SequenceMatcher(None, short, long_, autojunk=False)
     # the shorter's words found in order in the longer, if their lengths are comparable
     comparable = len(short) >= 6 and len(short) >= 0.6 * len(long_)  # a heading inside a paragraph is not a copy

@@ -34,7 +34,7 @@ from ..stage import Settings, run_with
 from .chrome import ChromePatterns, EdgeCounts, add_edges, chrome_lines, count_edges, drop_chrome, drop_page_furniture
 from .columns import Reader, read_columns, reader_from
 from .layout import join_lines, list_markers
-from .lexicon import Lexicon, zipf
+from .lexicon import Lexicon
 from .typography import fix_typography
 from ..text.language import passage_languages
 from .debris import is_debris_line
@@ -174,7 +174,7 @@ def _is_damage(edit: Edit) -> bool:
 
 
 def _is_known_word_fix(edit: Edit, lexicon: Lexicon) -> bool:
-    return edit.operation == "ocr_word" and zipf(edit.before.lower()) >= lexicon.known_zipf
+    return edit.operation == "ocr_word" and lexicon.french(edit.before)
 
 
 def _words_pass(text: str, ctx: Context, seen: Seen, known_too: bool) -> tuple[str, list[Edit]]:

@@ -41,8 +41,9 @@ def join_lines(text: str, lexicon: Lexicon) -> tuple[str, list[Edit]]:
     changes: list[Edit] = []
     lines = text.split("\n")
     out: list[str] = []
-    def at(before: str) -> int | None:
-        """Where an edit's text stands (the line break it removes is the one before this line), when whole."""
+    def at(before: str, start: int) -> int | None:
+        """Where an edit's text stands (the line break it removes is the one before the line at `start`),
+        when it stands there whole."""
         p = start - 1 - before.index("\n")
         return p if p >= 0 and text.startswith(before, p) else None
 
@@ -60,12 +61,12 @@ def join_lines(text: str, lexicon: Lexicon) -> tuple[str, list[Edit]]:
             if nxt[0].islower() and lexicon.known(joined_word) and not lexicon.known(hyphen.group(1) + "-" + first):
                 out[-1] = previous[:-1] + nxt
                 before = f"{hyphen.group(1)}-\n{first}"
-                changes.append(Edit("dehyphenate", before, joined_word, at=at(before),
+                changes.append(Edit("dehyphenate", before, joined_word, at=at(before, start),
                                     reason=f"'{joined_word}' is a word: the hyphen was the line break's"))
             else:
                 out[-1] = previous + nxt
                 before = f"{hyphen.group(1)}-\n{first}"
-                changes.append(Edit("join_hyphenated", before, f"{hyphen.group(1)}-{first}", at=at(before),
+                changes.append(Edit("join_hyphenated", before, f"{hyphen.group(1)}-{first}", at=at(before, start),
                                     reason="a real hyphen at a line break: kept, the break removed"))
             continue
         if _SENTENCE_END.search(previous) or previous.endswith("-"):
@@ -75,7 +76,7 @@ def join_lines(text: str, lexicon: Lexicon) -> tuple[str, list[Edit]]:
             tail = previous.rsplit(" ", 1)[-1]
             head = nxt.split(" ", 1)[0]
             out[-1] = previous + " " + nxt
-            changes.append(Edit("join_lines", f"{tail}\n{head}", f"{tail} {head}", at=at(f"{tail}\n{head}"),
+            changes.append(Edit("join_lines", f"{tail}\n{head}", f"{tail} {head}", at=at(f"{tail}\n{head}", start),
                                 reason="line broken inside a sentence"))
             continue
         out.append(line)

@@ -49,6 +49,10 @@ class Lexicon:
         lower = word.lower()
         return zipf(lower, "fr") >= self.known_zipf or zipf(lower, "en") >= self.known_zipf
 
+    def french(self, word: str) -> bool:
+        """A word French knows (wordfreq Zipf at least `known_zipf`), whatever its case: "coté", "tres"."""
+        return zipf(word.lower()) >= self.known_zipf
+
     def correction(self, word: str) -> str | None:
         """The word OCR most likely damaged into `word` (lower case), or None."""
         return _best_candidate(word, self.word_rules, self.min_gain, self.min_candidate, self.function_words)

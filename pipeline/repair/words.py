@@ -50,7 +50,7 @@ def _fix_part(part: str, lexicon: Lexicon, sentence_start: bool, known_too: bool
     if _protected(part, lexicon, sentence_start):
         return part, None
     lower = part.lower()
-    if not known_too and zipf(lower) >= lexicon.known_zipf:
+    if not known_too and lexicon.french(lower):
         return part, None
     best = lexicon.correction(lower)
     if best is None:
@@ -59,7 +59,7 @@ def _fix_part(part: str, lexicon: Lexicon, sentence_start: bool, known_too: bool
     if part[0].isupper() and fixed[1:] == part[1:]:
         return part, None  # only an accent on a capital: French usage allows it without (Evaluation)
     common = zipf(best.split()[0] if " " in best else best)
-    if zipf(lower) >= lexicon.known_zipf:  # a word; replaced only in a text OCR damaged (see _debris_and_words)
+    if lexicon.french(lower):  # a word; replaced only in a text OCR damaged (see _debris_and_words)
         return fixed, (f"'{part}' is a word (zipf {zipf(lower):.2f}), but in a text damaged by OCR '{best}' is far "
                        f"more common ({common:.2f})")
     return fixed, f"'{part}' is rare in French (zipf {zipf(lower):.2f}); '{best}' is common ({common:.2f})"

@@ -26,10 +26,11 @@ from ..record import Change, Edit
 Hunk = tuple[int, int, int, int]  # old[a0:a1] became new[b0:b1]
 
 _TOKEN = re.compile(r"\w+|[^\S\n]+|\n|.", re.S)
-_WORDISH = re.compile(r"\S")  # a difference is widened to the blanks around it: whole words, whole tokens
 _LINE = re.compile(r"[^\n]*\n+|[^\n]+")  # a line with the blank lines after it: no popular "\n" alone
 WINDOW = 2000  # tokens of a block of changed lines compared at once (see _opcodes)
 SMALL = 400  # tokens compared exactly; above, blanks and words said in more than 1 % of a window only extend a match
+LINE_BY_LINE = 400  # characters of a changed block with as many lines after as before, from which it is
+#                     compared line by line
 _DEAD = ("del", "gone")  # pieces that are no longer in the text
 MAX_PLAIN_LINES = 20_000  # above this many lines, lines said more than 1 % of the time are not matched on (difflib's autojunk)
 MAX_TRIES = 200  # occurrences of an edit's text looked at before it is given up (its hunks get the default)
@@ -144,11 +145,11 @@ def diff(old: str, new: str, equal: Sequence[Hunk] = ()) -> list[Hunk]:
         return hunks
     if old == new:
         return []
-    p = _prefix(old, new)  # the text the two share at either end, cut back to whole words
-    while 0 < p < len(old) and _WORDISH.match(old, p - 1) and _WORDISH.match(old, p):
+    p = _prefix(old, new)  # the text the two share at either end, cut back to blanks: whole words
+    while 0 < p < len(old) and not old[p - 1].isspace() and not old[p].isspace():
         p -= 1
     s = _suffix(old[p:], new[p:])
-    while 0 < s < len(old) and _WORDISH.match(old, len(old) - s) and _WORDISH.match(old, len(old) - s - 1):
+    while 0 < s < len(old) and not old[len(old) - s].isspace() and not old[len(old) - s - 1].isspace():
         s -= 1
     a, b = old[p:len(old) - s], new[p:len(new) - s]
     if not a or not b:
@@ -163,9 +164,9 @@ def diff(old: str, new: str, equal: Sequence[Hunk] = ()) -> list[Hunk]:
     for op, i1, i2, j1, j2 in SequenceMatcher(None, la, lb, autojunk=len(la) + len(lb) > MAX_PLAIN_LINES).get_opcodes():
         if op == "equal":
             continue
-        if op == "replace" and i2 - i1 == j2 - j1 and oa[i2] - oa[i1] + ob[j2] - ob[j1] > SMALL:
-            # as many lines as before, too many words to compare exactly: each line changed where it stands
-            # (a long block of like lines, word by word, would have nothing to anchor on)
+        if op == "replace" and i2 - i1 == j2 - j1 and oa[i2] - oa[i1] + ob[j2] - ob[j1] > LINE_BY_LINE:
+            # as many lines as before, and long: each line changed where it stands (a long block of like
+            # lines, word by word, would have nothing to anchor on)
             for k in range(i2 - i1):
                 hunks += _refine(la[i1 + k], lb[j1 + k], oa[i1 + k], ob[j1 + k])
         elif op == "replace":
