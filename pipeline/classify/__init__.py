@@ -70,6 +70,18 @@ class Context:
                                       self.cfg["language_min_chars"])
         return detect_language(text, self.cfg["language_seed"], self.cfg["language_min_chars"])
 
+    def load_detector(self) -> None:
+        """Read the detector's models now, past the cheap test.  lingua reads a language's models the first
+        time a text could be in it; a short text in plain ASCII letters could be in any language written in
+        Latin letters, so it reads them all at once (about 2.5 s): in the main process before the workers
+        fork, they share them instead of each reading them at its first paragraph."""
+        sample = "Les ateliers du mardi sont ouverts a toutes les familles du quartier"
+        if self.cfg["language_detector"] == "lingua":
+            detect_with_lingua(sample, tuple(self.cfg["languages"]), self.cfg["language_min_distance"],
+                               self.cfg["language_min_chars"])
+        else:
+            detect_language(sample, self.cfg["language_seed"], self.cfg["language_min_chars"])
+
 
 def _entity_dates(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{"text": d["text"], "label": "DATE", "start": d["offset"], "end": d["stop"],
@@ -205,7 +217,7 @@ class Classify:
             return False
         ctx = self.context
         ctx.nlp  # noqa: B018 - loaded and kept by load_model
-        ctx.language("Le réseau des épiceries solidaires réunit les bénévoles chaque année.")
+        ctx.load_detector()
         self._warm = True
         return True
 

