@@ -202,6 +202,7 @@ class Classify:
         themes_mod.load(settings.data_file(settings["themes_file"]))  # checked now, before any work
         self._context: Context | None = None
         self._warm = False
+        self._shared = False
 
     @property
     def context(self) -> Context:
@@ -209,17 +210,21 @@ class Classify:
             self._context = Context(self.settings)
         return self._context
 
-    def warm(self) -> bool:
+    def warm(self, shared: bool = False) -> bool:
         """Load the gazetteer, the spaCy model and the language detector now (the runner calls this in the
         main process before its workers fork, when some record needs classifying, so that they share one
-        copy); True when something was loaded."""
-        if self._warm:
-            return False
-        ctx = self.context
-        ctx.nlp  # noqa: B018 - loaded and kept by load_model
-        ctx.load_detector()
-        self._warm = True
-        return True
+        copy); with `shared`, all the detector's models for languages in Latin letters, which it would
+        otherwise read as texts ask for them, in each worker.  True when something was loaded."""
+        fresh = False
+        if not self._warm:
+            ctx = self.context
+            ctx.nlp  # noqa: B018 - loaded and kept by load_model
+            ctx.language("Le réseau des épiceries solidaires réunit les bénévoles chaque année.")
+            self._warm = fresh = True
+        if shared and not self._shared:
+            self.context.load_detector()
+            self._shared = fresh = True
+        return fresh
 
     def run(self, records: list[Record]) -> list[Record]:
         if not records:

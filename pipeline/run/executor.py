@@ -28,6 +28,7 @@ import math
 import os
 import time
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any, Callable
 
 from ..errors import FatalError
@@ -200,11 +201,22 @@ def merge_stored(ref: StageRef, root: str, groups: list[tuple[list[Ref], Any]]) 
 
 def partitions(items: list[Any], workers: int, size: int, min_size: int) -> list[list[Any]]:
     """`items` in consecutive partitions: at most `size` each, at least `min_size` (a partition costs a round
-    trip to a worker), and enough of them for every worker to have one."""
+    trip to a worker), enough of them for every worker to have one, and as many as the workers can take in
+    whole rounds, of even sizes: 925 records on 2 workers are 4 partitions of 232 or 231, not 256, 256, 256
+    and 157 (where one worker waits for the other through the last round)."""
     if not items:
         return []
-    per = max(1, min(size, max(min_size, math.ceil(len(items) / max(1, workers)))))
-    return [items[i:i + per] for i in range(0, len(items), per)]
+    workers = max(1, workers)
+    per = max(1, min(size, max(min_size, math.ceil(len(items) / workers))))
+    count = math.ceil(len(items) / per)
+    if count > workers:
+        count = workers * math.ceil(count / workers)
+    # even sizes: the first len % count partitions have one more item
+    base, extra = divmod(len(items), count)
+    bounds = [0]
+    for n in range(count):
+        bounds.append(bounds[-1] + base + (n < extra))
+    return [items[a:b] for a, b in pairwise(bounds) if b > a]
 
 
 def _in_order(futures: list[Any], done: Callable[[int], None]) -> list[Any]:
@@ -260,21 +272,25 @@ class Local:
             thread.start()
             self._loading[_ref_key(ref)] = (thread, loaded)
 
-    def warm(self, ref: StageRef) -> None:
+    def warm(self, ref: StageRef, forks: bool = True) -> None:
         """Before a stage's work is mapped: what the stage loads lazily (a model) is loaded here (or its
         `prewarm` thread is waited for), and workers forked before it are let go, so that the next map forks
-        workers that share it (copy-on-write)."""
+        workers that share it (copy-on-write).  When the work will be forked out (`forks`: more than one
+        task), the stage also loads what it would otherwise read bit by bit as texts ask for it
+        (`warm(shared=True)`: lingua's models), once here instead of once in each worker; a work of one
+        task runs here and reads only what its texts need."""
         stage = stage_of(ref)
         if not hasattr(stage, "warm"):
             return
         started = self._loading.pop(_ref_key(ref), None)
+        fresh = False
         if started is not None:
             thread, loaded = started
             thread.join()
             # the load failed in the thread: load here, where a failure stops the run with its reason
             fresh = bool(loaded[0]) if loaded else stage.warm()
-        else:
-            fresh = stage.warm()
+        shares = forks and self.workers > 1
+        fresh = stage.warm(shared=shares) or fresh
         if fresh and self.workers > 1:
             self.close()
 
@@ -307,7 +323,7 @@ class Dask:
     def prewarm(self, ref: StageRef) -> None:
         """Nothing here (see `warm`)."""
 
-    def warm(self, ref: StageRef) -> None:
+    def warm(self, ref: StageRef, forks: bool = True) -> None:
         """Nothing here: a Dask worker loads a stage's models at its first task, or when it starts
         (`dask worker --preload pipeline.run.preload`), and keeps them."""
 

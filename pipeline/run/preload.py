@@ -28,7 +28,7 @@ def preload_stages(config_path: str | None = None) -> list[str]:
     for stage in stages:
         register(stage, config.settings(stage.name))
         if hasattr(stage, "warm"):
-            stage.warm()
+            stage.warm(shared=True)  # the worker stays up: everything its tasks may need, read now
     return [stage.name for stage in stages]
 
 

@@ -214,9 +214,9 @@ def _run_chain(chain: list[tuple[Stage, Step]], refs: list[Ref], work: Work, sta
     advance(len(refs) - len(todo))
     if todo:
         first = min(entry for _, entry, _ in todo)
-        for step in steps[first:]:
-            work.executor.warm(step.sref)  # a model the work needs, loaded once before the workers fork
         parts = work.partitions(todo)
+        for step in steps[first:]:  # a model the work needs, loaded once before the workers fork
+            work.executor.warm(step.sref, forks=len(parts) > 1)
         cache_root = str(work.cache.root) if work.cache.root else None
         results = work.executor.map(chain_stored, [(steps, work.store.root, cache_root,
                                                     [(entry, current) for _, entry, current in part])

@@ -64,7 +64,7 @@ def test_two_record_stages_run_as_one_task_per_partition_and_each_is_cached(tmp_
     stats = {s.name: StageStats(s.name) for s in stages}
     out = run_stages(stages, srefs, refs, work, stats, lambda names, total: lambda n: None)
     assert [work.store.get(r).text for r in out] == [f"TEXTE {i} !" for i in range(10)]
-    assert calls == [("chain_stored", [4, 4, 2], [[0], [0], [0]])]  # one map, both stages in each task
+    assert calls == [("chain_stored", [4, 3, 3], [[0], [0], [0]])]  # one map, both stages in each task
     assert [(stats[n].computed, stats[n].cached, stats[n].records_in, stats[n].records_out)
             for n in ("upper", "mark")] == [(10, 0, 10, 10), (10, 0, 10, 10)]
 
@@ -74,7 +74,7 @@ def test_two_record_stages_run_as_one_task_per_partition_and_each_is_cached(tmp_
     stats = {s.name: StageStats(s.name) for s in stages}
     again = run_stages(stages, srefs, refs, work, stats, lambda names, total: lambda n: None)
     assert [work.store.get(r).text for r in again] == [f"TEXTE {i} !" for i in range(10)]
-    assert calls == [("chain_stored", [4, 4, 2], [[1], [1], [1]])]
+    assert calls == [("chain_stored", [4, 3, 3], [[1], [1], [1]])]
     assert (stats["upper"].cached, stats["upper"].computed) == (10, 0)
     assert (stats["mark"].cached, stats["mark"].computed) == (0, 10)
 

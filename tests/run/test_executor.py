@@ -26,7 +26,12 @@ def with_run(config: Config, **run_keys) -> Config:
     (0, 2, 256, 64, []),
     (10, 2, 256, 64, [10]),  # too few to be worth a worker: one partition, run in this process
     (200, 2, 256, 64, [100, 100]),  # every worker gets some
-    (1000, 2, 256, 64, [256, 256, 256, 232]),  # never more than `size`: the bar moves, memory per task is small
+    (1000, 2, 256, 64, [250, 250, 250, 250]),  # never more than `size`: the bar moves, memory per task is small
+    (925, 2, 256, 64, [232, 231, 231, 231]),  # whole rounds of even partitions: no worker waits through the last
+    (600, 3, 256, 64, [200, 200, 200]),
+    (1300, 3, 256, 64, [217, 217, 217, 217, 216, 216]),
+    (130, 2, 256, 64, [65, 65]),
+    (100, 2, 256, 64, [50, 50]),  # every worker gets some, evenly
     (5, 2, 1, 1, [1, 1, 1, 1, 1]),
 ])
 def test_partitions_cover_the_items_in_order(n, workers, size, least, expected):
@@ -252,13 +257,15 @@ class _Warmable:
 
     def setup(self, settings):
         self.loaded = False
+        self.shared = False
 
-    def warm(self):
-        if self.loaded:
-            return False
+    def warm(self, shared=False):
+        fresh = not self.loaded or (shared and not self.shared)
+        if not self.loaded:
+            _Warmable.loads += 1
         self.loaded = True
-        _Warmable.loads += 1
-        return True
+        self.shared = self.shared or shared
+        return fresh
 
     def run(self, records):
         return records
@@ -291,6 +298,34 @@ def test_local_workers_fork_after_a_model_is_loaded(tmp_path):
         assert local._pool is pool and _Warmable.loads == 1
     finally:
         local.close()
+
+
+def test_what_each_worker_would_read_bit_by_bit_is_read_here_only_before_a_fork(tmp_path):
+    """Work of one task runs in this process and reads only what its texts ask for (a one-file refresh
+    does not read all of lingua's models); work forked out to several workers gets it all read here first,
+    and the pool forked again to share it; one worker never forks."""
+    from pipeline.run import executor
+    from pipeline.stage import Settings
+
+    stage = _Warmable()
+    settings = Settings("warmable", {"shared": "test"}, tmp_path)
+    stage.setup(settings)
+    ref = executor.register(stage, settings)
+    local = executor.Local(2)
+    try:
+        local.warm(ref, forks=False)
+        assert stage.loaded and not stage.shared
+        local.map(_loaded_in_worker, [(ref,), (ref,)], lambda i: None)
+        pool = local._pool
+        local.warm(ref, forks=True)
+        assert stage.shared and local._pool is not pool  # forked again after the shared load
+    finally:
+        local.close()
+    single_stage = _Warmable()
+    single_settings = Settings("warmable", {"shared": "single"}, tmp_path)
+    single_stage.setup(single_settings)
+    executor.Local(1).warm(executor.register(single_stage, single_settings), forks=True)
+    assert single_stage.loaded and not single_stage.shared
 
 
 def test_a_model_loads_in_a_thread_while_the_workers_run_earlier_stages(tmp_path):
