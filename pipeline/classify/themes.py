@@ -13,7 +13,8 @@ from ..text.fold import fold_name
 
 @dataclass(frozen=True)
 class Taxonomy:
-    themes: tuple[tuple[str, tuple[tuple[str, re.Pattern[str]], ...]], ...]  # label, (trigger, pattern)
+    # label, (trigger, its folded stem, its pattern)
+    themes: tuple[tuple[str, tuple[tuple[str, str, re.Pattern[str]], ...]], ...]
     min_hits: int
 
 
@@ -47,7 +48,7 @@ def load(path: Path) -> Taxonomy:
             stem = fold_name(trigger.rstrip("*"))
             body = re.escape(stem).replace(r"\ ", r"\s+")
             pattern = rf"\b{body}\w*" if trigger.endswith("*") else rf"\b{body}\b"
-            triggers.append((trigger, re.compile(pattern)))
+            triggers.append((trigger, stem, re.compile(pattern)))
         themes.append((spec["label"], tuple(triggers)))
     return Taxonomy(tuple(themes), data.get("min_hits", 2))
 
@@ -55,10 +56,11 @@ def load(path: Path) -> Taxonomy:
 def themes_of(text: str, taxonomy: Taxonomy) -> dict[str, list[str]]:
     """Theme label -> the words that triggered it, as the text writes them ("européenne", "épiceries"),
     sorted; only themes with at least `min_hits` different words (two spellings of one word count once)."""
-    folded = fold_name(text)
+    folded = fold_name(text)  # blanks, hyphens and apostrophes one space: a match holds its stem as written
     found: dict[str, set[str]] = {}
     for label, triggers in taxonomy.themes:
-        hits = {m.group(0) for _, pattern in triggers for m in pattern.finditer(folded)}
+        # a trigger whose stem is nowhere in the text is not searched for (most are not, in a long record)
+        hits = {m.group(0) for _, stem, pattern in triggers if stem in folded for m in pattern.finditer(folded)}
         if len(hits) >= taxonomy.min_hits:
             found[label] = hits
     if not found:

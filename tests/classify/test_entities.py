@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-import tomllib
+import re
 import subprocess
 import sys
+import tomllib
 
 import pytest
 
@@ -158,6 +159,37 @@ def test_themes_with_their_evidence(config):
     assert len([w for w in found["alimentation"] if w.casefold() == "épicerie"]) == 1  # two spellings, one word
     found = themes_of("Un tiers-lieu rural et deux autres tiers-lieux, un espace de coworking.", taxonomy)
     assert "tiers-lieu" in found["tiers-lieux"]  # the phrase with the text's own hyphen
+
+
+def test_themes_skip_only_triggers_that_cannot_match(config):
+    """themes_of searches a trigger only when its folded stem is in the folded text: the same themes and
+    words as searching every trigger, on texts made of the triggers' own words, cut and joined at random."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from pipeline.text.fold import fold_name
+
+    taxonomy = load_themes(config.data_file(config.section("classify")["themes_file"]))
+    pieces = sorted({w for _, triggers in taxonomy.themes for trigger, _, _ in triggers
+                     for w in re.split(r"(\W+)", trigger.rstrip("*")) if w} | {"s", "x", "-", "’", " ", "\n", "L'"})
+
+    def every_trigger(text):
+        folded = fold_name(text)
+        found = {}
+        for label, triggers in taxonomy.themes:
+            hits = {m.group(0) for _, _, pattern in triggers for m in pattern.finditer(folded)}
+            if len(hits) >= taxonomy.min_hits:
+                found[label] = hits
+        return found
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.sampled_from(pieces), max_size=25).map("".join))
+    def check(text):
+        found = themes_of(text, taxonomy)
+        assert set(found) == set(every_trigger(text))
+        assert all(len(words) >= taxonomy.min_hits for words in found.values())
+
+    check()
 
 
 def test_cli_annotate_prints_one_json_object():
