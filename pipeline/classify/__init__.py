@@ -65,6 +65,10 @@ class Context:
         """The language of a record or a paragraph: French when the cheap test settles it, else the detector's."""
         if self.french(text):
             return "fr"
+        return self._detect(text)
+
+    def _detect(self, text: str) -> str | None:
+        """The configured detector's answer, without the cheap test."""
         if self.cfg["language_detector"] == "lingua":
             return detect_with_lingua(text, tuple(self.cfg["languages"]), self.cfg["language_min_distance"],
                                       self.cfg["language_min_chars"])
@@ -75,12 +79,7 @@ class Context:
         time a text could be in it; a short text in plain ASCII letters could be in any language written in
         Latin letters, so it reads them all at once (about 2.5 s): in the main process before the workers
         fork, they share them instead of each reading them at its first paragraph."""
-        sample = "Les ateliers du mardi sont ouverts a toutes les familles du quartier"
-        if self.cfg["language_detector"] == "lingua":
-            detect_with_lingua(sample, tuple(self.cfg["languages"]), self.cfg["language_min_distance"],
-                               self.cfg["language_min_chars"])
-        else:
-            detect_language(sample, self.cfg["language_seed"], self.cfg["language_min_chars"])
+        self._detect("Les ateliers du mardi sont ouverts a toutes les familles du quartier")
 
 
 def _entity_dates(found: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -287,10 +287,10 @@ class Local:
         if started is not None:
             thread, loaded = started
             thread.join()
-            # the load failed in the thread: load here, where a failure stops the run with its reason
-            fresh = bool(loaded[0]) if loaded else stage.warm()
-        shares = forks and self.workers > 1
-        fresh = stage.warm(shared=shares) or fresh
+            fresh = bool(loaded and loaded[0])
+        # what the thread did not load (nothing, when it failed: a failure here stops the run with its
+        # reason), and with a fork ahead what the workers would each read bit by bit
+        fresh = stage.warm(shared=forks and self.workers > 1) or fresh
         if fresh and self.workers > 1:
             self.close()
 
