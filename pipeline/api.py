@@ -83,7 +83,7 @@ def export(fmt: str = "jsonld", out_dir: str | Path = "clean", config: Config | 
     (`dc`); FileNotFoundError without it."""
     import json
 
-    from .classify.gazetteer import load as load_gazetteer
+    from .classify.gazetteer import of as gazetteer_of
     from .outputs.catalogue import export as _export, place_codes
 
     path = Path(out_dir) / "records.jsonl"
@@ -91,7 +91,7 @@ def export(fmt: str = "jsonld", out_dir: str | Path = "clean", config: Config | 
         raise FileNotFoundError(f"{path} not found (run `glaneur run` first)")
     records = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
     settings = load_config(config).settings("classify")
-    gazetteer = load_gazetteer(settings.data_file(settings["gazetteer_dir"]), settings["communes"])
+    gazetteer = gazetteer_of(settings)
     return _export(records, fmt, place_codes(gazetteer))
 
 

@@ -152,6 +152,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "rules": Key("bool", True),
         "gazetteer_dir": Key("str", "gazetteer"),
         "communes": Key("bool", True),
+        "places_dir": Key("str", "places"),
         "common_word_zipf": Key("float", 4.0, minimum=0.0, maximum=8.0),
         "common_phrase_zipf": Key("float", 3.3, minimum=0.0, maximum=8.0),
         "unknown_place_zipf": Key("float", 2.5, minimum=0.0, maximum=8.0),
@@ -229,11 +230,11 @@ class Config:
     def data_file(self, name: str) -> Path:
         return find_data(self.base_dir, name)
 
-    def settings(self, name: str, cache_dir: Path | None = None) -> "Settings":
-        """The one section a stage receives (`cache_dir`: the run's cache, for data derived from libraries)."""
+    def settings(self, name: str) -> "Settings":
+        """The one section a stage receives."""
         from .stage import Settings
 
-        return Settings(name, self.sections[name], self.base_dir, cache_dir)
+        return Settings(name, self.sections[name], self.base_dir)
 
     def fingerprint(self, *sections: str) -> str:
         """Hash of the named sections and the data files they refer to."""

@@ -61,9 +61,6 @@ class Settings(Mapping[str, Any]):
     section: str
     data: Mapping[str, Any]
     base_dir: Path
-    # Where a stage may keep what it derives from libraries' data (the run's cache; None: nowhere).  Not part
-    # of the fingerprint: it changes how fast a stage starts, never what comes out.
-    cache_dir: Path | None = None
     # The data files the section names, as (name relative to base_dir, text), read where the run starts
     # (`shipped`): a worker on another machine, or started in another folder, sets the stage up from these
     # (`landed`) and needs nothing but the package.  Empty: the files are read from base_dir.
@@ -91,7 +88,7 @@ class Settings(Mapping[str, Any]):
             if key.endswith("_file") and value:
                 f = self.data_file(value)
                 yield key, value, f if f.exists() else None
-            if key.endswith("_dir") and key != "cache_dir" and value:
+            if key.endswith("_dir") and value:
                 folder = self.data_file(value)
                 if not folder.is_dir():
                     yield key, value, None
@@ -102,10 +99,11 @@ class Settings(Mapping[str, Any]):
 
     @property
     def fingerprint(self) -> str:
-        """Hash of the values and of the data files and folders they name (`*_file`, `*_dir`)."""
+        """Hash of the values and of the data files and folders they name (`*_file`, `*_dir`), each file by its
+        own hash (config/places/ holds 2 MB that need not go through JSON)."""
         payload: dict[str, Any] = {"values": dict(self.data)}
         for key, name, path in self._named_data():
-            text = path.read_text("utf-8") if path else None
+            text = hashlib.sha256(path.read_bytes()).hexdigest() if path else None
             if key.endswith("_file"):
                 payload[f"{key}:content"] = text
             else:

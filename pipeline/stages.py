@@ -9,8 +9,6 @@ recomputed.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from .classify import Classify
 from .config import Config
 from .deduplicate import Deduplicate
@@ -24,13 +22,12 @@ READER = Extract
 STAGES = [Repair, Segment, Deduplicate, Classify, Resolve]
 
 
-def build(config: Config, cache_dir: Path | None = None) -> tuple[Reader, list[Stage]]:
-    """The reader and the stages, each set up with its own settings (rules and word lists read now);
-    `cache_dir`: where they may keep data they derive from libraries."""
+def build(config: Config) -> tuple[Reader, list[Stage]]:
+    """The reader and the stages, each set up with its own settings (rules and word lists read now)."""
     reader = READER()
-    reader.setup(config.settings(reader.name, cache_dir))
+    reader.setup(config.settings(reader.name))
     stages: list[Stage] = [cls() for cls in STAGES]
     for stage in stages:
-        stage.setup(config.settings(stage.name, cache_dir))
+        stage.setup(config.settings(stage.name))
     check_pipeline(reader, stages)
     return reader, stages

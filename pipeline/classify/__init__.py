@@ -46,8 +46,7 @@ class Context:
         settings = config.settings(NAME) if isinstance(config, Config) else config
         self.cfg = settings
         self.rules = settings["rules"]
-        self.gazetteer = gazetteer_mod.load(settings.data_file(settings["gazetteer_dir"]), settings["communes"],
-                                            settings.cache_dir)
+        self.gazetteer = gazetteer_mod.of(settings)
         self.taxonomy = themes_mod.load(settings.data_file(settings["themes_file"]))
         self.french = FrenchTest(
             frozenset(w.strip().casefold() for w in data_lines(settings.data_file(settings["french_words_file"]))),

