@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from dataclasses import replace
 from pathlib import Path
 from collections import Counter
@@ -220,14 +221,15 @@ class _Parquet:
 
 def write_outputs(out: Path, records: Callable[[], Iterable[Record]] | list[Record],
                   results: list[dict[str, Any]], skipped: list[tuple[str, str]], run_id: str,
-                  format_of: Callable[[str], str | None], source: Callable[[str], bytes | None] | None = None
-                  ) -> dict[str, Any]:
+                  format_of: Callable[[str], str | None], source: Callable[[str], bytes | None] | None = None,
+                  previous: Path | None = None) -> dict[str, Any]:
     """Every output into `out`, streaming: `records()` gives the records in id order, one at a time (read
     from the store), and each is written to every file it belongs to before the next is read; only its
     header (see `header`) is kept, for the manifest and the report's index.  `results` and `skipped`: the
     files read and passed over, for the manifest.  `source(path)` gives a file's bytes (read safely inside
-    RAW_DIR), for the thumbnails of OCR'd records in the report; without it the report has none.  Returns
-    the manifest."""
+    RAW_DIR), for the thumbnails of OCR'd records in the report; without it the report has none.
+    `previous`: the output folder this one replaces; a record whose page there has the same `page_key` has
+    its page and scans copied from it rather than rendered again (the same bytes).  Returns the manifest."""
     from . import report, sqlite
     from .manifest import build_manifest
 
@@ -245,7 +247,8 @@ def write_outputs(out: Path, records: Callable[[], Iterable[Record]] | list[Reco
                 (out / "changes.jsonl").open("w", encoding="utf-8", newline="\n") as changes, \
                 (out / "extracted.jsonl").open("w", encoding="utf-8", newline="\n") as extracted:
             for r in stream():
-                jsonl.write(_line(r.to_json()))
+                line = _line(r.to_json())
+                jsonl.write(line)
                 given = given_text(r)
                 shown, exact = pieces(given, r.changes)  # the replay, once for changes.jsonl and the page
                 rows = change_rows(r, exact)
@@ -255,13 +258,15 @@ def write_outputs(out: Path, records: Callable[[], Iterable[Record]] | list[Reco
                 parquet.add([_parquet_row(r)])
                 entities.add(entity_rows([r]))
                 database.add(r, rows)
-                data = source(r.source.path) if source and r.source.ocr_pages else None
-                pictures = []
-                for number, small, full in report.scans(data, r.source.format, r.source.ocr_pages) if data else []:
-                    (pages / f"{r.id}-p{number}.png").write_bytes(small)
-                    (pages / f"{r.id}-p{number}.jpg").write_bytes(full)
-                    pictures.append(number)
-                (pages / f"{r.id}.html").write_text(report.render_page(r, pictures, shown=shown), "utf-8")
+                key = report.page_key(line)
+                if not (previous and _copy_page(previous / report.PAGES, pages, r, key)):
+                    data = source(r.source.path) if source and r.source.ocr_pages else None
+                    pictures = []
+                    for number, small, full in report.scans(data, r.source.format, r.source.ocr_pages) if data else []:
+                        (pages / f"{r.id}-p{number}.png").write_bytes(small)
+                        (pages / f"{r.id}-p{number}.jpg").write_bytes(full)
+                        pictures.append(number)
+                    (pages / f"{r.id}.html").write_text(report.render_page(r, pictures, shown=shown, key=key), "utf-8")
                 operations.update((c.stage, c.operation) for c in r.changes)
                 changed[r.id] = len(r.changes)
                 headers.append(header(r))
@@ -274,6 +279,26 @@ def write_outputs(out: Path, records: Callable[[], Iterable[Record]] | list[Reco
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", "utf-8")
     report.write_report(out, headers, manifest, (operations, changed))
     return manifest
+
+
+def _copy_page(old: Path, pages: Path, r: Record, key: str) -> bool:
+    """Copy the record's page, and the scans beside it, from the previous output's `old` pages when that page
+    has the same key (it was made from the same record by the same code); False when it must be rendered."""
+    from . import report
+
+    page = old / f"{r.id}.html"
+    if report.key_of_page(page) != key:
+        return False
+    try:
+        for number in (r.source.ocr_pages or [])[:report.MAX_SCAN_PAGES]:
+            for suffix in ("png", "jpg"):
+                scan = old / f"{r.id}-p{number}.{suffix}"
+                if scan.is_file():
+                    shutil.copyfile(scan, pages / scan.name)
+        shutil.copyfile(page, pages / page.name)
+    except OSError:
+        return False
+    return True
 
 
 def _line(row: dict[str, Any]) -> str:

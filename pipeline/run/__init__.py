@@ -201,8 +201,12 @@ def _run_into(tmp: Path, reader: Reader, stages: list[Stage], out_dir: Path, fou
     try:
         by_rel = {f.rel: f for f in found}
         max_bytes = int(config.section("extract")["max_file_mb"] * 1024 * 1024)
+        # With the cache on, the pages of records that did not change are copied from the output this run
+        # replaces (the same bytes: see outputs.write_outputs); without it, every output is made anew.
+        previous = out_dir if cache_root and (out_dir / "manifest.json").is_file() else None
         manifest = write_outputs(tmp, lambda: (store.get(r) for r in records), results, skipped, run_id,
-                                 reader.format_of, source=lambda rel: _source_bytes(by_rel.get(rel), max_bytes))
+                                 reader.format_of, source=lambda rel: _source_bytes(by_rel.get(rel), max_bytes),
+                                 previous=previous)
         from ..outputs.report import run_js
 
         # The one file that differs between two runs of the same input: this run's timings.

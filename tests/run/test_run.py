@@ -111,6 +111,52 @@ def test_cache_means_unchanged_files_are_not_reextracted(tmp_path, config, monke
     assert (tmp_path / ".cache" / "glaneur").is_dir() and not (elsewhere / ".cache").exists()
 
 
+def _tree(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and p.name != "run.js" and ".cache" not in p.parts}
+
+
+def test_a_refresh_copies_the_pages_of_unchanged_records_and_gives_a_fresh_runs_bytes(tmp_path, config, monkeypatch):
+    from pipeline.outputs import report
+
+    raw = tiny_raw(tmp_path)
+    out = tmp_path / "clean"
+    run(raw, out, config, progress=False, log=None)
+    (raw / "a.txt").write_text("Un autre texte sur la commande publique, publié par le RTES à Lyon.\n", "utf-8")
+    rendered: list[str] = []
+    real = report.render_page
+    monkeypatch.setattr(report, "render_page", lambda r, *a, **k: rendered.append(r.id) or real(r, *a, **k))
+    run(raw, out, config, progress=False, log=None)
+    assert len(rendered) == 1  # the changed file's record; the other's page is copied
+    fresh = tmp_path / "fresh"
+    run(raw, fresh, config, use_cache=False, progress=False, log=None)  # no cache: every page rendered
+    assert len(rendered) == 3
+    assert _tree(out) == _tree(fresh)
+    page = next((out / "pages").glob("*.html"))
+    assert report.key_of_page(page) and b'<meta name="glaneur-page"' in page.read_bytes()
+
+
+def test_a_page_made_by_other_code_or_from_another_record_is_rendered_again(tmp_path, config, monkeypatch):
+    from pipeline.outputs import report
+
+    raw = tiny_raw(tmp_path)
+    out = tmp_path / "clean"
+    run(raw, out, config, progress=False, log=None)
+    page = sorted((out / "pages").glob("*.html"))[0]
+    page.write_bytes(page.read_bytes().replace(report.key_of_page(page).encode(), b"0" * 32))  # another record's
+    rendered: list[str] = []
+    real = report.render_page
+    monkeypatch.setattr(report, "render_page", lambda r, *a, **k: rendered.append(r.id) or real(r, *a, **k))
+    (raw / "nouveau.txt").write_text("Un nouveau document sur les tiers-lieux en milieu rural, à Figeac.", "utf-8")
+    run(raw, out, config, progress=False, log=None)
+    assert page.stem in rendered and len(rendered) == 2  # that page, and the new file's record
+    monkeypatch.setattr(report, "_code_digest", lambda: "other code")
+    (raw / "nouveau.txt").write_text("Un nouveau document sur les tiers-lieux en milieu rural, à Cahors.", "utf-8")
+    rendered.clear()
+    run(raw, out, config, progress=False, log=None)
+    assert len(rendered) == 3  # every page
+
+
 def test_interrupted_run_leaves_previous_outputs_whole(tmp_path, config, monkeypatch):
     raw = tiny_raw(tmp_path)
     out = tmp_path / "clean"
