@@ -61,10 +61,12 @@ class Settings(Mapping[str, Any]):
     section: str
     data: Mapping[str, Any]
     base_dir: Path
-    # The data files the section names, as (name relative to base_dir, text), read where the run starts
-    # (`shipped`): a worker on another machine, or started in another folder, sets the stage up from these
-    # (`landed`) and needs nothing but the package.  Empty: the files are read from base_dir.
-    bundle: tuple[tuple[str, str], ...] = ()
+    # The data files the section names, as (name relative to base_dir, text, None), read where the run
+    # starts (`shipped`): a worker on another machine, or started in another folder, sets the stage up from
+    # these (`landed`) and needs nothing but the package.  A file with the bytes of glaneur's own file of
+    # that name (config/ as installed, or a copy of it) travels as (name, None, "name:its sha256"): every
+    # task carries the bundle, and config/places/ alone is 2.3 MB.  Empty: the files are read from base_dir.
+    bundle: tuple[tuple[str, str | None, str | None], ...] = ()
 
     def __getitem__(self, key: str) -> Any:
         return self.data[key]
@@ -116,11 +118,25 @@ class Settings(Mapping[str, Any]):
         return hashlib.sha256(blob).hexdigest()
 
     def shipped(self) -> "Settings":
-        """These settings with the text of every data file they name, read now, to travel with them."""
+        """These settings with the text of every data file they name, read now, to travel with them; a file
+        with the bytes of glaneur's own file of that name travels as its name and hash (`bundle`)."""
         from dataclasses import replace
 
-        return replace(self, bundle=tuple((name, path.read_text("utf-8")) for _, name, path in self._named_data()
-                                          if path is not None))
+        from .config import defaults_dir
+
+        bundle = []
+        for _, name, path in self._named_data():
+            if path is None:
+                continue
+            data = path.read_bytes()
+            own = defaults_dir() / name
+            digest = hashlib.sha256(data).hexdigest()
+            inside = not Path(name).is_absolute() and ".." not in Path(name).parts
+            if inside and own.is_file() and hashlib.sha256(own.read_bytes()).hexdigest() == digest:  # ours, or a copy
+                bundle.append((name, None, f"{name}:{digest}"))
+            else:
+                bundle.append((name, data.decode("utf-8"), None))
+        return replace(self, bundle=tuple(bundle))
 
     def landed(self, root: Path | None = None) -> "Settings":
         """Settings whose data files are read from their bundle: written once into a folder named by the
@@ -133,18 +149,42 @@ class Settings(Mapping[str, Any]):
         digest = hashlib.sha256(json.dumps(self.bundle, ensure_ascii=False).encode()).hexdigest()[:20]
         folder = (root or Path(tempfile.gettempdir())) / f"glaneur-data-{digest}"
         if not folder.is_dir():
+            import shutil
+
             staging = Path(tempfile.mkdtemp(prefix=f"{folder.name}.", dir=folder.parent))
-            for name, text in self.bundle:
-                target = staging / name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(text, "utf-8")
+            try:
+                for name, text, own in self.bundle:
+                    target = staging / name
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    if text is None:
+                        target.write_bytes(_own_data(str(own)))
+                    else:
+                        target.write_text(text, "utf-8")
+            except BaseException:
+                shutil.rmtree(staging, ignore_errors=True)
+                raise
             try:
                 staging.rename(folder)  # whole or not at all: another process may land the same bundle
             except OSError:
-                import shutil
-
                 shutil.rmtree(staging, ignore_errors=True)
         return replace(self, base_dir=folder, bundle=())
+
+
+def _own_data(reference: str) -> bytes:
+    """The bytes of the file of glaneur's own config/ that `reference` ("path:sha256") names, as installed
+    here; a ConfigError (one line) when this glaneur's file differs from the one the run started with."""
+    from .config import ConfigError, defaults_dir
+
+    relative, digest = reference.rsplit(":", 1)
+    try:
+        data = (defaults_dir() / relative).read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"config/{relative}: glaneur's own data file cannot be read here "
+                          f"({exc.__class__.__name__})") from None
+    if hashlib.sha256(data).hexdigest() != digest:
+        raise ConfigError(f"config/{relative}: this glaneur's copy differs from the run's (install the same "
+                          f"glaneur version on every worker)")
+    return data
 
 
 @runtime_checkable

@@ -203,7 +203,7 @@ def test_settings_travel_with_their_data_files(tmp_path):
     (home / "lists" / "words.txt").write_text("# a comment\nCIVAM\nSCIC\n", "utf-8")
     settings = Settings("listed", {"words_file": "lists/words.txt"}, home)
     shipped = settings.shipped()
-    assert shipped.bundle == (("lists/words.txt", "# a comment\nCIVAM\nSCIC\n"),)
+    assert shipped.bundle == (("lists/words.txt", "# a comment\nCIVAM\nSCIC\n", None),)
     import shutil
 
     shutil.rmtree(home)  # the worker's machine has no such folder
@@ -226,6 +226,43 @@ def test_real_stages_set_up_from_travelled_settings_clean_alike(config, tmp_path
     here = repair_text(text, _context(config.settings("repair")))[0]
     there = repair_text(text, _context(config.settings("repair").shipped().landed(tmp_path)))[0]
     assert here == there and here != text
+
+
+def test_glaneurs_own_data_files_travel_as_a_reference_checked_where_they_land(config, tmp_path, monkeypatch):
+    """A file of glaneur's own config/ travels as its place and hash, not its text (every task carries the
+    settings: config/places/ alone is 2.3 MB); it lands from the worker's own glaneur, and a worker whose
+    copy differs stops with one line instead of cleaning otherwise."""
+    import hashlib
+
+    from pipeline import config as config_mod
+    from pipeline.config import ConfigError, defaults_dir
+
+    shipped = config.settings("classify").shipped()
+    copied = tmp_path / "copied"
+    import shutil
+
+    shutil.copytree(defaults_dir(), copied)  # a user's copy of config/, its word lists untouched but one
+    (copied / "gazetteer" / "titles.txt").write_text("Maire\n", "utf-8")
+    from pipeline.config import load
+
+    theirs = load(copied / "pipeline.toml").settings("classify").shipped()
+    assert [name for name, text, _ in theirs.bundle if text is not None] == ["gazetteer/titles.txt"]
+    own = {name: ref for name, text, ref in shipped.bundle if text is None}
+    world = defaults_dir() / "places" / "world.txt"
+    assert own["places/world.txt"] == f"places/world.txt:{hashlib.sha256(world.read_bytes()).hexdigest()}"
+    assert len(repr(shipped.bundle)) < 20_000
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    landed = shipped.landed(tmp_path / "a")
+    assert (landed.base_dir / "places" / "world.txt").read_bytes() == world.read_bytes()
+    assert landed.fingerprint == config.settings("classify").fingerprint
+    other = tmp_path / "other-glaneur"
+    shutil.copytree(defaults_dir(), other)
+    (other / "places" / "world.txt").write_text("londres\n", "utf-8")
+    monkeypatch.setattr(config_mod, "defaults_dir", lambda: other)
+    with pytest.raises(ConfigError, match="places/world.txt: this glaneur's copy differs"):
+        shipped.landed(tmp_path / "b")
+    assert not list((tmp_path / "b").iterdir())  # nothing half-landed is left
 
 
 def test_a_failed_task_is_one_line_naming_the_worker(tmp_path):
