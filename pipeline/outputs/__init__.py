@@ -180,14 +180,19 @@ def change_rows(record: Record, exact: list[list[int] | None] | None = None) -> 
     return rows
 
 
-ROW_GROUP = 1000  # rows per Parquet row group: memory per row group, not per corpus
+# Rows per Parquet row group: memory per row group, not per corpus (500 rather than 1,000: the main process
+# of a 2,000-document run grows by 41 MB while the outputs are written instead of 53 MB, in the same time).
+ROW_GROUP = 500
+
+
+_LABELS: dict[str, dict[str, str]] = {}  # one {"label": …} per label, shared by every header (never changed)
 
 
 def header(record: Record) -> Record:
     """What the manifest and the report's index need of a record, without its text, structure and changes
     (kept for every record while the outputs are written: small whatever the record's size)."""
     return replace(record, text="", extracted=None, blocks=[], sentences=[], changes=(), themes_evidence={},
-                   entities=[{"label": e["label"]} for e in record.entities],
+                   entities=[_LABELS.setdefault(e["label"], {"label": e["label"]}) for e in record.entities],
                    dates=[{"start": d["start"]} for d in record.dates])
 
 
@@ -211,6 +216,9 @@ class _Parquet:
         import pyarrow as pa
 
         self.writer.write_table(pa.Table.from_pylist(rows, schema=self.schema))
+        # Arrow's allocator (mimalloc) keeps what a row group used: handed back now, the main process of a
+        # 2,000-document run grows by about 48 MB while the outputs are written instead of 73 MB.
+        pa.default_memory_pool().release_unused()
 
     def close(self) -> None:
         if self.rows:

@@ -71,14 +71,16 @@ class Writer:
     """corpus.sqlite written record by record, in batches of `batch` records: the indexes and the full-text
     index are built at the end (`finish`), from the table, so memory does not grow with the corpus."""
 
-    def __init__(self, path: Path, batch: int = 500):
+    def __init__(self, path: Path, batch: int = 200):
         import sqlite_utils
 
         if path.exists():
             path.unlink()
         self.db = sqlite_utils.Database(path)
         self.batch = batch
-        self.pending: list[Record] = []
+        # rows, not records: a record with its blocks, sentences and changes is many times its row
+        self.pending: list[dict[str, Any]] = []
+        self.entities: list[dict[str, Any]] = []
         self.changes: list[dict[str, Any]] = []
         self.db["records"].create(RECORD_COLUMNS, pk="id", not_null={"text", "path"})
         self.db["entities"].create({"record_id": str, "label": str, "text": str, "canonical": str, "start": int,
@@ -87,7 +89,10 @@ class Writer:
 
     def add(self, record: Record, changes: list[dict[str, Any]] | None = None) -> None:
         """A record, and its rows of changes.jsonl (`change_rows`) when it has changes."""
-        self.pending.append(record)
+        self.pending.append(_row(record))
+        self.entities.extend({"record_id": record.id, "label": e["label"], "text": e["text"],
+                              "canonical": e["canonical"], "start": e["start"], "end": e["end"]}
+                             for e in record.entities)
         for seq, c in enumerate(changes or []):
             span, at = c.get("span") or [None, None], c.get("at") or [None, None]
             self.changes.append({"record_id": c["record"], "seq": seq, "stage": c["stage"], "operation": c["operation"],
@@ -98,12 +103,10 @@ class Writer:
             self._flush()
 
     def _flush(self) -> None:
-        self.db["records"].insert_all((_row(r) for r in self.pending), batch_size=self.batch)
-        self.db["entities"].insert_all(({"record_id": r.id, "label": e["label"], "text": e["text"],
-                                         "canonical": e["canonical"], "start": e["start"], "end": e["end"]}
-                                        for r in self.pending for e in r.entities), batch_size=1000)
+        self.db["records"].insert_all(self.pending, batch_size=self.batch)
+        self.db["entities"].insert_all(self.entities, batch_size=1000)
         self.db["changes"].insert_all(self.changes, batch_size=1000)
-        self.pending, self.changes = [], []
+        self.pending, self.entities, self.changes = [], [], []
 
     def finish(self) -> None:
         self._flush()
