@@ -155,11 +155,13 @@ class Settings(Mapping[str, Any]):
             try:
                 for name, text, own in self.bundle:
                     target = staging / name
+                    if Path(name).is_absolute() or ".." in Path(name).parts:  # never written outside `folder`
+                        from .config import ConfigError
+
+                        raise ConfigError(f"[{self.section}] {name}: a data file a Dask worker is sent must be "
+                                          f"named relative to the config's folder, inside it")
                     target.parent.mkdir(parents=True, exist_ok=True)
-                    if text is None:
-                        target.write_bytes(_own_data(str(own)))
-                    else:
-                        target.write_text(text, "utf-8")
+                    target.write_bytes(_own_data(str(own)) if text is None else text.encode("utf-8"))
             except BaseException:
                 shutil.rmtree(staging, ignore_errors=True)
                 raise

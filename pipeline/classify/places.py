@@ -18,7 +18,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..config import data_lines
+from ..config import ConfigError, data_lines
 from ..text.fold import fold_name
 
 COMMUNES = "communes.tsv"
@@ -30,7 +30,9 @@ def read(folder: Path) -> tuple[dict[str, str], dict[str, str], frozenset[str]]:
     """(folded commune name -> name, name -> GeoNames id, folded world names) from the two files."""
     communes: dict[str, str] = {}
     commune_ids: dict[str, str] = {}
-    for line in data_lines(folder / COMMUNES):
+    for number, line in enumerate(data_lines(folder / COMMUNES), start=1):
+        if "\t" not in line:
+            raise ConfigError(f"{folder / COMMUNES}: data line {number} has no tab (name, GeoNames id, population)")
         name, geonameid = line.split("\t", 2)[:2]
         communes.setdefault(fold_name(name), name)
         commune_ids.setdefault(name, geonameid)

@@ -7,10 +7,11 @@ records give byte-identical files.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -230,14 +231,16 @@ class _Parquet:
 def write_outputs(out: Path, records: Callable[[], Iterable[Record]] | list[Record],
                   results: list[dict[str, Any]], skipped: list[tuple[str, str]], run_id: str,
                   format_of: Callable[[str], str | None], source: Callable[[str], bytes | None] | None = None,
-                  previous: Path | None = None) -> dict[str, Any]:
+                  pages_from: "Pages | None" = None) -> dict[str, Any]:
     """Every output into `out`, streaming: `records()` gives the records in id order, one at a time (read
     from the store), and each is written to every file it belongs to before the next is read; only its
     header (see `header`) is kept, for the manifest and the report's index.  `results` and `skipped`: the
     files read and passed over, for the manifest.  `source(path)` gives a file's bytes (read safely inside
     RAW_DIR), for the thumbnails of OCR'd records in the report; without it the report has none.
-    `previous`: the output folder this one replaces; a record whose page there has the same `page_key` has
-    its page and scans copied from it rather than rendered again (the same bytes).  Returns the manifest."""
+    `pages_from`: what is known of the pages of the output this one replaces (see `Pages`); a record whose
+    page there was made from the same `page_key` has its page and scans copied rather than rendered again
+    (the same bytes), and what each page was made from is noted in it for the next run.  Returns the
+    manifest."""
     from . import report, sqlite
     from .manifest import build_manifest
 
@@ -260,21 +263,25 @@ def write_outputs(out: Path, records: Callable[[], Iterable[Record]] | list[Reco
                 given = given_text(r)
                 shown, exact = pieces(given, r.changes)  # the replay, once for changes.jsonl and the page
                 rows = change_rows(r, exact)
-                for row in rows:
-                    changes.write(_line(row))
+                change_lines = [_line(row) for row in rows]
+                changes.writelines(change_lines)
                 extracted.write(_line({"id": r.id, "text": given}))
                 parquet.add([_parquet_row(r)])
                 entities.add(entity_rows([r]))
                 database.add(r, rows)
-                key = report.page_key(line)
-                if not (previous and _copy_page(previous / report.PAGES, pages, r, key)):
+                key = report.page_key(pages_from.salt, line, "".join(change_lines), _line(
+                    {"extracted": given, "flags": list(r.flags)})) if pages_from else ""
+                if not (pages_from and pages_from.copy(r.id, key, pages)):
                     data = source(r.source.path) if source and r.source.ocr_pages else None
                     pictures = []
                     for number, small, full in report.scans(data, r.source.format, r.source.ocr_pages) if data else []:
                         (pages / f"{r.id}-p{number}.png").write_bytes(small)
                         (pages / f"{r.id}-p{number}.jpg").write_bytes(full)
                         pictures.append(number)
-                    (pages / f"{r.id}.html").write_text(report.render_page(r, pictures, shown=shown, key=key), "utf-8")
+                    html = report.render_page(r, pictures, shown=shown).encode("utf-8")
+                    (pages / f"{r.id}.html").write_bytes(html)
+                    if pages_from:
+                        pages_from.made[r.id] = [key, hashlib.sha256(html).hexdigest(), pictures]
                 operations.update((c.stage, c.operation) for c in r.changes)
                 changed[r.id] = len(r.changes)
                 headers.append(header(r))
@@ -289,24 +296,39 @@ def write_outputs(out: Path, records: Callable[[], Iterable[Record]] | list[Reco
     return manifest
 
 
-def _copy_page(old: Path, pages: Path, r: Record, key: str) -> bool:
-    """Copy the record's page, and the scans beside it, from the previous output's `old` pages when that page
-    has the same key (it was made from the same record by the same code); False when it must be rendered."""
-    from . import report
+@dataclass
+class Pages:
+    """What a run knows of the record pages of the output it replaces, so that a refresh copies the page (and
+    scans) of a record that did not change instead of rendering it again: for each record id, the key its
+    page was made from (`report.page_key`: the run's config, the record whole, glaneur's code), the page's
+    sha256 and the scans beside it.  Kept in the run's cache, under the output's fingerprint; the pages
+    themselves hold nothing of it."""
 
-    page = old / f"{r.id}.html"
-    if report.key_of_page(page) != key:
-        return False
-    try:
-        for number in (r.source.ocr_pages or [])[:report.MAX_SCAN_PAGES]:
-            for suffix in ("png", "jpg"):
-                scan = old / f"{r.id}-p{number}.{suffix}"
-                if scan.is_file():
-                    shutil.copyfile(scan, pages / scan.name)
-        shutil.copyfile(page, pages / page.name)
-    except OSError:
-        return False
-    return True
+    salt: str  # the run's config fingerprint: a page may show what the config decided (a flag's threshold)
+    old: Path | None = None  # the pages/ folder of the output this run replaces
+    known: dict[str, list[Any]] = field(default_factory=dict)  # id -> [key, sha256 of the page, pictures]
+    made: dict[str, list[Any]] = field(default_factory=dict)  # the same, for the pages this run writes
+
+    def copy(self, record_id: str, key: str, pages: Path) -> bool:
+        """Copy the record's page and scans into `pages` when they were made from `key` and are as they were
+        written (their bytes checked); False when the page must be rendered."""
+        entry = self.known.get(record_id)
+        if self.old is None or not entry or entry[0] != key:
+            return False
+        try:
+            html = (self.old / f"{record_id}.html").read_bytes()
+            if hashlib.sha256(html).hexdigest() != entry[1]:
+                return False
+            scans = [self.old / f"{record_id}-p{n}.{suffix}" for n in entry[2] for suffix in ("png", "jpg")]
+            if not all(scan.is_file() for scan in scans):
+                return False
+            for scan in scans:
+                shutil.copyfile(scan, pages / scan.name)
+            (pages / f"{record_id}.html").write_bytes(html)
+        except OSError:
+            return False
+        self.made[record_id] = entry
+        return True
 
 
 def _line(row: dict[str, Any]) -> str:

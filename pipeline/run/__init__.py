@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 import time
@@ -36,7 +37,7 @@ from typing import Any, TextIO
 from .. import __version__
 from ..config import Config
 from ..errors import FatalError
-from ..outputs import OUTPUT_FILES, write_outputs
+from ..outputs import OUTPUT_FILES, Pages, write_outputs
 from ..outputs.folder import check_out_dir, discard_tmp, make_tmp, recover, swap
 from ..stage import Reader, Stage, Unreadable
 from ..stages import READER, STAGES, build
@@ -64,14 +65,28 @@ class RunResult:
 
 
 
+def config_fingerprint(config: Config) -> str:
+    """The fingerprint of what the config says comes out: [run] says how to run (executor, cache, workers),
+    not what comes out, so it never makes outputs stale."""
+    return config.fingerprint(*(name for name in config.sections if name != "run"))
+
+
+def _previous_fingerprint(out_dir: Path) -> str | None:
+    """The fingerprint in the manifest of the output at `out_dir`; None without a readable one."""
+    try:
+        found = json.loads((out_dir / "manifest.json").read_text("utf-8")).get("fingerprint")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return found if isinstance(found, str) and re.fullmatch(r"[0-9a-f]{64}", found) else None
+
+
 def fingerprint(files: list[tuple[str, str | None]], skipped: list[tuple[str, str]], config: Config,
                 steps: list[Any]) -> str:
     payload = {
         "version": __version__,
         "cache_format": CACHE_FORMAT,
         "stages": [(s.name, s.version) for s in steps],
-        # [run] says how to run (executor, cache, workers), not what comes out: it never makes outputs stale
-        "config": config.fingerprint(*(name for name in config.sections if name != "run")),
+        "config": config_fingerprint(config),
         "files": files,
         "skipped": skipped,
     }
@@ -202,11 +217,19 @@ def _run_into(tmp: Path, reader: Reader, stages: list[Stage], out_dir: Path, fou
         by_rel = {f.rel: f for f in found}
         max_bytes = int(config.section("extract")["max_file_mb"] * 1024 * 1024)
         # With the cache on, the pages of records that did not change are copied from the output this run
-        # replaces (the same bytes: see outputs.write_outputs); without it, every output is made anew.
-        previous = out_dir if cache_root and (out_dir / "manifest.json").is_file() else None
+        # replaces (the same bytes: see outputs.Pages); without it, every output is made anew.
+        pages = Pages(config_fingerprint(config)) if cache_root else None
+        previous = _previous_fingerprint(out_dir) if pages is not None else None
+        known = cache.get("pages", previous) if previous else None
+        if pages is not None and isinstance(known, dict):
+            from ..outputs.report import PAGES
+
+            pages.known, pages.old = known, out_dir / PAGES
         manifest = write_outputs(tmp, lambda: (store.get(r) for r in records), results, skipped, run_id,
                                  reader.format_of, source=lambda rel: _source_bytes(by_rel.get(rel), max_bytes),
-                                 previous=previous)
+                                 pages_from=pages)
+        if pages is not None:
+            cache.put("pages", run_id, pages.made)
         from ..outputs.report import run_js
 
         # The one file that differs between two runs of the same input: this run's timings.

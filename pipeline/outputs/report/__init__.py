@@ -34,7 +34,7 @@ from .views import FIRST_ROWS, LABEL_COLOURS, PAGES, Changes, count_changes, dat
 from .words import Words, translations
 
 __all__ = ["FIRST_ROWS", "PAGES", "Changes", "count_changes", "date_text", "page_href", "render", "render_assets",
-           "key_of_page", "page_key", "render_names", "render_page", "run_js", "scans", "word_diff", "write_report"]
+           "page_key", "render_names", "render_page", "run_js", "scans", "word_diff", "write_report"]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 ASSETS = ("records.js", "report.js", "pager.js", "names.html", "names.js")  # written beside report.html
@@ -116,21 +116,19 @@ def render_names(records: list[Record], language: str = "fr", entries: list[dict
 
 
 def render_page(r: Record, pictures: list[int] | None = None, language: str = "fr",
-                shown: list[dict[str, Any]] | None = None, key: str | None = None) -> str:
+                shown: list[dict[str, Any]] | None = None) -> str:
     """A record's own page (`pages/ID.html`); `pictures`: the pages of its source shown (`ID-pN.png`, a
     thumbnail, linked to `ID-pN.jpg`, the page at full size, beside it); `shown`: its changes replayed
-    (`pieces`), when the caller has them; `key`: its `page_key`, written in the page's head."""
-    return environment(language).get_template("page.html").render(
-        record=views.record_page(r, Words(language), pictures or [], shown), key=key)
-
-
-PAGE_KEY_META = b'<meta name="glaneur-page" content="'
+    (`pieces`), when the caller has them."""
+    return environment(language).get_template("page.html").render(record=views.record_page(r, Words(language),
+                                                                                           pictures or [], shown))
 
 
 @lru_cache(maxsize=1)
 def _code_digest() -> str:
     """Hash of glaneur's code, templates and catalogues, and of the libraries that render pages and scans:
-    a page is a function of its record and of these (any change to them renders every page again)."""
+    a page is a function of its record, the config and these (any change to them renders every page
+    again)."""
     import hashlib
     from importlib.metadata import version
 
@@ -143,28 +141,16 @@ def _code_digest() -> str:
     return digest.hexdigest()
 
 
-def page_key(line: str, language: str = "fr") -> str:
-    """What a record's page (and its scans) is made from: the record as records.jsonl writes it (its source's
-    hash included), the language and glaneur's code.  Two runs giving a record the same key give its page
-    the same bytes, so a refresh copies the page of an unchanged record from the previous output."""
+def page_key(*parts: str, language: str = "fr") -> str:
+    """What a record's page (and its scans) is made from: `parts` (the run's config fingerprint and the
+    record whole: its records.jsonl line, its changes, its extracted text and flags), the language and
+    glaneur's code.  Two runs giving a record the same key give its page the same bytes."""
     import hashlib
 
-    return hashlib.sha256(f"{_code_digest()}\0{language}\0{line}".encode()).hexdigest()[:32]
-
-
-def key_of_page(path: Path) -> str | None:
-    """The `page_key` written in the head of the page at `path`; None when it has none or cannot be read."""
-    try:
-        with path.open("rb") as f:
-            head = f.read(512)
-    except OSError:
-        return None
-    at = head.find(PAGE_KEY_META)
-    if at < 0:
-        return None
-    start = at + len(PAGE_KEY_META)
-    end = head.find(b'"', start)
-    return head[start:end].decode("ascii", "replace") if end > start else None
+    digest = hashlib.sha256(f"{_code_digest()}\0{language}".encode())
+    for part in parts:
+        digest.update(b"\0" + part.encode())
+    return digest.hexdigest()
 
 
 MAX_SCAN_PAGES = 20  # pages of a scanned source shown on its record's page (a courtesy, bounded per record)
