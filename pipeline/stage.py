@@ -192,7 +192,7 @@ def _own_data(reference: str) -> bytes:
 @runtime_checkable
 class Stage(Protocol):
     name: str  # also the config section it reads
-    version: str  # bumped when its output changes, so that cached results are recomputed
+    version: str  # bumped when its output changes, so that cached results are recomputed (pipeline/versions.py)
     scope: Scope
     splits: bool  # record scope: one record may become several
 

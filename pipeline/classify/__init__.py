@@ -35,6 +35,7 @@ from . import dates as dates_mod
 from . import entities as entities_mod
 from . import gazetteer as gazetteer_mod
 from . import themes as themes_mod
+from ..versions import VERSIONS
 
 NAME = "classify"
 
@@ -191,7 +192,7 @@ class Classify:
     """The classify stage: record scope, cached per record; spaCy reads the records in batches."""
 
     name = NAME
-    version = "17"
+    version = VERSIONS[NAME]
     scope = "record"
     splits = False
 

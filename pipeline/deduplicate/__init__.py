@@ -36,6 +36,7 @@ from ..text.structure import Structure, paragraph_structures, rebuild
 from .compare import near, names_agree, sentence_keys, shingles
 from .paragraphs import dedup_paragraphs
 from .records import Candidates, Group, Print, candidates, compare, fingerprint, groups, merge_group, merge_records
+from ..versions import VERSIONS
 
 NAME = "deduplicate"
 
@@ -76,7 +77,7 @@ class Deduplicate:
     merge (on the workers): each group into one record."""
 
     name = NAME
-    version = "6"
+    version = VERSIONS[NAME]
     scope = "corpus"
     splits = False
     apply_scope = "groups"

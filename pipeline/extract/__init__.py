@@ -21,6 +21,7 @@ from ..config import Config
 from ..record import Change, Record, Source, record_id
 from ..stage import RawFile
 from .errors import Unreadable
+from ..versions import VERSIONS
 
 
 FORMATS = {
@@ -149,7 +150,7 @@ class Extract:
     """The pipeline's `Reader`."""
 
     name = "extract"
-    version = "2"
+    version = VERSIONS["extract"]
 
     def setup(self, settings: Mapping[str, Any]) -> None:
         self.settings = settings

@@ -40,6 +40,7 @@ from ..text.language import passage_languages
 from .debris import is_debris_line
 from .numbers import fix_digits
 from .words import ENDS_SENTENCE, repair_words
+from ..versions import VERSIONS
 
 NAME = "repair"
 
@@ -290,7 +291,7 @@ class Repair:
     partition and cached per record under the chrome it was repaired with)."""
 
     name = NAME
-    version = "14"
+    version = VERSIONS[NAME]
     scope = "corpus"
     splits = False
     apply_scope = "partition"

@@ -33,6 +33,7 @@ from dataclasses import replace
 from ..record import Record
 from ..stage import Settings
 from ..text.fold import fold_name
+from ..versions import VERSIONS
 
 NAME = "resolve"
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&]{1,11}$")
@@ -173,7 +174,7 @@ class Resolve:
     counted per record, the table decided once, applied per partition)."""
 
     name = NAME
-    version = "3"
+    version = VERSIONS[NAME]
     scope = "corpus"
     splits = False
     apply_scope = "partition"  # the table goes to the workers with each partition: no record comes here

@@ -40,8 +40,8 @@ from ..errors import FatalError
 from ..outputs import OUTPUT_FILES, Pages, write_outputs
 from ..outputs.folder import check_out_dir, discard_tmp, make_tmp, recover, swap
 from ..stage import Reader, Stage, Unreadable
-from ..stages import READER, STAGES, build
 from ..validate import check_runtime
+from ..versions import VERSIONS
 from .cache import CACHE_FORMAT, Cache
 from .cache import cache_root as cache_location
 from .discover import Found, discover, read_regular
@@ -81,11 +81,11 @@ def _previous_fingerprint(out_dir: Path) -> str | None:
 
 
 def fingerprint(files: list[tuple[str, str | None]], skipped: list[tuple[str, str]], config: Config,
-                steps: list[Any]) -> str:
+                steps: list[tuple[str, str]]) -> str:
     payload = {
         "version": __version__,
         "cache_format": CACHE_FORMAT,
-        "stages": [(s.name, s.version) for s in steps],
+        "stages": steps,
         "config": config_fingerprint(config),
         "files": files,
         "skipped": skipped,
@@ -129,7 +129,7 @@ def run(raw_dir: Path, out_dir: Path, config: Config, *, use_cache: bool = True,
                               exclude=(out_dir,) + ((Path(cache_root),) if cache_root else ()))
     max_bytes = int(extract_cfg["max_file_mb"] * 1024 * 1024)
     hashes = [(f.rel, _quick_hash(f, max_bytes)) for f in found]
-    run_id = fingerprint(hashes, skipped, config, [READER, *STAGES])  # names and versions: no set-up needed
+    run_id = fingerprint(hashes, skipped, config, list(VERSIONS.items()))  # no stage imported: see versions.py
     manifest_path = out_dir / "manifest.json"
     if not force and manifest_path.exists() and all((out_dir / name).exists() for name in OUTPUT_FILES):
         try:
@@ -143,6 +143,8 @@ def run(raw_dir: Path, out_dir: Path, config: Config, *, use_cache: bool = True,
 
     # What an up-to-date output does not need (the machine checked, rules and word lists read, the order
     # of the stages checked), done before any work.
+    from ..stages import build
+
     check_runtime(config)
     reader, stages = build(config)
     tmp = make_tmp(out_dir)  # before any work: an unwritable CLEAN_DIR is found now, not at the end

@@ -46,6 +46,7 @@ from .locate import _normalised_with_map, file_changes, locate
 from .pages import Page, choose_title, split_pages
 from .rules import Rules, is_date_line, is_title_like, load_rules
 from .blocks import structure
+from ..versions import VERSIONS
 
 NAME = "segment"
 
@@ -207,7 +208,7 @@ class Segment:
     """The segment stage: record scope, one record in, one record per page out."""
 
     name = NAME
-    version = "7"
+    version = VERSIONS[NAME]
     scope = "record"
     splits = True
 

@@ -75,6 +75,20 @@ def test_unchanged_input_is_up_to_date_and_byte_identical(tmp_path, config):
 
 
 
+def test_the_stages_versions_are_the_table_the_up_to_date_check_reads():
+    """`glaneur run` on an up-to-date output reads the versions from pipeline/versions.py without importing
+    the stages: the table must be theirs, in the pipeline's order."""
+    import subprocess
+
+    from pipeline.stages import READER, STAGES
+    from pipeline.versions import VERSIONS
+
+    assert [(s.name, s.version) for s in [READER, *STAGES]] == list(VERSIONS.items())
+    probe = "import sys, pipeline.cli, pipeline.run; print(sorted(m for m in sys.modules if m.startswith('pipeline.classify')))"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"  # the CLI and the runner load no stage until there is work
+
+
 def test_changed_input_is_not_up_to_date(tmp_path, config):
     raw = tiny_raw(tmp_path)
     out = tmp_path / "clean"

@@ -1,0 +1,13 @@
+"""Each stage's version, bumped when what it gives changes, so that cached results are recomputed and an
+existing output is no longer up to date.  Kept here, in the pipeline's order, apart from the stages' code:
+`glaneur run` on an output that is up to date reads them without importing every stage (each compiles its
+patterns as it is imported: most of a no-change run's time)."""
+
+VERSIONS = {
+    "extract": "2",
+    "repair": "14",
+    "segment": "7",
+    "deduplicate": "6",
+    "classify": "17",
+    "resolve": "3",
+}
