@@ -131,8 +131,7 @@ class Settings(Mapping[str, Any]):
             data = path.read_bytes()
             own = defaults_dir() / name
             digest = hashlib.sha256(data).hexdigest()
-            inside = not Path(name).is_absolute() and ".." not in Path(name).parts
-            if inside and own.is_file() and hashlib.sha256(own.read_bytes()).hexdigest() == digest:  # ours, or a copy
+            if _inside(name) and own.is_file() and hashlib.sha256(own.read_bytes()).hexdigest() == digest:  # ours, or a copy
                 bundle.append((name, None, f"{name}:{digest}"))
             else:
                 bundle.append((name, data.decode("utf-8"), None))
@@ -155,7 +154,7 @@ class Settings(Mapping[str, Any]):
             try:
                 for name, text, own in self.bundle:
                     target = staging / name
-                    if Path(name).is_absolute() or ".." in Path(name).parts:  # never written outside `folder`
+                    if not _inside(name):  # never written outside `folder`
                         from .config import ConfigError
 
                         raise ConfigError(f"[{self.section}] {name}: a data file a Dask worker is sent must be "
@@ -170,6 +169,11 @@ class Settings(Mapping[str, Any]):
             except OSError:
                 shutil.rmtree(staging, ignore_errors=True)
         return replace(self, base_dir=folder, bundle=())
+
+
+def _inside(name: str) -> bool:
+    """Whether a data file's name stays inside the folder it is relative to (not absolute, no "..")."""
+    return not Path(name).is_absolute() and ".." not in Path(name).parts
 
 
 def _own_data(reference: str) -> bytes:

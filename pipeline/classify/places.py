@@ -23,7 +23,8 @@ from ..text.fold import fold_name
 
 COMMUNES = "communes.tsv"
 WORLD = "world.txt"
-WORLD_CITY_POPULATION = 15000  # a city this large is evidence that a name the model calls a place is one
+WORLD_CITY_POPULATION = 15000
+_DERIVED = "# Derived from "  # the files' first line: "# Derived from <versions> by `make places`; …"  # a city this large is evidence that a name the model calls a place is one
 
 
 def read(folder: Path) -> tuple[dict[str, str], dict[str, str], frozenset[str]]:
@@ -74,7 +75,7 @@ def _world(cities) -> set[str]:
 def texts() -> dict[str, str]:
     """The two files' texts, as `write` writes them."""
     rows, world = derive()
-    made = f"# Derived from {versions()} by `make places`; GeoNames data, CC BY 4.0 (geonames.org).\n"
+    made = f"{_DERIVED}{versions()} by `make places`; GeoNames data, CC BY 4.0 (geonames.org).\n"
     communes = (made + "# France's places of 500 inhabitants or more, largest first: name, GeoNames id, population.\n"
                 + "".join(f"{name}\t{gid}\t{pop}\n" for name, gid, pop in rows))
     world_text = (made + "# Folded names of countries and world regions in French, and of cities of "
@@ -89,8 +90,7 @@ def named_versions(folder: Path) -> str | None:
         first = (folder / COMMUNES).read_text("utf-8").split("\n", 1)[0]
     except OSError:
         return None
-    prefix = "# Derived from "
-    return first[len(prefix):].split(" by ", 1)[0] if first.startswith(prefix) else None
+    return first[len(_DERIVED):].split(" by ", 1)[0] if first.startswith(_DERIVED) else None
 
 
 def write(folder: Path) -> None:

@@ -71,11 +71,20 @@ def config_fingerprint(config: Config) -> str:
     return config.fingerprint(*(name for name in config.sections if name != "run"))
 
 
-def _previous_fingerprint(out_dir: Path) -> str | None:
-    """The fingerprint in the manifest of the output at `out_dir`; None without a readable one."""
+def _manifest(out_dir: Path) -> Any:
+    """The manifest of the output at `out_dir` as JSON gives it; {} when it is not JSON."""
     try:
-        found = json.loads((out_dir / "manifest.json").read_text("utf-8")).get("fingerprint")
-    except (OSError, ValueError, AttributeError):
+        return json.loads((out_dir / "manifest.json").read_text("utf-8"))
+    except ValueError:
+        return {}
+
+
+def _previous_fingerprint(out_dir: Path) -> str | None:
+    """The fingerprint in the manifest of the output at `out_dir` (a cache key: 64 hex digits); None without
+    a readable one."""
+    try:
+        found = _manifest(out_dir).get("fingerprint")
+    except (OSError, AttributeError):
         return None
     return found if isinstance(found, str) and re.fullmatch(r"[0-9a-f]{64}", found) else None
 
@@ -132,10 +141,7 @@ def run(raw_dir: Path, out_dir: Path, config: Config, *, use_cache: bool = True,
     run_id = fingerprint(hashes, skipped, config, list(VERSIONS.items()))  # no stage imported: see versions.py
     manifest_path = out_dir / "manifest.json"
     if not force and manifest_path.exists() and all((out_dir / name).exists() for name in OUTPUT_FILES):
-        try:
-            previous = json.loads(manifest_path.read_text("utf-8"))
-        except ValueError:
-            previous = {}
+        previous = _manifest(out_dir)
         if previous.get("fingerprint") == run_id:
             if log:
                 print(f"glaneur: {out_dir} is up to date ({len(found)} files unchanged)", file=log)
