@@ -239,12 +239,13 @@ def false_splits(pools: dict[str, list[str]], read, trials: int, seed: int) -> N
 
 
 def build() -> None:
-    from pipeline.repair.columns import count_pairs, _frequent
+    from pipeline.repair.columns import Classes, count_pairs
     from pipeline.config import load
 
-    size = load(ROOT / "config" / "pipeline.toml").settings("repair")["columns_vocabulary"]
+    settings = load(ROOT / "config" / "pipeline.toml").settings("repair")
     texts = own_texts() + hipe_texts()
-    pairs = count_pairs(texts, _frequent(size))
+    pairs = count_pairs(texts, Classes.of(settings["columns_vocabulary"],
+                                          settings.data_file(settings["columns_endings_file"])))
     MODEL.parent.mkdir(exist_ok=True)
     with MODEL.open("w", encoding="utf-8") as out:
         out.write("# Class bigrams of running French text: left class, right class, count.\n")
@@ -273,7 +274,7 @@ def main(argv: list[str] | None = None) -> None:
 
 # --- tuning ---------------------------------------------------------------------------------------
 
-TUNED = ("split_cost", "gap_bonus", "length_weight", "fit_cost", "start_cost", "width_weight",
+TUNED = ("split_cost", "gap_bonus", "length_weight", "fit_cost", "start_cost", "width_weight", "width_fit_cost",
          "cut_join_weight", "column_join_weight", "min_gain", "pause_weight")
 
 

@@ -5,7 +5,7 @@ patterns as it is imported: most of a no-change run's time)."""
 
 VERSIONS = {
     "extract": "2",
-    "repair": "14",
+    "repair": "15",
     "segment": "7",
     "deduplicate": "6",
     "classify": "17",

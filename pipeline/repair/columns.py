@@ -26,6 +26,7 @@ from itertools import pairwise
 from ..record import Edit
 from .columns_model import (
     BULLETS,
+    Classes,
     DASHES,
     Continuations,
     advance,
@@ -38,7 +39,7 @@ from .columns_model import (
 )
 from .columns_search import Line, Search, Weights, columns_of
 
-__all__ = ["Continuations", "Reader", "Weights", "_frequent", "advance", "count_pairs", "left_class",
+__all__ = ["Classes", "Continuations", "Reader", "Weights", "_frequent", "advance", "count_pairs", "left_class",
            "read_columns", "reader_from", "right_class", "shape_of"]
 
 _SHAPE = 2.0  # a line this many times wider than its neighbour holds pieces of more columns
@@ -68,7 +69,8 @@ class Reader(Search):
             return why
         if any(len(x.words) > self.w.max_words for x in lines):
             return "a line too long for columns"
-        if sum(1 for x in lines if x.words[0] in BULLETS | DASHES or _ITEM.match(x.words[0])) * 2 >= len(lines):
+        if (sum(1 for x in lines if x.words[0] in BULLETS | DASHES or _ITEM.match(x.words[0])) * 2 >= len(lines)
+                and not any(any(x.gaps[1:]) for x in lines)):
             return "a list: each line is an item"
         cued = [self.cues(x) for x in lines]
         if sum(cued) < self.w.min_cue_lines or sum(cued) < self.w.min_cue_share * len(lines):
@@ -115,10 +117,12 @@ def reader_from(settings) -> Reader:
         min_lines=cfg["columns_min_lines"],
         min_split_share=cfg["columns_min_split_share"], min_gain=cfg["columns_min_gain"], beam=cfg["columns_beam"],
         cut_candidates=cfg["columns_cut_candidates"], width_rounds=cfg["columns_width_rounds"],
-        width_weight=cfg["columns_width_weight"], max_words=cfg["columns_max_words"],
+        width_weight=cfg["columns_width_weight"],
+        width_fit_cost=cfg["columns_width_fit_cost"], max_words=cfg["columns_max_words"],
         max_lines=cfg["columns_max_lines"],
     )
-    return Reader(load(settings.data_file(cfg["columns_file"]), cfg["columns_vocabulary"]), weights)
+    return Reader(load(settings.data_file(cfg["columns_file"]), cfg["columns_vocabulary"],
+                       settings.data_file(cfg["columns_endings_file"])), weights)
 
 
 def read_columns(text: str, reader: Reader, seen: dict[tuple[str, ...], list[list[str]] | None] | None = None

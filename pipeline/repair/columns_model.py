@@ -50,21 +50,51 @@ def _core(word: str) -> str:
     return word.strip(_OPEN + CLOSE + ".,;:!?…")
 
 
-def _shape(core: str, vocabulary: frozenset[str]) -> str:
+@dataclass(frozen=True)
+class Classes:
+    """What puts a word in its class: the frequent words that are their own class, and the endings that
+    class a lower-case word outside them ("L~ment", "L~s"), the first that fits, in file order."""
+
+    words: frozenset[str]
+    endings: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @classmethod
+    def of(cls, size: int, endings: Path | None = None) -> "Classes":
+        return cls(_frequent(size), read_endings(endings) if endings else ())
+
+
+def read_endings(path: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """config/columns/endings.tsv: a tag, a tab, the endings it stands for (blank-separated)."""
+    from ..config import data_lines
+
+    out = []
+    for line in data_lines(path):
+        tag, _, endings = line.partition("\t")
+        if tag.strip() and endings.split():
+            out.append((tag.strip(), tuple(endings.split())))
+    return tuple(out)
+
+
+def _shape(core: str, classes: Classes) -> str:
     if not core:
         return "P"
     lower = core.lower()
     capital = core[0].isupper()
-    if lower in vocabulary:
+    if lower in classes.words:
         return ("C:" if capital else "") + lower
     if any(c.isdigit() for c in core) and not _LETTER.search(core):
         return "N"
     if len(core) > 1 and core.isupper():
         return "U"
+    if not capital:
+        for tag, endings in classes.endings:
+            if lower.endswith(endings):
+                return "L~" + tag
     return "C" if capital else "L"
 
 
-def left_class(word: str, vocabulary: frozenset[str]) -> str:
+
+def left_class(word: str, classes: Classes) -> str:
     """What a word offers to the word after it: its end (punctuation, hyphen) and its shape."""
     if word in BULLETS:
         return "BUL"
@@ -80,10 +110,10 @@ def left_class(word: str, vocabulary: frozenset[str]) -> str:
         return "HYPH"
     elif word[-1:] in "'’" and _ELISION.match(word):
         return "ELI:" + word[:-1].lower()
-    return _shape(_core(word), vocabulary) + end
+    return _shape(_core(word), classes) + end
 
 
-def right_class(word: str, vocabulary: frozenset[str]) -> str:
+def right_class(word: str, classes: Classes) -> str:
     """What a word asks of the word before it: an opening quote or bullet, an elision, its shape."""
     if word in BULLETS:
         return "BUL"
@@ -95,7 +125,7 @@ def right_class(word: str, vocabulary: frozenset[str]) -> str:
     if elided:
         head = elided.group(1)
         return ("C:" if head[0].isupper() else "") + head.lower() + "'"
-    return _shape(_core(word), vocabulary)
+    return _shape(_core(word), classes)
 
 
 # --- the continuation model -----------------------------------------------------------------------
@@ -131,11 +161,11 @@ class Continuations:
     right_shapes: dict[str, int]
     kinds: dict[str, int]  # how many classes follow each left class, its own or its shape's
     total: int
-    vocabulary: frozenset[str]
+    classes: Classes
     smoothing: float = 5.0
 
     @classmethod
-    def load(cls, path: Path, vocabulary_size: int) -> "Continuations":
+    def load(cls, path: Path, classes: Classes) -> "Continuations":
         counts: dict[str, Counter] = {name: Counter() for name in
                                       ("lefts", "rights", "to_shape", "shapes", "left_shapes", "right_shapes")}
         pairs: dict[tuple[str, str], int] = {}
@@ -154,19 +184,18 @@ class Continuations:
         kinds: Counter[str] = Counter(a for a, _ in pairs)
         kinds.update(shape for shape, _ in counts["shapes"])
         return cls(pairs, **{k: dict(v) for k, v in counts.items()}, kinds=dict(kinds),
-                   total=sum(counts["rights"].values()),
-                   vocabulary=_frequent(vocabulary_size))
+                   total=sum(counts["rights"].values()), classes=classes)
 
     def score(self, a: str, b: str) -> float:
-        return self._pmi(left_class(a, self.vocabulary), right_class(b, self.vocabulary))
+        return self._pmi(left_class(a, self.classes), right_class(b, self.classes))
 
     def ends(self, a: str) -> float:
         """How much better a paragraph ends on word a than on any word."""
-        return self._pmi(left_class(a, self.vocabulary), BREAK)
+        return self._pmi(left_class(a, self.classes), BREAK)
 
     def starts(self, b: str) -> float:
         """How much better a paragraph starts with word b than any word comes next."""
-        return self._pmi(BREAK, right_class(b, self.vocabulary))
+        return self._pmi(BREAK, right_class(b, self.classes))
 
     def _pmi(self, a: str, b: str) -> float:
         sa, sb = shape_of(a), shape_of(b)
@@ -183,7 +212,7 @@ class Continuations:
         return math.log(given / prior)
 
 
-def count_pairs(texts: list[str], vocabulary: frozenset[str]) -> Counter[tuple[str, str]]:
+def count_pairs(texts: list[str], classes: Classes) -> Counter[tuple[str, str]]:
     """Class bigrams of running text; a blank line ends a paragraph (no pair across it)."""
     pairs: Counter[tuple[str, str]] = Counter()
     for text in texts:
@@ -191,16 +220,16 @@ def count_pairs(texts: list[str], vocabulary: frozenset[str]) -> Counter[tuple[s
             words = TOKEN.findall(paragraph)
             if not words:
                 continue
-            pairs[(BREAK, right_class(words[0], vocabulary))] += 1
+            pairs[(BREAK, right_class(words[0], classes))] += 1
             for a, b in zip(words, words[1:]):
-                pairs[(left_class(a, vocabulary), right_class(b, vocabulary))] += 1
-            pairs[(left_class(words[-1], vocabulary), BREAK)] += 1
+                pairs[(left_class(a, classes), right_class(b, classes))] += 1
+            pairs[(left_class(words[-1], classes), BREAK)] += 1
     return pairs
 
 
 @lru_cache(maxsize=4)
-def load(path: Path, vocabulary: int) -> Continuations:
-    return Continuations.load(path, vocabulary)
+def load(path: Path, vocabulary: int, endings: Path | None = None) -> Continuations:
+    return Continuations.load(path, Classes.of(vocabulary, endings))
 
 
 # --- a line as the search reads it ------------------------------------------------------------------

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import combinations
 
-from .columns_model import BULLETS, CLOSE, SPACE, Continuations, Line, ends_sentence
+from .columns_model import BULLETS, CLOSE, SPACE, Continuations, Line, ends_sentence, left_class, right_class
 
 _WORDLIKE = re.compile(r"[^\W_]")
 
@@ -45,6 +45,7 @@ class Weights:
     cut_candidates: int
     width_rounds: int
     width_weight: float
+    width_fit_cost: float
     max_words: int
     max_lines: int
 
@@ -105,7 +106,7 @@ class Search:
         for score, _, path in sorted(readings, key=lambda r: (-r[0], r[1])):
             if score <= single:
                 break
-            why = self._refuse(path)
+            why = self._refuse(path) or self._table(lines, path)
             cut = sum(map(is_cut, path))
             if not why and score - single < self.w.min_gain * cut:
                 why = "columns read hardly better than the lines"
@@ -151,6 +152,15 @@ class Search:
                     + self._length(upper, p, lower, q))
         return cache(follow)
 
+    def _unfilled(self, upper: Line, p: tuple[int, int], lower: Line, q: tuple[int, int], width: float) -> float:
+        """What it costs that a column's line stops short of the column's width by more than the next line's
+        first word (set text is wrapped greedily: the word would have fitted), unless a sentence ends there."""
+        if ends_sentence(upper.words[p[1] - 1]):
+            return 0.0
+        if upper.width(*p) + SPACE + lower.width(q[0], q[0] + 1) <= width * (1 - self.w.length_tolerance):
+            return self.w.width_fit_cost
+        return 0.0
+
     def _transition(self, upper: Line, s: State, lower: Line, t: State, follow=None) -> float:
         """How the readings of two lines follow each other: per column, the join and the lengths of
         its two pieces, or what it costs a column to stop or resume."""
@@ -166,7 +176,7 @@ class Search:
         return total
 
     def _best_previous(self, upper: Line, previous: list[State], values: list[float], lower: Line,
-                       states: list[State]) -> list[tuple[float, int]]:
+                       states: list[State], widths=None) -> list[tuple[float, int]]:
         """For each reading `t` of the lower line, the best value of `values[s] + _transition(s, t)` over
         the upper line's readings and the first `s` that reaches it: what a loop over every pair gives,
         bit for bit (the same sums in the same order), computed per column on the pieces the readings
@@ -183,6 +193,8 @@ class Search:
                 for b, q in enumerate(downs):
                     if p and q:
                         table[a, b] = follow(p, q)
+                        if widths and widths[k]:
+                            table[a, b] -= self._unfilled(upper, p, lower, q, widths[k])
                     elif p:
                         table[a, b] = self._stop(upper.words[p[1] - 1])
                     elif q:
@@ -194,6 +206,23 @@ class Search:
         args = value.argmax(axis=0)
         tops = value[args, np.arange(len(states))]
         return [(float(top), int(arg)) for top, arg in zip(tops, args)]
+
+    def _table(self, lines: list[Line], path: list[State]) -> str:
+        """A table read across, not columns: a column whose pieces, on every line, start with words of one
+        class and end with words of one class ("Lundi 9 h -", "Mardi 14 h -": days and times).  Prose set in
+        columns starts and ends its lines with whatever words the wrap gives."""
+        if not all(map(is_cut, path)):
+            return ""
+        classes = self.model.classes
+        for k in range(len(path[0])):
+            pieces = [(line, s[k]) for line, s in zip(lines, path)]
+            if not all(p for _, p in pieces):
+                continue
+            starts = {right_class(line.words[p[0]], classes) for line, p in pieces}
+            ends = {left_class(line.words[p[1] - 1], classes) for line, p in pieces}
+            if len(starts) == 1 and len(ends) == 1:
+                return "a table: its rows read across"
+        return ""
 
     def _refuse(self, path: list[State]) -> str:
         """Why a column reading is not taken (empty when it is)."""
@@ -237,7 +266,7 @@ class Search:
                 back.append({t: None for t in scores})
                 continue
             previous = list(scores)
-            best = self._best_previous(lines[i - 1], previous, [scores[s] for s in previous], line, states)
+            best = self._best_previous(lines[i - 1], previous, [scores[s] for s in previous], line, states, widths)
             new_scores: dict[State, float] = {}
             pointers: dict[State, State | None] = {}
             for t, (top, arg) in zip(states, best):

@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import ROOT, SEEDS, needs_seeds
 from pipeline.repair import context, repair_text
-from pipeline.repair.columns import Continuations, left_class, read_columns, reader_from, right_class
+from pipeline.repair.columns import Classes, Continuations, left_class, read_columns, reader_from, right_class
+from pipeline.repair.columns_model import read_endings
 from pipeline.repair.columns_search import Line
 
 CASES = tomllib.loads((ROOT / "tests" / "golden" / "columns" / "cases.toml").read_text("utf-8"))
@@ -36,7 +37,7 @@ def flat(text: str) -> str:
 # --- the model --------------------------------------------------------------------------------------
 
 def test_classes_keep_what_a_join_needs():
-    vocabulary = frozenset({"de", "la", "une", "des", "qui"})
+    vocabulary = Classes(frozenset({"de", "la", "une", "des", "qui"}))
     assert left_class("une", vocabulary) == "une"
     assert right_class("Des", vocabulary) == "C:des"
     assert left_class("enseignements.", vocabulary) == "END"
@@ -46,6 +47,23 @@ def test_classes_keep_what_a_join_needs():
     assert right_class("d'accès", vocabulary) == "d'"
     assert right_class("•", vocabulary) == "BUL"
     assert right_class("Montpellier", vocabulary) == "C"
+    assert right_class("zones", vocabulary) == "L"  # no endings: a lower-case word is its shape
+
+
+def test_endings_class_lower_case_words_first_fit_first(config):
+    settings = config.settings("repair")
+    classes = Classes.of(settings["columns_vocabulary"], settings.data_file(settings["columns_endings_file"]))
+    assert right_class("zones", classes) == "L~s"
+    assert right_class("durablement", classes) == "L~ment"  # -ment before -s and -ent
+    assert left_class("restaurations,", classes) == "L~tions,"  # its pause kept after the ending
+    assert right_class("Zones", classes) == "C"  # a capital is a capital: names end as they like
+    assert right_class("zone", classes) == "L"
+    assert read_endings(ROOT / "config" / "columns" / "endings.tsv")[0] == ("ment", ("ment",))
+
+
+def test_endings_tell_agreement_apart(reader):
+    model: Continuations = reader.model
+    assert model.score("les", "maraîchers") > model.score("la", "maraîchers")
 
 
 def test_model_reads_french_joins(reader):
