@@ -110,6 +110,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "columns_cue_below": Key("float", -1.5, maximum=0.0),
         "columns_min_cue_lines": Key("int", 1, minimum=1),
         "columns_min_cue_share": Key("float", 0.15, minimum=0.0, maximum=1.0),
+        "columns_min_prose": Key("float", 0.1),
         "columns_min_lines": Key("int", 3, minimum=2),
         "columns_min_split_share": Key("float", 0.6, minimum=0.0, maximum=1.0),
         "columns_min_gain": Key("float", 1.5, minimum=0.0),

@@ -38,6 +38,7 @@ class Weights:
     cue_below: float
     min_cue_lines: int
     min_cue_share: float
+    min_prose: float
     min_lines: int
     min_split_share: float
     min_gain: float

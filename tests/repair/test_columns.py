@@ -153,6 +153,41 @@ def test_first_test_sends_column_runs_to_the_search(reader):
     assert reader.first_test(lines) == ""
 
 
+def _case(kind: str, why: str) -> list[str]:
+    return next(c for c in CASES[kind] if c["why"].startswith(why))["input"].strip("\n").split("\n")
+
+
+def test_first_test_keeps_word_salad_from_the_search(reader):
+    salad = _case("keep", "word salad")
+    lines = [Line.of(t) for t in salad]
+    assert sum(map(reader.cues, lines)) >= 2  # bad joins enough for the cue test alone
+    assert reader.prose(lines) < reader.w.min_prose
+    assert reader.judge(salad) == (None, "does not read as prose, even within a column's pieces")
+    for case in CASES["read"]:  # prose set in columns reads on within its pieces
+        assert reader.prose([Line.of(t) for t in case["input"].strip("\n").split("\n")]) > 0.3, case["why"]
+
+
+def test_a_list_with_a_second_column_inside_its_lines_is_searched(reader):
+    lists = _case("read", "two lists side by side")
+    assert reader.first_test([Line.of(t) for t in lists]) == ""
+    one_list = [line.split("  ")[0] if "  " in line else line for line in _case("keep", "a list whose items")]
+    assert reader.first_test([Line.of(t) for t in one_list]) == "a list: each line is an item"
+
+
+def test_a_table_is_read_across(reader):
+    assert reader.judge(_case("keep", "a timetable")) == (None, "a table: its rows read across")
+
+
+def test_a_column_line_that_stops_short_of_its_width_costs(reader):
+    upper, lower = Line.of("une épicerie de"), Line.of("quartier ouvre le mardi")
+    whole, first = (0, len(upper.words)), (0, len(lower.words))
+    width = upper.width(*whole) + 20  # "quartier" would have fitted on the upper line
+    assert reader._unfilled(upper, whole, lower, first, width) == reader.w.width_fit_cost
+    assert reader._unfilled(upper, whole, lower, first, upper.width(*whole) + 5) == 0.0  # it would not have
+    ended = Line.of("une épicerie ouvre.")
+    assert reader._unfilled(ended, (0, 3), lower, first, width) == 0.0  # a sentence's end stops where it likes
+
+
 def test_first_test_keeps_wrapped_prose_with_one_bad_join_from_the_search(reader):
     lines = [Line.of(t) for t in _PROSE_WITH_A_SLIP.split("\n")]
     assert sum(reader.cues(x) for x in lines) == 1  # the older cue test alone sent it to the search
