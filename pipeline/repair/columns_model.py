@@ -47,7 +47,7 @@ def _frequent(size: int) -> frozenset[str]:
 
 
 def _core(word: str) -> str:
-    return word.strip(_OPEN + CLOSE + ".,;:!?…")
+    return word.strip(_OPEN + CLOSE + ".,;:!?…").lstrip("-–—")  # "-Restez," is a capitalised word
 
 
 @dataclass(frozen=True)
@@ -121,6 +121,8 @@ def right_class(word: str, classes: Classes) -> str:
         return "DASH"
     if word[0] in _OPEN and len(word) > 1:
         return "Q"
+    if word[0] in DASHES and len(word) > 1 and _LETTER.match(word[1]):
+        return "DASH"  # a dialogue's dash glued to its first word ("-Non,", "—Mais"): a turn starts
     elided = _ELISION.match(word)
     if elided:
         head = elided.group(1)

@@ -212,16 +212,11 @@ class Search:
         """A table read across, not columns: a column whose pieces, on every line, start with words of one
         class and end with words of one class ("Lundi 9 h -", "Mardi 14 h -": days and times).  Prose set in
         columns starts and ends its lines with whatever words the wrap gives."""
-        if not all(map(is_cut, path)):
-            return ""
-        classes = self.model.classes
-        for k in range(len(path[0])):
-            pieces = [(line, s[k]) for line, s in zip(lines, path)]
-            if not all(p for _, p in pieces):
-                continue
-            starts = {right_class(line.words[p[0]], classes) for line, p in pieces}
-            ends = {left_class(line.words[p[1] - 1], classes) for line, p in pieces}
-            if len(starts) == 1 and len(ends) == 1:
+        c = self.model.classes
+        for k in range(len(path[0])) if all(map(is_cut, path)) else ():
+            pieces = [(line, s[k]) for line, s in zip(lines, path) if s[k]]
+            if len(pieces) == len(lines) and len({(right_class(x.words[p[0]], c), left_class(x.words[p[1] - 1], c))
+                                                  for x, p in pieces}) == 1:
                 return "a table: its rows read across"
         return ""
 

@@ -48,6 +48,8 @@ def test_classes_keep_what_a_join_needs():
     assert right_class("•", vocabulary) == "BUL"
     assert right_class("Montpellier", vocabulary) == "C"
     assert right_class("zones", vocabulary) == "L"  # no endings: a lower-case word is its shape
+    assert right_class("-Non,", vocabulary) == "DASH"  # a dialogue's dash glued to its word opens a turn
+    assert left_class("-Restez,", vocabulary) == "C,"  # and the word is the capitalised word it is
 
 
 def test_endings_class_lower_case_words_first_fit_first(config):
