@@ -25,25 +25,24 @@ from itertools import pairwise
 
 from ..record import Edit
 from .columns_model import (
-    BULLETS,
     Classes,
     DASHES,
     Continuations,
     advance,
     _frequent,
     count_pairs,
+    is_marker,
     left_class,
     load,
     right_class,
     shape_of,
 )
-from .columns_search import Line, Search, Weights, columns_of
+from .columns_search import Line, Search, State, Weights
 
 __all__ = ["Classes", "Continuations", "Reader", "Weights", "_frequent", "advance", "count_pairs", "left_class",
            "read_columns", "reader_from", "right_class", "shape_of"]
 
 _SHAPE = 2.0  # a line this many times wider than its neighbour holds pieces of more columns
-_ITEM = re.compile(r"^(?:\d{1,2}|[a-z])[.)]$")  # "1." "2)" "a)": a numbered list item starts
 
 
 class Reader(Search):
@@ -80,7 +79,7 @@ class Reader(Search):
             return why
         if any(len(x.words) > self.w.max_words for x in lines):
             return "a line too long for columns"
-        if (sum(1 for x in lines if x.words[0] in BULLETS | DASHES or _ITEM.match(x.words[0])) * 2 >= len(lines)
+        if (sum(1 for x in lines if is_marker(x.words[0])) * 2 >= len(lines)
                 and not any(any(x.gaps[1:]) for x in lines)):
             return "a list: each line is an item"
         cued = [self.cues(x) for x in lines]
@@ -114,6 +113,25 @@ class Reader(Search):
             return None, why
         path, why = self.best(lines)
         return (columns_of(lines, path) if path else None), why
+
+
+def columns_of(lines: list[Line], path: list[State]) -> list[list[str]]:
+    """The text of each column a reading makes ("" where the column paused), the empty ones left out."""
+    k = len(path[0])
+    columns: list[list[str]] = [[] for _ in range(k)]
+    for line, state in zip(lines, path):
+        for col, piece in enumerate(state):
+            if piece:
+                columns[col].append(line.piece(*piece))
+            elif columns[col] and columns[col][-1] != "":
+                columns[col].append("")
+    return [_trim(c) for c in columns if any(c)]
+
+
+def _trim(lines: list[str]) -> list[str]:
+    while lines and lines[-1] == "":
+        lines = lines[:-1]
+    return lines
 
 
 def reader_from(settings) -> Reader:

@@ -29,7 +29,13 @@ _ELISION = re.compile(r"^([cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’]", re.I)
 BULLETS = frozenset("•●▪◦■□➢►‣∙·*")  # an OCR's "e" before a capital is read as one (see search.Line.of)
 DASHES = frozenset("-–—")
 _LETTER = re.compile(r"[^\W\d_]")
+_ITEM = re.compile(r"^(?:\d{1,2}|[a-z])[.)]$")  # "1." "2)" "a)": a numbered list item starts
 BREAK = "¶"  # the class of a paragraph's edge in the counts: what ends and starts paragraphs
+
+
+def is_marker(word: str) -> bool:
+    """A list item's marker: a bullet, a dash, "1." "2)" "a)"."""
+    return word in BULLETS or word in DASHES or _ITEM.match(word) is not None
 
 
 def ends_sentence(word: str) -> bool:
@@ -265,8 +271,9 @@ class Line:
             if words[j] == "e" and words[j + 1][:1].isupper():
                 words[j] = "•"
         words = tuple(words)
-        gaps = (False,) + tuple(spans[j][0] - spans[j - 1][1] >= 2 or words[j] in BULLETS
-                                for j in range(1, len(spans)))
+        # the blanks after a line's own list marker ("•  Tél.") are its layout, not a gutter between columns
+        gaps = (False,) + tuple((spans[j][0] - spans[j - 1][1] >= 2 and not (j == 1 and is_marker(words[0])))
+                                or words[j] in BULLETS for j in range(1, len(spans)))
         lengths = [0.0]
         for w in words:
             lengths.append(lengths[-1] + advance(w) + (SPACE if lengths[-1] else 0.0))

@@ -11,6 +11,7 @@ length, a line is not shorter than its next line by more than that line's first 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from itertools import combinations
@@ -178,7 +179,8 @@ class Search:
 
     def _best_previous(self, upper: Line, previous: list[State], values: list[float], lower: Line,
                        states: list[State], widths=None) -> list[tuple[float, int]]:
-        """For each reading `t` of the lower line, the best value of `values[s] + _transition(s, t)` over
+        """For each reading `t` of the lower line, the best value of `values[s] + _transition(s, t)` (less
+        `_unfilled` for each column held to a width, when `widths` are given) over
         the upper line's readings and the first `s` that reaches it: what a loop over every pair gives,
         bit for bit (the same sums in the same order), computed per column on the pieces the readings
         share, as tables added together with numpy."""
@@ -209,14 +211,16 @@ class Search:
         return [(float(top), int(arg)) for top, arg in zip(tops, args)]
 
     def _table(self, lines: list[Line], path: list[State]) -> str:
-        """A table read across, not columns: a column whose pieces, on every line, start with words of one
-        class and end with words of one class ("Lundi 9 h -", "Mardi 14 h -": days and times).  Prose set in
-        columns starts and ends its lines with whatever words the wrap gives."""
+        """A table read across, not columns: a column whose pieces, on at least `min_lines` cut lines and
+        four in five of those where it has one (a heading or a footer may be cut too), start with words of
+        one class and end with words of one class ("Lundi 9 h -", "Mardi 14 h -": days and times).  Prose set
+        in columns starts and ends its lines with whatever words the wrap gives."""
         c = self.model.classes
-        for k in range(len(path[0])) if all(map(is_cut, path)) else ():
-            pieces = [(line, s[k]) for line, s in zip(lines, path) if s[k]]
-            if len(pieces) == len(lines) and len({(right_class(x.words[p[0]], c), left_class(x.words[p[1] - 1], c))
-                                                  for x, p in pieces}) == 1:
+        for k in range(len(path[0])):
+            kinds = Counter((right_class(x.words[s[k][0]], c), left_class(x.words[s[k][1] - 1], c))
+                            for x, s in zip(lines, path) if s[k] and is_cut(s))
+            top = max(kinds.values(), default=0)
+            if top >= self.w.min_lines and top >= 0.8 * sum(kinds.values()):
                 return "a table: its rows read across"
         return ""
 
@@ -296,22 +300,3 @@ def _closes(word: str) -> bool:
     """A sentence's end with no closing mark after it: a quote's last line ("...fin.\"") is kept in the
     widths, for it is set to the column's width as often as not (measured on bench/columns.py)."""
     return ends_sentence(word) and word[-1] not in CLOSE
-
-
-def columns_of(lines: list[Line], path: list[State]) -> list[list[str]]:
-    """The text of each column a reading makes ("" where the column paused), the empty ones left out."""
-    k = len(path[0])
-    columns: list[list[str]] = [[] for _ in range(k)]
-    for line, state in zip(lines, path):
-        for col, piece in enumerate(state):
-            if piece:
-                columns[col].append(line.piece(*piece))
-            elif columns[col] and columns[col][-1] != "":
-                columns[col].append("")
-    return [_trim(c) for c in columns if any(c)]
-
-
-def _trim(lines: list[str]) -> list[str]:
-    while lines and lines[-1] == "":
-        lines = lines[:-1]
-    return lines

@@ -60,7 +60,11 @@ def test_endings_class_lower_case_words_first_fit_first(config):
     assert left_class("restaurations,", classes) == "L~tions,"  # its pause kept after the ending
     assert right_class("Zones", classes) == "C"  # a capital is a capital: names end as they like
     assert right_class("zone", classes) == "L"
-    assert read_endings(ROOT / "config" / "columns" / "endings.tsv")[0] == ("ment", ("ment",))
+    endings = read_endings(ROOT / "config" / "columns" / "endings.tsv")
+    assert endings[0] == ("ment", ("ment",))
+    for tag, ends in endings:  # every line can be reached: no ending of it is caught by a line above
+        for end in ends:
+            assert right_class("zz" + end, classes) == "L~" + tag, end
 
 
 def test_endings_tell_agreement_apart(reader):
@@ -177,7 +181,25 @@ def test_a_list_with_a_second_column_inside_its_lines_is_searched(reader):
 
 
 def test_a_table_is_read_across(reader):
-    assert reader.judge(_case("keep", "a timetable")) == (None, "a table: its rows read across")
+    table = _case("keep", "a timetable")
+    assert reader.judge(table) == (None, "a table: its rows read across")
+    # a heading or a footer in the same run does not hide the table
+    assert read_columns("\n".join(["Programme de la semaine"] + table + ["Entrée libre"]), reader)[1] == []
+
+
+def test_the_blanks_after_a_list_marker_are_not_a_gutter(reader):
+    listed = _case("keep", "a contact list")
+    assert not any(Line.of(t).gaps[1] for t in listed)
+    assert reader.first_test([Line.of(t) for t in listed]) == "a list: each line is an item"
+    assert Line.of("a  b").gaps == (False, True)  # between words they are
+
+
+def test_the_width_reading_charges_a_line_that_stops_short(reader):
+    upper, lower = Line.of("une épicerie de"), Line.of("quartier ouvre le mardi")
+    path = [[((0, len(upper.words)), None)], [((0, len(lower.words)), None)]]  # one reading a line
+    free, _ = reader._viterbi([upper, lower], path)
+    held, _ = reader._viterbi([upper, lower], path, (upper.width(0, 3) + 20, None))
+    assert held == free - reader.w.width_fit_cost
 
 
 def test_a_column_line_that_stops_short_of_its_width_costs(reader):
