@@ -23,8 +23,8 @@ from ..text.fold import fold_name
 
 COMMUNES = "communes.tsv"
 WORLD = "world.txt"
-WORLD_CITY_POPULATION = 15000
-_DERIVED = "# Derived from "  # the files' first line: "# Derived from <versions> by `make places`; …"  # a city this large is evidence that a name the model calls a place is one
+WORLD_CITY_POPULATION = 15000  # a city this large is evidence that a name the model calls a place is one
+_DERIVED = "# Derived from "  # the files' first line: "# Derived from <versions> by `make places`; …"
 
 
 def read(folder: Path) -> tuple[dict[str, str], dict[str, str], frozenset[str]]:

@@ -20,13 +20,11 @@ when the best column reading beats the lines as they stand by a margin per split
 
 from __future__ import annotations
 
-import re
 from itertools import pairwise
 
 from ..record import Edit
 from .columns_model import (
     Classes,
-    DASHES,
     Continuations,
     advance,
     _frequent,

@@ -99,7 +99,6 @@ def _shape(core: str, classes: Classes) -> str:
     return "C" if capital else "L"
 
 
-
 def left_class(word: str, classes: Classes) -> str:
     """What a word offers to the word after it: its end (punctuation, hyphen) and its shape."""
     if word in BULLETS:
