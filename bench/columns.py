@@ -270,6 +270,22 @@ def main(argv: list[str] | None = None) -> None:
     measure(pools, read, trials, seed=7)
     false_splits(pools, read, trials, seed=7)
     print(f"\n({time.perf_counter() - started:.1f} s)")
+    the_step_itself()
+
+
+def the_step_itself() -> None:
+    """Issue 30's two figures that are not counts of posters: the largest module of the step, and whether a
+    word an OCR fix gives at a sentence's start keeps its capital (tests/golden/repair.toml holds more)."""
+    from pipeline.config import load
+    from pipeline.repair import context, repair_text
+
+    sizes = {p.name: len(p.read_text("utf-8").splitlines()) for p in (ROOT / "pipeline" / "repair").glob("columns*.py")}
+    name = max(sizes, key=lambda n: sizes[n])
+    print(f"largest column module: {name}, {sizes[name]} lines (goal <= 320)")
+    given = "Bonjour à tous. I'objet de la réunion est le budget.\n\nI'association a voté."
+    out, _ = repair_text(given, context(load(ROOT / "config" / "pipeline.toml")))
+    kept = "L'objet de la réunion" in out and "L'association a voté." in out
+    print(f"sentence starts keep their capital after an OCR fix: {'yes' if kept else 'no'} (goal: yes)")
 
 
 # --- tuning ---------------------------------------------------------------------------------------
