@@ -462,3 +462,19 @@ def test_one_sense_per_text(ann):
             "Depuis, Terrabul est autonome par rapport à La Fabrique.")
     fabrique = [e for e in ann(text)["entities"] if e["text"] == "La Fabrique"]
     assert len(fabrique) == 2 and {e["label"] for e in fabrique} == {"ORG"}
+
+
+def test_the_gazetteer_rulers_match_single_words_as_written_and_longer_names_first(config):
+    """Two rulers (names of several words case-folded, single words as written): the same entities as one
+    ruler whose longest match wins."""
+    from pipeline.classify import Context
+
+    nlp = Context(config).nlp
+    rulers = [name for name in nlp.pipe_names if name.startswith("entity_ruler")]
+    with nlp.select_pipes(enable=rulers):
+        ents = lambda text: [(e.text, e.label_) for e in nlp(text).ents]  # noqa: E731
+        assert ents("Le MES réunit ses membres.") == [("MES", "ORG")]
+        assert ents("Voici mes amis et les Mes de la semaine.") == []  # a word, not the acronym
+        assert ents("Une rencontre du réseau civam en Bretagne.") == [("réseau civam", "ORG"), ("Bretagne", "LOC")]
+        assert ents("Le Réseau CIVAM et le CIVAM du Gard.") == [("Réseau CIVAM", "ORG"), ("CIVAM", "ORG"),
+                                                               ("Gard", "LOC")]
