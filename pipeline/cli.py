@@ -16,9 +16,17 @@ from typing import Any, Iterator
 
 from . import __version__, api
 from .config import ConfigError
+from .messages import say
 
 DEFAULT_CONFIG = "config/pipeline.toml"
-CONFIG_HELP = f"config file (default {DEFAULT_CONFIG} when it exists, else the one glaneur ships)"
+# Every word the command line prints is a message id of the catalogue (messages.py): in French under a
+# French locale.  argparse fills %(default)s in a help text itself.
+DESCRIPTION = """glaneur: French public-interest writing, from a raw/ folder to clean structured records.
+
+Exit status: 0 done; 1 nothing found (a search without a match); 2 a usage
+error or a fatal problem (bad config, unreadable input, unwritable output),
+said in one line on stderr."""
+CONFIG_HELP = "config file (default %(default)s when it exists, else the one glaneur ships)"
 EXAMPLES = """examples:
   glaneur run raw --out clean          refresh clean/ from raw/
   glaneur repair affiche.txt           the repaired text of one file
@@ -32,61 +40,92 @@ EXAMPLES = """examples:
 def _limit(value: str) -> int:
     number = int(value)
     if number < 1:
-        raise argparse.ArgumentTypeError("must be a whole number from 1")
+        raise argparse.ArgumentTypeError(say("must be a whole number from 1"))
     return number
 
 
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, say("usage: ") if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse in the user's language: its titles, its help option and its error line (argparse's own
+    error texts, "invalid choice: …", stay as Python writes them)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, formatter_class=_Formatter, add_help=False, **kwargs)
+        self._positionals.title = say("positional arguments")
+        self._optionals.title = say("options")
+        self.add_argument("-h", "--help", action="help", help=say("show this help message and exit"))
+
+    def error(self, message: str) -> Any:
+        self.print_usage(sys.stderr)
+        self.exit(2, say("%(prog)s: error: %(message)s", prog=self.prog, message=message) + "\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="glaneur", description=__doc__, epilog=EXAMPLES,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--version", action="version", version=f"glaneur {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser = _Parser(prog="glaneur", description=say(DESCRIPTION), epilog=say(EXAMPLES))
+    parser.add_argument("--version", action="version", version=f"glaneur {__version__}",
+                        help=say("show program's version number and exit"))
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    config_help = say(CONFIG_HELP)
 
-    run = sub.add_parser("run", help="refresh CLEAN_DIR from RAW_DIR", description="Refresh CLEAN_DIR from RAW_DIR: "
-                         "extract, repair, segment, deduplicate, classify; nothing is redone for unchanged input.")
+    run = sub.add_parser("run", help=say("refresh CLEAN_DIR from RAW_DIR"),
+                         description=say("Refresh CLEAN_DIR from RAW_DIR: extract, repair, segment, deduplicate, "
+                                         "classify; nothing is redone for unchanged input."))
     run.add_argument("raw", nargs="?", default="raw", metavar="RAW_DIR",
-                     help="input folder, walked recursively (default raw/)")
-    run.add_argument("--out", default="clean", metavar="CLEAN_DIR", help="output folder (default clean/)")
-    run.add_argument("--config", default=DEFAULT_CONFIG, metavar="FILE", help=CONFIG_HELP)
-    run.add_argument("--no-cache", action="store_true", help="recompute every stage, do not read or write the cache")
-    run.add_argument("--force", action="store_true", help="rewrite CLEAN_DIR even when it is up to date")
-    run.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
+                     help=say("input folder, walked recursively (default raw/)"))
+    run.add_argument("--out", default="clean", metavar="CLEAN_DIR", help=say("output folder (default clean/)"))
+    run.add_argument("--config", default=DEFAULT_CONFIG, metavar="FILE", help=config_help)
+    run.add_argument("--no-cache", action="store_true",
+                     help=say("recompute every stage, do not read or write the cache"))
+    run.add_argument("--force", action="store_true", help=say("rewrite CLEAN_DIR even when it is up to date"))
+    run.add_argument("--quiet", action="store_true", help=say("no progress bar, no summary"))
 
-    for name, text in (("repair", "print the repaired text of one file"),
-                       ("annotate", "print language, entities and dates of one text as JSON")):
-        one = sub.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
+    for name, text, description in (
+            ("repair", say("print the repaired text of one file"), say("Print the repaired text of one file.")),
+            ("annotate", say("print language, entities and dates of one text as JSON"),
+             say("Print language, entities and dates of one text as JSON."))):
+        one = sub.add_parser(name, help=text, description=description)
         one.add_argument("file", nargs="?", default="-", metavar="FILE",
-                         help="a file of any supported format, or - for stdin (default)")
+                         help=say("a file of any supported format, or - for stdin (default)"))
         one.add_argument("--jsonl", action="store_true",
-                         help='read JSON Lines on stdin ({"text": …, other fields kept}) and write one result '
-                              'per line, loading word lists and the model once')
-        one.add_argument("--config", default=DEFAULT_CONFIG, metavar="FILE", help=CONFIG_HELP)
+                         help=say('read JSON Lines on stdin ({"text": …, other fields kept}) and write one result '
+                                  'per line, loading word lists and the model once'))
+        one.add_argument("--config", default=DEFAULT_CONFIG, metavar="FILE", help=config_help)
 
-    search = sub.add_parser("search", help="print the records that best match a query",
-                            description="Print the records of CLEAN_DIR that best match QUERY. Words match with "
-                                        "or without accents and ligatures (oeuvre finds œuvre); \"a phrase\", "
-                                        "AND, OR, NOT, ( ) and prefix* are allowed.")
-    search.add_argument("query", metavar="QUERY", help="the words to look for")
-    search.add_argument("--out", default="clean", metavar="CLEAN_DIR", help="the CLEAN_DIR to search (default clean/)")
-    search.add_argument("--limit", type=_limit, default=10, metavar="N", help="at most N records (default 10)")
-    search.add_argument("--json", action="store_true", help="one JSON object per record instead of text")
+    search = sub.add_parser("search", help=say("print the records that best match a query"),
+                            description=say("Print the records of CLEAN_DIR that best match QUERY. Words match "
+                                            "with or without accents and ligatures (oeuvre finds œuvre); \"a "
+                                            "phrase\", AND, OR, NOT, ( ) and prefix* are allowed."))
+    search.add_argument("query", metavar="QUERY", help=say("the words to look for"))
+    search.add_argument("--out", default="clean", metavar="CLEAN_DIR",
+                        help=say("the CLEAN_DIR to search (default clean/)"))
+    search.add_argument("--limit", type=_limit, default=10, metavar="N", help=say("at most N records (default 10)"))
+    search.add_argument("--json", action="store_true", help=say("one JSON object per record instead of text"))
 
-    cache = sub.add_parser("cache", help="look after the stage cache", description="The stage cache "
-                           "([run] cache_dir): `prune` removes the entries no run has used for DAYS days.")
-    cache.add_argument("action", choices=("prune",), help="prune: remove entries not used for DAYS days")
+    cache = sub.add_parser("cache", help=say("look after the stage cache"),
+                           description=say("The stage cache ([run] cache_dir): `prune` removes the entries no run "
+                                           "has used for DAYS days."))
+    cache.add_argument("action", choices=("prune",), help=say("prune: remove entries not used for DAYS days"))
     cache.add_argument("--days", type=float, default=30.0, metavar="DAYS",
-                       help="remove entries no run has used for this many days (default 30; 0 empties the cache)")
-    cache.add_argument("--config", default=DEFAULT_CONFIG, metavar="FILE", help=CONFIG_HELP)
+                       help=say("remove entries no run has used for this many days (default 30; 0 empties the "
+                                "cache)"))
+    cache.add_argument("--config", default=DEFAULT_CONFIG, metavar="FILE", help=config_help)
     cache.add_argument("--out", default="clean", metavar="CLEAN_DIR",
-                       help="the output folder whose cache it is (a relative cache_dir lives beside it; default: clean)")
+                       help=say("the output folder whose cache it is (a relative cache_dir lives beside it; "
+                                "default: clean)"))
 
-    export = sub.add_parser("export", help="print the records as JSON-LD for catalogue tools",
-                            description="Print the records of CLEAN_DIR as one JSON-LD document: schema.org "
-                                        "(jsonld) or Dublin Core (dc), with title, dates, language, themes, "
-                                        "places and their codes, organisations and people, and provenance.")
-    export.add_argument("--format", choices=("jsonld", "dc"), default="jsonld", help="vocabulary (default jsonld)")
-    export.add_argument("--out", default="clean", metavar="CLEAN_DIR", help="the CLEAN_DIR to export (default clean/)")
-    export.add_argument("--config", default=DEFAULT_CONFIG, metavar="FILE", help=CONFIG_HELP)
+    export = sub.add_parser("export", help=say("print the records as JSON-LD for catalogue tools"),
+                            description=say("Print the records of CLEAN_DIR as one JSON-LD document: schema.org "
+                                            "(jsonld) or Dublin Core (dc), with title, dates, language, themes, "
+                                            "places and their codes, organisations and people, and provenance."))
+    export.add_argument("--format", choices=("jsonld", "dc"), default="jsonld",
+                        help=say("vocabulary (default jsonld)"))
+    export.add_argument("--out", default="clean", metavar="CLEAN_DIR",
+                        help=say("the CLEAN_DIR to export (default clean/)"))
+    export.add_argument("--config", default=DEFAULT_CONFIG, metavar="FILE", help=config_help)
     return parser
 
 
@@ -98,7 +137,7 @@ def _print(text: str) -> None:
 
 
 def _fail(message: str) -> int:
-    print(f"glaneur: error: {message}", file=sys.stderr)
+    print(say("%(prog)s: error: %(message)s", prog="glaneur", message=message), file=sys.stderr)
     return 2
 
 
@@ -119,9 +158,9 @@ def _jsonl_input() -> Iterator[tuple[int, dict[str, Any]]]:
         try:
             item = json.loads(line)
         except ValueError as exc:
-            raise ValueError(f"stdin line {number}: not JSON ({exc.msg})") from None
+            raise ValueError(say("stdin line %(number)s: not JSON (%(why)s)", number=number, why=exc.msg)) from None
         if not isinstance(item, dict) or not isinstance(item.get("text"), str):
-            raise ValueError(f'stdin line {number}: expected an object with a "text" string')
+            raise ValueError(say('stdin line %(number)s: expected an object with a "text" string', number=number))
         yield number, item
 
 
@@ -162,7 +201,7 @@ def _search(args: argparse.Namespace) -> int:
     from .outputs.sqlite import QueryError
 
     if not args.query.strip():
-        return _fail("search: the query is empty")
+        return _fail(say("search: the query is empty"))
     try:
         hits = api.search(args.query, args.out, args.limit)
     except (FileNotFoundError, QueryError) as exc:
@@ -171,10 +210,10 @@ def _search(args: argparse.Namespace) -> int:
         if args.json:
             _print(json.dumps(hit, ensure_ascii=False))
         else:
-            _print(f"{hit['id']}  {hit['title'] or '(sans titre)'}  [{hit['path']}]")
+            _print(f"{hit['id']}  {hit['title'] or say('(untitled)')}  [{hit['path']}]")
             _print(f"    {' '.join(hit['snippet'].split())}")
     if not hits:
-        print(f"glaneur: no record matches {args.query!r}", file=sys.stderr)
+        print(say("glaneur: no record matches %(query)s", query=repr(args.query)), file=sys.stderr)
     return 0 if hits else 1
 
 
@@ -193,8 +232,8 @@ def main(argv: list[str] | None = None) -> int:
 
             root = cache_root(config.section("run")["cache_dir"], Path(args.out))
             removed, freed = prune(root, max(0.0, args.days))
-            print(f"glaneur: {removed} cache entries removed from {root} ({freed / 1024 / 1024:.1f} MB)",
-                  file=sys.stderr)
+            print(say("glaneur: %(removed)s cache entries removed from %(root)s (%(size)s MB)", removed=removed,
+                      root=root, size=f"{freed / 1024 / 1024:.1f}"), file=sys.stderr)
             return 0
         if args.command == "export":
             try:

@@ -88,3 +88,45 @@ def test_annotate_and_repair_read_json_lines_and_keep_their_fields():
     assert out[1]["text"] == "Il faut quelques mois." and out[1]["edits"][0]["operation"] == "ocr_word"
     bad = glaneur("repair", "--jsonl", data=b'{"id": 1}\n')
     assert bad.returncode == 2 and b"line 1" in bad.stderr
+
+
+def _locale(**names: str) -> dict:
+    import os
+
+    return {k: v for k, v in os.environ.items() if not k.startswith("LC_") and k != "LANG"} | names
+
+
+def test_the_command_line_speaks_french_under_a_french_locale_english_otherwise():
+    french = glaneur("--help", data=b"", env=_locale(LANG="fr_FR.UTF-8"))
+    assert french.returncode == 0, french.stderr
+    out = french.stdout.decode("utf-8")
+    assert "usage : glaneur" in out and "actualise CLEAN_DIR à partir de RAW_DIR" in out
+    assert "options :" in out and "affiche cette aide et quitte" in out
+    english = glaneur("--help", data=b"", env=_locale(LANG="fr_FR.UTF-8", LC_ALL="C.UTF-8"))  # LC_ALL first
+    assert "refresh CLEAN_DIR from RAW_DIR" in english.stdout.decode("utf-8")
+    error = glaneur("search", "--limit", "0", "x", data=b"", env=_locale(LC_MESSAGES="fr_FR.UTF-8"))
+    assert error.returncode == 2
+    assert "glaneur search : erreur : argument --limit: doit être un nombre entier à partir de 1" in \
+        error.stderr.decode("utf-8")
+
+
+def test_every_word_the_command_line_says_has_its_french():
+    """Each message id given to `say` in the command line's modules (found in their source) has a French
+    text in the catalogue, with the same %(name)s values."""
+    import ast
+    import re
+
+    from pipeline import cli
+    from pipeline.outputs.report.words import _catalog
+
+    catalog = _catalog("fr")
+    said = [cli.DESCRIPTION, cli.EXAMPLES, cli.CONFIG_HELP]
+    for module in ("cli.py", "run/summary.py", "run/__init__.py"):
+        tree = ast.parse((ROOT / "pipeline" / module).read_text("utf-8"))
+        said += [node.args[0].value for node in ast.walk(tree) if isinstance(node, ast.Call)
+                 and getattr(node.func, "id", None) == "say" and isinstance(node.args[0], ast.Constant)]
+    assert len(said) > 40
+    for msgid in said:
+        message = catalog.get(msgid)
+        assert message is not None and message.string, f"no French for {msgid!r}"
+        assert sorted(re.findall(r"%\((\w+)\)s", message.string)) == sorted(re.findall(r"%\((\w+)\)s", msgid)), msgid

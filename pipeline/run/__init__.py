@@ -144,7 +144,10 @@ def run(raw_dir: Path, out_dir: Path, config: Config, *, use_cache: bool = True,
         previous = _manifest(out_dir)
         if previous.get("fingerprint") == run_id:
             if log:
-                print(f"glaneur: {out_dir} is up to date ({len(found)} files unchanged)", file=log)
+                from ..messages import say
+
+                print(say("glaneur: %(out)s is up to date (%(files)s files unchanged)", out=out_dir, files=len(found)),
+                      file=log)
             return RunResult(out_dir, True, previous)
 
     # What an up-to-date output does not need (the machine checked, rules and word lists read, the order

@@ -4,21 +4,28 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TextIO
 
+from ..messages import say
+
 if TYPE_CHECKING:
     from . import RunResult
 
 
 def print_summary(result: "RunResult", seconds: float, log: TextIO) -> None:
     summary = result.manifest["summary"]
-    print(f"{'stage':<12} {'files':>6} {'in':>6} {'out':>6} {'computed':>9} {'cached':>7} {'seconds':>8}", file=log)
+    heads = [say("stage"), say("files"), say("in"), say("out"), say("computed"), say("cached"), say("seconds")]
+    widths = [max(len(h), w) for h, w in zip(heads, (12, 6, 6, 6, 9, 7, 8))]
+    print(" ".join(f"{h:<{w}}" if i == 0 else f"{h:>{w}}" for i, (h, w) in enumerate(zip(heads, widths))), file=log)
     for st in result.stats:
-        print(f"{st.name:<12} {st.files or '-':>6} {st.records_in or '-':>6} {st.records_out:>6} "
-              f"{st.computed:>9} {st.cached:>7} {st.seconds:>8.2f}", file=log)
-    print(f"glaneur: {summary['files']} files ({summary['ok']} ok, {summary['quarantined']} quarantined, "
-          f"{summary['skipped']} skipped), {summary['records']} records -> {result.out_dir} in {seconds:.1f}s",
-          file=log)
+        cells = (st.name, st.files or "-", st.records_in or "-", st.records_out, st.computed, st.cached,
+                 f"{st.seconds:.2f}")
+        print(" ".join(f"{c:<{w}}" if i == 0 else f"{c:>{w}}" for i, (c, w) in enumerate(zip(cells, widths))),
+              file=log)
+    print(say("glaneur: %(files)s files (%(ok)s ok, %(quarantined)s quarantined, %(skipped)s skipped), %(records)s "
+              "records -> %(out)s in %(seconds)ss", files=summary["files"], ok=summary["ok"],
+              quarantined=summary["quarantined"], skipped=summary["skipped"], records=summary["records"],
+              out=result.out_dir, seconds=f"{seconds:.1f}"), file=log)
     for f in result.manifest["files"]:
         if f["status"] == "quarantined":
-            print(f"  quarantined {f['path']}: {f['reason']}", file=log)
+            print(say("  quarantined %(path)s: %(reason)s", path=f["path"], reason=f["reason"]), file=log)
         for note in f["flags"]:
-            print(f"  flagged {f['path']}: {note}", file=log)
+            print(say("  flagged %(path)s: %(note)s", path=f["path"], note=note), file=log)
