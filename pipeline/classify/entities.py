@@ -3,9 +3,9 @@
 Every rule is measured on real text written by others (HIPE-2020, `make bench`) and on our own golden
 documents, beside the bare model: it keeps what the model gets right.
 
-1. An entity ruler placed before the model's `ner` tags the organisations,
-   regions and departments of the gazetteer (multi-word names ignoring case,
-   single words and acronyms as written; names that are also ordinary words,
+1. Two entity rulers placed before the model's `ner` tag the organisations,
+   regions and departments of the gazetteer (names of several tokens ignoring
+   case, then single tokens as written; names that are also ordinary words,
    listed in `ambiguous.txt`, are left to the model).
 2. The model's spans are reshaped as annotators write names: a person with the
    titles before the name ("M. Hagenbeck"), a place without the article the

@@ -39,9 +39,9 @@ class Place:
 class Gazetteer:
     organisations: dict[str, str]  # folded name, variant or acronym -> canonical
     acronyms: dict[str, str]  # acronym (as written) -> canonical
-    org_names: tuple[tuple[str, str], ...]  # (spelling, canonical) for the entity ruler
+    org_names: tuple[tuple[str, str], ...]  # (spelling, canonical) for the entity rulers
     places: dict[str, Place]  # folded -> place (regions and departments)
-    place_names: tuple[str, ...]  # spellings of regions and departments for the entity ruler
+    place_names: tuple[str, ...]  # spellings of regions and departments for the entity rulers
     departments_by_code: dict[str, str]
     communes: dict[str, str]  # folded -> canonical commune name
     not_entities: frozenset[str]

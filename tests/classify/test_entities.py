@@ -478,3 +478,29 @@ def test_the_gazetteer_rulers_match_single_words_as_written_and_longer_names_fir
         assert ents("Une rencontre du réseau civam en Bretagne.") == [("réseau civam", "ORG"), ("Bretagne", "LOC")]
         assert ents("Le Réseau CIVAM et le CIVAM du Gard.") == [("Réseau CIVAM", "ORG"), ("CIVAM", "ORG"),
                                                                ("Gard", "LOC")]
+
+
+def test_the_two_rulers_find_what_one_ruler_found(config):
+    """Against the one ruler they replaced (single tokens as token patterns in spaCy's Matcher): every
+    gazetteer name as written, in lower case and in capitals, and names side by side, the same entities."""
+    import random
+
+    import spacy
+
+    from pipeline.classify import Context
+
+    nlp = Context(config).nlp
+    rulers = [name for name in nlp.pipe_names if name.startswith("entity_ruler")]
+    one = spacy.blank("fr").add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True})
+    patterns = [p for name in rulers for p in nlp.get_pipe(name).patterns]
+    single = {p["pattern"] for p in nlp.get_pipe("entity_ruler_words").patterns}
+    one.add_patterns([{**p, "pattern": [{"ORTH": p["pattern"]}]} if p["pattern"] in single else p for p in patterns])
+    names = sorted({p["pattern"] for p in patterns})
+    rng = random.Random(7)
+    texts = [f"Avec {form} cette année." for n in names for form in (n, n.lower(), n.upper())]
+    texts += [" ".join(rng.choice(names + ["le", "mes", "Mes", "et", "du", "réseau", "de"]) for _ in range(12))
+              for _ in range(300)]
+    with nlp.select_pipes(enable=rulers):
+        for text in texts:
+            assert [(e.start, e.end, e.label_) for e in nlp(text).ents] == \
+                [(e.start, e.end, e.label_) for e in one(nlp.make_doc(text)).ents], text
