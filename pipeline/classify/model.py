@@ -60,19 +60,21 @@ def _build_model(name: str, rules: bool, gazetteer: Gazetteer | None) -> Any:
 
     nlp = spacy.load(name, exclude=["parser", "lemmatizer", "attribute_ruler", "senter"])
     if rules and gazetteer is not None:
-        # Two rulers, one matcher each: names of several tokens matched on their lower case (spaCy's PhraseMatcher
-        # on LOWER), then single tokens (a word, an acronym, "Île-de-France") as written (a PhraseMatcher on ORTH, so "mes" is never
-        # "MES"), leaving the words a longer name took.  One ruler would match the single words with token
-        # patterns, in spaCy's Matcher, which tries every pattern at every token: about 13 % of the model's time.
-        # The entities are the same: a longer match always won.
-        phrases = nlp.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "LOWER",
-                                                                     "overwrite_ents": True})
-        words = nlp.add_pipe("entity_ruler", name="entity_ruler_words", before="ner",
-                             config={"phrase_matcher_attr": "ORTH", "overwrite_ents": False})
+        # Two rulers, one matcher each: names of several tokens matched on their lower case (spaCy's
+        # PhraseMatcher on LOWER), then single tokens (a word, an acronym, "Île-de-France") as written (a
+        # PhraseMatcher on ORTH, so "mes" is never "MES"), leaving the tokens a longer name took.  One ruler
+        # would match the single tokens with token patterns, in spaCy's Matcher, which tries every pattern at
+        # every token: about 13 % of the model's time.  The entities are the same: a longer match always won.
+        # A ruler with no pattern is left out (spaCy warns at every text it reads).
         patterns = [_pattern(nlp, "ORG", spelling, gazetteer) for spelling, _ in gazetteer.org_names]
         patterns += [_pattern(nlp, "LOC", spelling, gazetteer) for spelling in gazetteer.place_names]
-        phrases.add_patterns([p for p, single in filter(None, patterns) if not single])
-        words.add_patterns([p for p, single in filter(None, patterns) if single])
+        for name, attr, overwrite, single in (("entity_ruler", "LOWER", True, False),
+                                              ("entity_ruler_words", "ORTH", False, True)):
+            chosen = [p for p, one in filter(None, patterns) if one == single]
+            if chosen:
+                ruler = nlp.add_pipe("entity_ruler", name=name, before="ner",
+                                     config={"phrase_matcher_attr": attr, "overwrite_ents": overwrite})
+                ruler.add_patterns(chosen)
     return nlp
 
 
