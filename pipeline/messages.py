@@ -22,10 +22,16 @@ def language() -> str:
     return "en"
 
 
+def fill(text: str, values: dict[str, Any]) -> str:
+    """A message with its %(name)s values put in ("%%" is a percent sign): the report's `Words` and the
+    command line fill their messages alike."""
+    return text % values if values else text.replace("%%", "%")
+
+
 @lru_cache(maxsize=2)
 def _words(lang: str) -> Callable[..., str]:
     if lang == "en":
-        return lambda msgid, **values: msgid % values if values else msgid.replace("%%", "%")
+        return lambda msgid, **values: fill(msgid, values)
     from .outputs.report.words import Words
 
     return Words(lang)

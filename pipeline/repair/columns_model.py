@@ -27,7 +27,8 @@ _STOP = re.compile(r"(?<!\.)\.$")  # a full stop (not "…" nor "..."): "!" and 
 _PAUSE = re.compile(r"[,;:]$")
 _ELISION = re.compile(r"^([cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’]", re.I)
 BULLETS = frozenset("•●▪◦■□➢►‣∙·*")  # an OCR's "e" before a capital is read as one (see search.Line.of)
-DASHES = frozenset("-–—")
+_DASH = "-–—"
+DASHES = frozenset(_DASH)
 _LETTER = re.compile(r"[^\W\d_]")
 _ITEM = re.compile(r"^(?:\d{1,2}|[a-z])[.)]$")  # "1." "2)" "a)": a numbered list item starts
 BREAK = "¶"  # the class of a paragraph's edge in the counts: what ends and starts paragraphs
@@ -53,7 +54,7 @@ def _frequent(size: int) -> frozenset[str]:
 
 
 def _core(word: str) -> str:
-    return word.strip(_OPEN + CLOSE + ".,;:!?…").lstrip("-–—")  # "-Restez," is a capitalised word
+    return word.strip(_OPEN + CLOSE + ".,;:!?…").lstrip(_DASH)  # "-Restez," is a capitalised word
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from typing import Any, TextIO
 from .. import __version__
 from ..config import Config
 from ..errors import FatalError
+from ..messages import say
 from ..outputs import OUTPUT_FILES, Pages, write_outputs
 from ..outputs.folder import check_out_dir, discard_tmp, make_tmp, recover, swap
 from ..stage import Reader, Stage, Unreadable
@@ -144,8 +145,6 @@ def run(raw_dir: Path, out_dir: Path, config: Config, *, use_cache: bool = True,
         previous = _manifest(out_dir)
         if previous.get("fingerprint") == run_id:
             if log:
-                from ..messages import say
-
                 print(say("glaneur: %(out)s is up to date (%(files)s files unchanged)", out=out_dir, files=len(found)),
                       file=log)
             return RunResult(out_dir, True, previous)

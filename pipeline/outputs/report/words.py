@@ -21,6 +21,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
+from ...messages import fill
+
 LOCALE = Path(__file__).resolve().parent / "locale"
 DOMAIN = "glaneur"
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
@@ -60,8 +62,7 @@ class Words:
         return translations(self.language)
 
     def __call__(self, msgid: str, **values: Any) -> str:
-        text = self.catalogue.gettext(msgid)
-        return text % values if values else text.replace("%%", "%")
+        return fill(self.catalogue.gettext(msgid), values)
 
     def code(self, kind: str, value: str | None) -> str:
         """A code of the data in words ("doc_type:web_page" → "page web"); an unknown code is shown as it is
