@@ -265,3 +265,46 @@ def test_seed_poster_reads_in_column_order(config):
     # the two columns of its opening: each reads on down its own column
     assert "à une alimentation choisie" in out.replace(" a une ", " à une ")
     assert "territoriaux solidaires, démocratiques et durables qui favorisent" in out
+
+
+# --- bench/columns.py's scorer of seed 002's passages ----------------------------------------------
+
+def _bench_columns():
+    sys.path.insert(0, str(ROOT / "bench"))
+    import columns
+
+    return columns
+
+
+def test_passage_scorer_allows_ocr_fixes_and_exact_splits():
+    whole_in = _bench_columns().whole_in
+    passage = "Nous irons tous surles marchés quelgues jours.".split()
+    assert whole_in(passage, "Bref. Nous irons tous sur les marchés quelques jours. Fin".split())
+    assert whole_in(passage, "nous IRONS tous surles Marchés quelques jours".split())
+
+
+def test_passage_scorer_refuses_a_word_in_between_or_a_loose_join():
+    whole_in = _bench_columns().whole_in
+    passage = "Nous irons tous surles marchés quelgues jours.".split()
+    assert not whole_in(passage, "Nous irons tous Programme surles marchés quelques jours.".split())
+    assert not whole_in(passage, "Nous irons tous surles marchés".split())
+    # two words are one only when they join exactly: "Leviers d'action" is not "Leviers"
+    assert not whole_in(["Leviers", "d'action"], ["Leviers", "Organisation"])
+
+
+@needs_seeds
+def test_seed_passages_lie_on_the_poster_and_read_cut_as_given():
+    import tomllib
+
+    columns = _bench_columns()
+    text = next(SEEDS.glob("002_*.txt")).read_text("utf-8")
+    lines = text.split("\n")
+    passages = tomllib.loads((ROOT / "bench" / "seed_columns.toml").read_text("utf-8"))["passages"]
+    assert len(passages) == 32
+    for passage in passages:
+        words = []
+        for line, first, end in passage["pieces"]:
+            found = lines[line - 1].split()
+            assert 0 <= first < end <= len(found), passage
+            words += found[first:end]
+        assert not columns.whole_in(words, text.split()), passage
