@@ -36,7 +36,7 @@ from .columns import Reader, read_columns, reader_from
 from .layout import join_lines, list_markers
 from .lexicon import Lexicon
 from .typography import fix_typography
-from ..text.language import passage_languages
+from ..text.language import LazyLanguages
 from .debris import is_debris_line
 from .numbers import fix_digits
 from .words import ENDS_SENTENCE, repair_words
@@ -131,24 +131,27 @@ def _unicode_form(text: str, cfg: dict[str, Any]) -> tuple[str, list[Edit]]:
     return normal, changes
 
 
-def _french_lines(text: str, cfg: dict[str, Any]) -> list[bool]:
-    """For each line, whether it sits in a French passage (paragraphs are judged one by one): French word
-    repair runs there only; a passage in another language keeps its words as written."""
-    lines = text.split("\n")
-    if not cfg["french_only"]:
-        return [True] * len(lines)
-    spans, start = [], 0
-    for i, line in enumerate(lines + [""]):
-        if not line.strip():
-            if i > start:
-                spans.append((start, i))
-            start = i + 1
-    languages = passage_languages(["\n".join(lines[a:b]) for a, b in spans], cfg["language_seed"],
-                                  cfg["language_min_chars"], default="fr")
-    french = [False] * len(lines)
-    for (a, b), language in zip(spans, languages):
-        french[a:b] = [language == "fr"] * (b - a)
-    return french
+class _FrenchLines:
+    """For each line, whether it sits in a French passage (paragraphs are judged one by one, and only when
+    a line of theirs has a word to mend): French word repair runs there only; a passage in another language
+    keeps its words as written."""
+
+    def __init__(self, text: str, cfg: dict[str, Any]):
+        lines = text.split("\n")
+        self.every = not cfg["french_only"]
+        self.span = [-1] * len(lines)  # each line's paragraph
+        spans, start = [], 0
+        for i, line in enumerate(lines + [""]):
+            if not line.strip():
+                if i > start:
+                    self.span[start:i] = [len(spans)] * (i - start)
+                    spans.append((start, i))
+                start = i + 1
+        self.languages = LazyLanguages(["\n".join(lines[a:b]) for a, b in spans], cfg["language_seed"],
+                                       cfg["language_min_chars"], default="fr")
+
+    def __getitem__(self, i: int) -> bool:
+        return self.every or (self.span[i] >= 0 and self.languages[self.span[i]] == "fr")
 
 
 def _debris_and_words(text: str, ctx: Context, seen: Seen | None = None) -> tuple[str, list[Edit]]:
@@ -182,7 +185,7 @@ def _words_pass(text: str, ctx: Context, seen: Seen, known_too: bool) -> tuple[s
     cfg = ctx.cfg
     changes: list[Edit] = []
     out = []
-    french: list[bool] | None = None  # judged only when some line has a word to repair: most have none
+    french: _FrenchLines | None = None  # judged only when some line has a word to repair: most have none
     previous = ""  # the last line kept: a line after a blank one, or after a sentence's end, starts a sentence
     offset = 0  # where the line stands in the text: each edit says where its text is (`place` needs no search)
     for i, line in enumerate(text.split("\n")):
@@ -202,7 +205,7 @@ def _words_pass(text: str, ctx: Context, seen: Seen, known_too: bool) -> tuple[s
                 seen.words[key] = repair_words(line, ctx.lexicon, key[1], known_too)
             new, found = seen.words[key]
             if found:
-                french = french if french is not None else _french_lines(text, cfg)
+                french = french if french is not None else _FrenchLines(text, cfg)
                 if french[i]:
                     # (digits put back one for one leave the words where they stood: each place is checked)
                     changes += [replace(e, at=at + e.at) if e.at is not None and text.startswith(e.before, at + e.at)

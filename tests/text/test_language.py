@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.classify import Context
 from pipeline.text.language import detect_with_lingua
@@ -61,3 +63,67 @@ def test_what_is_not_plainly_french_goes_to_lingua(ctx, case):
 def test_no_other_language_is_settled_as_french(ctx, lang):
     assert not ctx.french(OTHER_LANGUAGES[lang])
     assert ctx.language(OTHER_LANGUAGES[lang]) != "fr"
+
+
+# --- repair's French gate: langdetect, its loops written faster ---------------------------------------
+
+def _library_answer(text: str, seed: int):
+    from langdetect import LangDetectException
+
+    from pipeline.text.language import _factory
+
+    detector = _factory(seed).create()
+    detector.append(text)
+    try:
+        return [(lang.lang, lang.prob) for lang in detector.get_probabilities()]
+    except LangDetectException as error:
+        return str(error)
+
+
+def _our_answer(text: str, seed: int):
+    from langdetect import LangDetectException
+
+    from pipeline.text.language import _detector_class, _factory
+
+    detector = _detector_class(seed)(_factory(seed))
+    detector.append(text)
+    try:
+        return [(lang.lang, lang.prob) for lang in detector.get_probabilities()]
+    except LangDetectException as error:
+        return str(error)
+
+
+LANGDETECT_CASES = FRENCH + list(NOT_SETTLED.values()) + list(OTHER_LANGUAGES.values()) + [
+    "", "   ", "123 456", "L'ÉCONOMIE SOCIALE ET SOLIDAIRE  en   Occitanie", "Voir https://exemple.org et écrire à "
+    "contact@exemple.org", "Привет, как дела? Это тест.", "これは日本語の文章です。", "مرحبا بكم في الجمعية",
+    "Một hai ba bốn năm", "ÇA VA  -  très BIEN , Merci ; VIVRES  à  Toulouse\nAu revoir",
+]
+
+
+@pytest.mark.parametrize("text", LANGDETECT_CASES)
+def test_faster_langdetect_gives_the_librarys_answer_to_the_last_bit(text):
+    for seed in (0, 7):
+        assert _our_answer(text, seed) == _library_answer(text, seed)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aàbcçdeéèêfghiîjklmnoôpqrstuùvwxyzAÉBCDEZ ''’-.,;:!?\n  ")
+                                         + list("ßøåñþæœ") + list("абвгдежз") + list("αβγδ") + list("日本語")),
+               max_size=300))
+def test_faster_langdetect_gives_the_librarys_answer_on_any_text(text):
+    assert _our_answer(text, 0) == _library_answer(text, 0)
+
+
+PARAGRAPHS = FRENCH + list(OTHER_LANGUAGES.values()) + ["Oui.", "12 rue des Lilas", "", "Gallia est omnis divisa."]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(PARAGRAPHS), max_size=6), st.sampled_from([None, "fr"]))
+def test_paragraphs_judged_when_asked_give_what_all_judged_at_once_give(paragraphs, default):
+    from pipeline.text.language import LazyLanguages, passage_languages
+
+    lazy = LazyLanguages(paragraphs, 0, 20, default)
+    expected = passage_languages(paragraphs, 0, 20, default)
+    # asked in a shuffled order, as repair asks: only the paragraphs with a word to mend
+    for k in sorted(range(len(paragraphs)), key=lambda k: (k * 7) % 5):
+        assert lazy[k] == expected[k]
