@@ -115,7 +115,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "columns_min_split_share": Key("float", 0.6, minimum=0.0, maximum=1.0),
         "columns_min_gain": Key("float", 1.5, minimum=0.0),
         "columns_beam": Key("int", 60, minimum=1, maximum=5000),
-        "columns_cut_candidates": Key("int", 16, minimum=1, maximum=200),
+        "columns_cut_candidates": Key("int", 24, minimum=1, maximum=200),
         "columns_width_rounds": Key("int", 2, minimum=0, maximum=10),
         "columns_width_weight": Key("float", 20.0, minimum=0.0),
         "columns_width_fit_cost": Key("float", 1.0, minimum=0.0),
