@@ -228,13 +228,63 @@ def _in_order(futures: list[Any], done: Callable[[int], None]) -> list[Any]:
     return out
 
 
-class Local:
+class _LoadsBeforeFork:
+    """What both executors do with a stage's models when their workers are forked from this process: load
+    them here, in a thread while the workers run the stages before it, then fork workers that share them
+    (copy-on-write) instead of each loading its own."""
+
+    workers: int
+    _loading: dict[tuple[str, str, str], Any]
+
+    def prewarm(self, ref: StageRef) -> None:
+        """Start loading what the stage loads lazily (a model) in a thread of this process, while the workers
+        run the stages before it: the load no longer stands alone between two stages with idle workers.
+        Only with several workers (one worker runs its tasks in this process, where the thread would only
+        take turns with it) and only once the files are read (no worker is forked while the thread runs:
+        the workers are not replaced during the stages' work)."""
+        stage = stage_of(ref)
+        if self.workers > 1 and hasattr(stage, "warm") and _ref_key(ref) not in self._loading:
+            import threading
+
+            loaded: list[bool] = []
+            thread = threading.Thread(target=lambda: loaded.append(stage.warm()), name=f"warm-{stage.name}",
+                                      daemon=True)
+            thread.start()
+            self._loading[_ref_key(ref)] = (thread, loaded)
+
+    def _load(self, ref: StageRef, forks: bool) -> bool:
+        """Before a stage's work is mapped: what the stage loads lazily (a model) is loaded here (or its
+        `prewarm` thread is waited for).  When the work will be forked out (`forks`: more than one task),
+        the stage also loads what it would otherwise read bit by bit as texts ask for it
+        (`warm(shared=True)`: lingua's models), once here instead of once in each worker; a work of one
+        task runs here and reads only what its texts need.  True when something new was loaded: workers
+        forked before it should be let go, so that the next ones share it."""
+        stage = stage_of(ref)
+        if not hasattr(stage, "warm"):
+            return False
+        started = self._loading.pop(_ref_key(ref), None)
+        fresh = False
+        if started is not None:
+            thread, loaded = started
+            thread.join()
+            fresh = bool(loaded and loaded[0])
+        # what the thread did not load (nothing, when it failed: a failure here stops the run with its
+        # reason), and with a fork ahead what the workers would each read bit by bit
+        return stage.warm(shared=forks and self.workers > 1) or fresh
+
+    def _join_loads(self) -> None:
+        for thread, _ in self._loading.values():  # a load no stage asked for: no thread outlives the run
+            thread.join()
+        self._loading.clear()
+
+
+class Local(_LoadsBeforeFork):
     """Worker processes of this machine (pebble, forked), started at the first task that needs them."""
 
     def __init__(self, workers: int):
         self.workers = workers or os.cpu_count() or 1
         self._pool: Any = None
-        self._loading: dict[tuple[str, str, str], Any] = {}  # stage -> the thread loading its model
+        self._loading = {}  # stage -> the thread loading its model
 
     def pool(self) -> Any:
         if self._pool is None:
@@ -256,76 +306,61 @@ class Local:
             return out
         return _in_order([self.pool().schedule(fn, args=task) for task in tasks], done)
 
-    def prewarm(self, ref: StageRef) -> None:
-        """Start loading what the stage loads lazily (a model) in a thread of this process, while the workers
-        run the stages before it: the load no longer stands alone between two stages with idle workers.
-        Only with several workers (one worker runs its tasks in this process, where the thread would only
-        take turns with it) and only once the files are read (no worker is forked while the thread runs:
-        the pool is not replaced during the stages' work)."""
-        stage = stage_of(ref)
-        if self.workers > 1 and hasattr(stage, "warm") and _ref_key(ref) not in self._loading:
-            import threading
-
-            loaded: list[bool] = []
-            thread = threading.Thread(target=lambda: loaded.append(stage.warm()), name=f"warm-{stage.name}",
-                                      daemon=True)
-            thread.start()
-            self._loading[_ref_key(ref)] = (thread, loaded)
-
     def warm(self, ref: StageRef, forks: bool = True) -> None:
-        """Before a stage's work is mapped: what the stage loads lazily (a model) is loaded here (or its
-        `prewarm` thread is waited for), and workers forked before it are let go, so that the next map forks
-        workers that share it (copy-on-write).  When the work will be forked out (`forks`: more than one
-        task), the stage also loads what it would otherwise read bit by bit as texts ask for it
-        (`warm(shared=True)`: lingua's models), once here instead of once in each worker; a work of one
-        task runs here and reads only what its texts need."""
-        stage = stage_of(ref)
-        if not hasattr(stage, "warm"):
-            return
-        started = self._loading.pop(_ref_key(ref), None)
-        fresh = False
-        if started is not None:
-            thread, loaded = started
-            thread.join()
-            fresh = bool(loaded and loaded[0])
-        # what the thread did not load (nothing, when it failed: a failure here stops the run with its
-        # reason), and with a fork ahead what the workers would each read bit by bit
-        fresh = stage.warm(shared=forks and self.workers > 1) or fresh
-        if fresh and self.workers > 1:
+        """The stage's models loaded here (`_load`); the pool forked before them is let go, so that the
+        next map forks workers that share them."""
+        if self._load(ref, forks) and self.workers > 1:
             self.close()
 
     def close(self) -> None:
-        for thread, _ in self._loading.values():  # a load no stage asked for: no thread outlives the run
-            thread.join()
-        self._loading.clear()
+        self._join_loads()  # no worker is forked while a load runs
         if self._pool is not None:
             self._pool.close()
             self._pool.join()
             self._pool = None
 
 
-class Dask:
-    """Dask distributed workers: a local cluster, or an existing one at `scheduler`."""
+class Dask(_LoadsBeforeFork):
+    """Dask distributed workers: a local cluster the run starts, or an existing one at `scheduler`."""
 
     def __init__(self, scheduler: str, workers: int):
-        import dask
-        from dask.distributed import Client, LocalCluster
+        from dask.distributed import Client
 
+        self._loading = {}
+        self._own = not scheduler
         if scheduler:
             self.client = Client(scheduler, timeout="10s")
         else:
-            # Non-daemon workers may start the child process that a file's time limit can kill.
-            with dask.config.set({"distributed.worker.daemon": False}):
-                self.client = Client(LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                                  dashboard_address=":0"))
+            self.client = self._start(workers, "spawn")
         self.workers = max(1, len(self.client.scheduler_info().get("workers", {})) or workers)
 
+    @staticmethod
+    def _start(workers: int, method: str) -> Any:
+        """A local cluster of `workers` processes, started by `method` ("spawn": each imports what it needs;
+        "fork": each shares what this process has loaded)."""
+        import dask
+        from dask.distributed import Client, LocalCluster
+
+        # Non-daemon workers may start the child process that a file's time limit can kill.
+        with dask.config.set({"distributed.worker.daemon": False,
+                              "distributed.worker.multiprocessing-method": method}):
+            return Client(LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                       dashboard_address=":0"))
+
     def prewarm(self, ref: StageRef) -> None:
-        """Nothing here (see `warm`)."""
+        """With a cluster the run started, as the local executor does; a cluster already running loads its
+        models in its workers (at their first task, or as they start: `dask worker --preload
+        pipeline.run.preload`) and keeps them."""
+        if self._own:
+            super().prewarm(ref)
 
     def warm(self, ref: StageRef, forks: bool = True) -> None:
-        """Nothing here: a Dask worker loads a stage's models at its first task, or when it starts
-        (`dask worker --preload pipeline.run.preload`), and keeps them."""
+        """With a cluster the run started: the stage's models loaded here, then the cluster started again
+        with workers forked from this process, which share them, instead of each worker loading its own
+        (spaCy, the gazetteer and lingua: seconds of CPU each, at its first task)."""
+        if self._own and forks and self._load(ref, forks):
+            self.close()  # no worker is forked while a load runs
+            self.client = self._start(self.workers, "fork")
 
     def map(self, fn: Callable[..., Any], tasks: list[tuple[Any, ...]], done: Callable[[int], None]) -> list[Any]:
         futures = [self.client.submit(_on_worker, fn, *task, pure=False) for task in tasks]
@@ -338,6 +373,7 @@ class Dask:
         return out
 
     def close(self) -> None:
+        self._join_loads()
         cluster = getattr(self.client, "cluster", None)
         self.client.close()
         if cluster is not None:

@@ -343,6 +343,30 @@ def test_local_workers_fork_after_a_model_is_loaded(tmp_path):
         local.close()
 
 
+def test_a_dask_cluster_the_run_starts_is_started_again_with_workers_that_share_the_model(tmp_path):
+    """As the local pool: the model is loaded here, then the run's own cluster is started again with its
+    workers forked from this process, so they have it without loading it; a second warm keeps the cluster."""
+    from pipeline.run import executor
+    from pipeline.stage import Settings
+
+    stage = _Warmable()
+    settings = Settings("warmable", {"dask": True}, tmp_path)
+    stage.setup(settings)
+    ref = executor.register(stage, settings)
+    dask = executor.Dask("", 2)
+    try:
+        first = dask.client
+        loads = _Warmable.loads
+        dask.warm(ref)
+        assert dask.client is not first and _Warmable.loads == loads + 1
+        assert dask.map(_loaded_in_worker, [(ref,), (ref,)], lambda i: None) == [True, True]
+        second = dask.client
+        dask.warm(ref)
+        assert dask.client is second and _Warmable.loads == loads + 1
+    finally:
+        dask.close()
+
+
 def test_what_each_worker_would_read_bit_by_bit_is_read_here_only_before_a_fork(tmp_path):
     """Work of one task runs in this process and reads only what its texts ask for (a one-file refresh
     does not read all of lingua's models); work forked out to several workers gets it all read here first,
