@@ -121,6 +121,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "columns_width_fit_cost": Key("float", 1.0, minimum=0.0),
         "columns_max_lines": Key("int", 60, minimum=3),
         "columns_max_words": Key("int", 40, minimum=2, maximum=200),
+        "columns_max_search_words": Key("int", 5000, minimum=0),
         "layout": Key("bool", True),
         "collapse_spaces": Key("bool", True),
         "max_blank_lines": Key("int", 1, minimum=1),

@@ -100,8 +100,10 @@ class Reader(Search):
         when the lines read best as they stand."""
         return self.judge(texts)[0]
 
-    def judge(self, texts: list[str]) -> tuple[list[list[str]] | None, str]:
-        """The columns of a run of lines, or None and why the lines stay as they stand."""
+    def judge(self, texts: list[str], budget: list[int] | None = None) -> tuple[list[list[str]] | None, str]:
+        """The columns of a run of lines, or None and why the lines stay as they stand.  `budget`: the words
+        the text may still send to the search (spent here), so that no text, however many poster-like runs
+        it holds, costs more than that many words of search."""
         why = self.size_test(texts)  # before the lines are measured: most runs of prose end here
         if why:
             return None, why
@@ -109,6 +111,12 @@ class Reader(Search):
         why = self.first_test(lines)
         if why:
             return None, why
+        if budget is not None:
+            words = sum(len(x.words) for x in lines)
+            if words > budget[0]:
+                budget[0] = 0  # spent: the runs after this one stay as they stand too
+                return None, "the text's search budget is spent"
+            budget[0] -= words
         path, why = self.best(lines)
         return (columns_of(lines, path) if path else None), why
 
@@ -149,7 +157,7 @@ def reader_from(settings) -> Reader:
         cut_candidates=cfg["columns_cut_candidates"], width_rounds=cfg["columns_width_rounds"],
         width_weight=cfg["columns_width_weight"],
         width_fit_cost=cfg["columns_width_fit_cost"], max_words=cfg["columns_max_words"],
-        max_lines=cfg["columns_max_lines"],
+        max_lines=cfg["columns_max_lines"], max_search_words=cfg["columns_max_search_words"],
     )
     return Reader(load(settings.data_file(cfg["columns_file"]), cfg["columns_vocabulary"],
                        settings.data_file(cfg["columns_endings_file"])), weights)
@@ -161,6 +169,7 @@ def read_columns(text: str, reader: Reader, seen: dict[tuple[str, ...], list[lis
     the other, a blank line between them; one change per run, with the lines it moved.  `seen`: the
     readings of runs already judged (repair's later rounds give most runs again as they were)."""
     seen = seen if seen is not None else {}
+    budget = [reader.w.max_search_words]
     lines = text.split("\n")
     out: list[str] = []
     changes: list[Edit] = []
@@ -172,7 +181,7 @@ def read_columns(text: str, reader: Reader, seen: dict[tuple[str, ...], list[lis
         if run:
             key = tuple(run)
             if key not in seen:
-                seen[key] = reader.read(run)
+                seen[key] = reader.judge(run, budget)[0]
             columns = seen[key]
             if columns:
                 before = "\n".join(run)

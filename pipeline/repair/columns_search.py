@@ -50,6 +50,7 @@ class Weights:
     width_fit_cost: float
     max_words: int
     max_lines: int
+    max_search_words: int
 
 
 Piece = tuple[int, int] | None

@@ -328,24 +328,24 @@ class Dask(_LoadsBeforeFork):
 
         self._loading = {}
         self._own = not scheduler
+        self._settings: Any = None  # the dask settings of the cluster the run started, undone at its close
         if scheduler:
             self.client = Client(scheduler, timeout="10s")
         else:
             self.client = self._start(workers, "spawn")
         self.workers = max(1, len(self.client.scheduler_info().get("workers", {})) or workers)
 
-    @staticmethod
-    def _start(workers: int, method: str) -> Any:
+    def _start(self, workers: int, method: str) -> Any:
         """A local cluster of `workers` processes, started by `method` ("spawn": each imports what it needs;
-        "fork": each shares what this process has loaded)."""
+        "fork": each shares what this process has loaded).  The settings hold for the cluster's whole life:
+        a worker that dies is started again by its nanny, which reads them again then."""
         import dask
         from dask.distributed import Client, LocalCluster
 
         # Non-daemon workers may start the child process that a file's time limit can kill.
-        with dask.config.set({"distributed.worker.daemon": False,
-                              "distributed.worker.multiprocessing-method": method}):
-            return Client(LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                       dashboard_address=":0"))
+        self._settings = dask.config.set({"distributed.worker.daemon": False,
+                                          "distributed.worker.multiprocessing-method": method})
+        return Client(LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"))
 
     def prewarm(self, ref: StageRef) -> None:
         """With a cluster the run started, as the local executor does; a cluster already running loads its
@@ -378,6 +378,9 @@ class Dask(_LoadsBeforeFork):
         self.client.close()
         if cluster is not None:
             cluster.close()
+        if self._settings is not None:
+            self._settings.__exit__(None, None, None)
+            self._settings = None
 
 
 class WorkerFailed:

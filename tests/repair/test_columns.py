@@ -308,3 +308,19 @@ def test_seed_passages_lie_on_the_poster_and_read_cut_as_given():
             assert 0 <= first < end <= len(found), passage
             words += found[first:end]
         assert not columns.whole_in(words, text.split()), passage
+
+
+def test_a_text_sends_at_most_its_budget_of_words_to_the_search(reader):
+    """Runs after the budget is spent stay as they stand: no text, however many poster-like runs it holds,
+    costs more than `columns_max_search_words` words of search (each round)."""
+    import dataclasses
+
+    from pipeline.repair.columns import Reader
+
+    runs = [case["input"].strip("\n") for case in CASES["read"][:3]]
+    words = [len(run.split()) for run in runs]
+    text = "\n\n".join(runs)
+    assert [c.before for c in read_columns(text, reader)[1]] == runs
+    for budget, read in ((words[0], 1), (words[0] + words[1], 2), (words[0] - 1, 0)):
+        tight = Reader(reader.model, dataclasses.replace(reader.w, max_search_words=budget))
+        assert len(read_columns(text, tight)[1]) == read, budget

@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import json
 
+import time
+
 import pytest
 
 from conftest import RAW, needs_tesseract
@@ -363,8 +365,27 @@ def test_a_dask_cluster_the_run_starts_is_started_again_with_workers_that_share_
         second = dask.client
         dask.warm(ref)
         assert dask.client is second and _Warmable.loads == loads + 1
+        # a worker that dies comes back as its cluster was started: forked (the model shared), not a daemon
+        import os
+        import signal
+
+        victim = sorted(dask.client.run(os.getpid).values())[0]
+        os.kill(victim, signal.SIGKILL)
+        for _ in range(300):
+            time.sleep(0.1)
+            with contextlib.suppress(Exception):  # the dead worker's connection, until the scheduler knows
+                pids = dask.client.run(os.getpid)
+                if len(pids) == 2 and victim not in pids.values():
+                    break
+        assert sorted(dask.client.run(_worker_state, ref).values()) == [(True, False)] * 2
     finally:
         dask.close()
+
+
+def _worker_state(ref):
+    import multiprocessing
+
+    return _loaded_in_worker(ref), multiprocessing.current_process().daemon
 
 
 def test_what_each_worker_would_read_bit_by_bit_is_read_here_only_before_a_fork(tmp_path):
