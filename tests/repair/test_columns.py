@@ -290,6 +290,10 @@ def test_passage_scorer_refuses_a_word_in_between_or_a_loose_join():
     assert not whole_in(passage, "Nous irons tous surles marchés".split())
     # two words are one only when they join exactly: "Leviers d'action" is not "Leviers"
     assert not whole_in(["Leviers", "d'action"], ["Leviers", "Organisation"])
+    # a short word must be itself: a bullet read as "e" is not "et", "des" is not "de"
+    assert not whole_in("Leviers de l'action".split(), "Leviers e l'action".split())
+    assert not whole_in("Expérimentation de nouveaux modèles".split(), "d'expérimenter des nouveaux modèles".split())
+    assert whole_in("|l plante le gombo".split(), "il plante le gombo".split())
 
 
 @needs_seeds
@@ -300,14 +304,14 @@ def test_seed_passages_lie_on_the_poster_and_read_cut_as_given():
     text = next(SEEDS.glob("002_*.txt")).read_text("utf-8")
     lines = text.split("\n")
     passages = tomllib.loads((ROOT / "bench" / "seed_columns.toml").read_text("utf-8"))["passages"]
-    assert len(passages) == 32
+    assert [p["kind"] for p in passages].count("whole") == 3 and len(passages) == 35
     for passage in passages:
         words = []
         for line, first, end in passage["pieces"]:
             found = lines[line - 1].split()
             assert 0 <= first < end <= len(found), passage
             words += found[first:end]
-        assert not columns.whole_in(words, text.split()), passage
+        assert columns.whole_in(words, text.split()) == (passage["kind"] == "whole"), passage
 
 
 def test_a_text_sends_at_most_its_budget_of_words_to_the_search(reader):
