@@ -130,6 +130,16 @@ def process_file_guarded(found: Found, reader: Reader, settings: Settings, cache
                                                  timeout=seconds), found, reader.format_of(found.rel), seconds)
 
 
+def close_worker_pool() -> None:
+    """The child a Dask worker read its files in, let go once the files are read: its pool's threads would
+    keep the worker alive when its cluster closes (Dask's nanny waits 4 s, warns, then kills it)."""
+    global _WORKER_POOL
+    if _WORKER_POOL is not None:
+        _WORKER_POOL.close()
+        _WORKER_POOL.join()
+        _WORKER_POOL = None
+
+
 def process_files_guarded(files: list[Found], reader: Reader, settings: Settings, cache_root: str | None,
                           store_root: str) -> list[dict[str, Any]]:
     """A batch of files for a Dask worker, each under its own time limit (`process_file_guarded`)."""
@@ -166,6 +176,7 @@ def run_files(found: list[Found], reader: Reader, settings: Settings, cache_root
             parts = partitions(found, executor.workers, DASK_FILES_PER_TASK, 1)
             done = executor.map(process_files_guarded, [(part, reader, settings, cache_root, store_root)
                                                         for part in parts], lambda i: bar.update(len(parts[i])))
+            executor.client.run(close_worker_pool)
             return [result for batch in done for result in batch]
         pool = executor.pool()
         futures = [pool.schedule(process_file, args=(f, reader, settings, cache_root, store_root), timeout=seconds)

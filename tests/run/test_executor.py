@@ -76,11 +76,23 @@ def test_worker_processes_give_the_bytes_of_a_run_in_this_process(sample_run, co
 
 @needs_tesseract
 def test_dask_gives_the_bytes_of_a_run_in_this_process(sample_run, config, tmp_path):
-    """A local Dask cluster of two workers, every stage spread over both, one record per task."""
+    """A local Dask cluster of two workers, every stage spread over both, one record per task; its workers
+    stop when asked (the child each read its files in is let go: the nanny no longer waits, warns and kills)."""
+    import logging
+
     pytest.importorskip("dask.distributed")
     spread = with_run(config, executor="dask", dask_workers=2, partition_records=1, min_partition_records=1)
-    run(RAW, tmp_path / "clean", spread, use_cache=False, progress=False, log=None)
+    warnings: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: warnings.append(record.getMessage())
+    nanny = logging.getLogger("distributed.nanny")
+    nanny.addHandler(handler)
+    try:
+        run(RAW, tmp_path / "clean", spread, use_cache=False, progress=False, log=None)
+    finally:
+        nanny.removeHandler(handler)
     assert_same_outputs(sample_run[0], tmp_path / "clean")
+    assert not [w for w in warnings if "still alive" in w]
 
 
 class _Counted:
