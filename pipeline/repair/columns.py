@@ -95,13 +95,9 @@ class Reader(Search):
             return ""
         return "one bad join in lines of one width"
 
-    def read(self, texts: list[str]) -> list[list[str]] | None:
-        """The columns of a run of lines (each a list of lines, "" where the column paused), or None
-        when the lines read best as they stand."""
-        return self.judge(texts)[0]
-
     def judge(self, texts: list[str], budget: list[int] | None = None) -> tuple[list[list[str]] | None, str]:
-        """The columns of a run of lines, or None and why the lines stay as they stand.  `budget`: the words
+        """The columns of a run of lines (each a list of lines, "" where the column paused), or None and why
+        the lines stay as they stand.  `budget`: the words
         the text may still send to the search (spent here), so that no text, however many poster-like runs
         it holds, costs more than that many words of search."""
         why = self.size_test(texts)  # before the lines are measured: most runs of prose end here
