@@ -357,8 +357,10 @@ class Dask(_LoadsBeforeFork):
     def warm(self, ref: StageRef, forks: bool = True) -> None:
         """With a cluster the run started: the stage's models loaded here, then the cluster started again
         with workers forked from this process, which share them, instead of each worker loading its own
-        (spaCy, the gazetteer and lingua: seconds of CPU each, at its first task)."""
-        if self._own and forks and self._load(ref, forks):
+        (spaCy, the gazetteer and lingua: seconds of CPU each, at its first task).  Every task runs on a
+        worker, a work of one task too (`forks` is the local executor's question), so the load is always
+        for workers."""
+        if self._own and self._load(ref, forks=True):
             self.close()  # no worker is forked while a load runs
             self.client = self._start(self.workers, "fork")
 

@@ -359,7 +359,8 @@ def test_local_workers_fork_after_a_model_is_loaded(tmp_path):
 
 def test_a_dask_cluster_the_run_starts_is_started_again_with_workers_that_share_the_model(tmp_path):
     """As the local pool: the model is loaded here, then the run's own cluster is started again with its
-    workers forked from this process, so they have it without loading it; a second warm keeps the cluster."""
+    workers forked from this process, so they have it without loading it, even for a work of one task (it
+    runs on a worker, not here); a second warm keeps the cluster."""
     from pipeline.run import executor
     from pipeline.stage import Settings
 
@@ -371,7 +372,7 @@ def test_a_dask_cluster_the_run_starts_is_started_again_with_workers_that_share_
     try:
         first = dask.client
         loads = _Warmable.loads
-        dask.warm(ref)
+        dask.warm(ref, forks=False)
         assert dask.client is not first and _Warmable.loads == loads + 1
         assert dask.map(_loaded_in_worker, [(ref,), (ref,)], lambda i: None) == [True, True]
         second = dask.client
