@@ -132,6 +132,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "title_max_chars": Key("int", 160, minimum=10),
         "title_max_words": Key("int", 25, minimum=1),
         "doc_title_max_words": Key("int", 12, minimum=1),
+        "site_header_max_words": Key("int", 8, minimum=0),
         "similarity": Key("float", 0.6, minimum=0.0, maximum=1.0),
         "long_record_ratio": Key("float", 4.0, minimum=1.0),
     },

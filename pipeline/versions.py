@@ -6,7 +6,7 @@ patterns as it is imported: most of a no-change run's time)."""
 VERSIONS = {
     "extract": "2",
     "repair": "15",
-    "segment": "7",
+    "segment": "8",
     "deduplicate": "6",
     "classify": "17",
     "resolve": "3",

@@ -19,7 +19,10 @@ How pages are found in a dump, without relying on the site header:
    before the block.  What lies before is the previous page's summary.
 3. Text before the first page that holds a title-like line is a page of its
    own (a title with nothing under it); a title followed by a date line
-   ("Publié le …") always starts a page.
+   ("Publié le …") always starts a page.  But a dump's first line alone
+   before its first page, shaped as a name ("Réseau des territoires
+   solidaires": no sentence's punctuation, few words), is the site's header:
+   it goes to every page's metadata as `site`, with a change on the first.
 4. A file without blocks is one record: a poster, a sheet, a report.
 
 Page fields become record fields (labels and values never stay in `text`),
@@ -43,7 +46,7 @@ from ..text.replay import anchors, place, project, replay
 from ..stage import Settings, run_with
 from ..text.fold import fold_blanks
 from .locate import _normalised_with_map, file_changes, locate
-from .pages import Page, choose_title, split_pages
+from .pages import Page, choose_title, site_header, split_pages
 from .rules import Rules, is_date_line, is_title_like, load_rules
 from .blocks import structure
 from ..versions import VERSIONS
@@ -64,10 +67,15 @@ def page_record(parent: Record, page: Page, rules: Rules, span: list[int] | None
     this page (placed on its slice of the extracted text, when it was located there)."""
     path = parent.source.path
     changes: list[Edit] = []
+    if page.header:
+        changes.append(Edit("move_to_field", page.header, "",
+                            reason="the dump's header, before its first page: the site's name (metadata site)"))
     if page.title:
         changes.append(Edit("move_to_title", page.title, "", reason="the page's title: the record's title, not its text"))
     published, updated = parent.published, parent.updated
     metadata = dict(parent.metadata)
+    if page.site:
+        metadata["site"] = page.site
     for key, value in page.fields.items():
         if key != "summary":
             metadata[key] = value
@@ -128,7 +136,7 @@ def page_id(parent: Record, page: Page, span: list[int] | None, occurrence: int)
 
 
 def segment(record: Record, rules: Rules) -> list[Record]:
-    pages = split_pages(record.text, rules)
+    pages = site_header(split_pages(record.text, rules), rules)
     if len(pages) == 1 and pages[0].title is None:
         paras = pages[0].body + pages[0].summary
         title, index = choose_title(paras, record.title, rules)
@@ -140,7 +148,7 @@ def segment(record: Record, rules: Rules) -> list[Record]:
     cursor = 0
     starts: list[int | None] = []
     for page in pages:
-        probes = ([page.title] if page.title else []) + page.body[:2] + page.summary[:1]
+        probes = ([page.header] if page.header else []) + ([page.title] if page.title else []) + page.body[:2] + page.summary[:1]
         found = locate(index, probes, cursor)
         starts.append(found)
         if found is not None:

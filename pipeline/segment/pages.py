@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..text.fold import fold_blanks
@@ -86,6 +87,35 @@ class Page:
     fields: dict[str, Any] = field(default_factory=dict)
     summary: list[str] = field(default_factory=list)
     block_text: str = ""
+    header: str = ""  # the dump's header, when this page follows it (site_header)
+    site: str | None = None  # the site's name, from the dump's header: metadata `site`
+
+
+def site_header(pages: list[Page], rules: Rules) -> list[Page]:
+    """A dump's first line alone before its first page (a title with nothing under it, or a line of
+    title_skip.txt), shaped as a name: no sentence's punctuation, at most `site_header_max_words` words.  It
+    is the site's header, not a page: the next page holds it (`header`, for its change) and every page
+    names the site (`site`)."""
+    if len(pages) < 2 or rules.site_header_max_words <= 0:
+        return pages
+    head = pages[0]
+    if head.summary or head.fields or head.block_text:
+        return pages
+    if head.title and not head.body:
+        line = head.title
+    elif head.title is None and len(head.body) == 1 and fold_blanks(head.body[0]) in rules.skip_titles:
+        line = head.body[0]
+    else:
+        return pages
+    if "\n" in line.strip() or _SENTENCE_MARK.search(line) or len(line.split()) > rules.site_header_max_words:
+        return pages
+    site = clean_title(line)
+    rest = [replace(page, site=site) for page in pages[1:]]
+    rest[0] = replace(rest[0], header=line)
+    return rest
+
+
+_SENTENCE_MARK = re.compile(r"[?!.,;:…]")
 
 
 def _strong_title_at(paras: list[str], i: int, rules: Rules) -> bool:

@@ -28,6 +28,7 @@ class Rules:
     title_max_chars: int
     title_max_words: int
     doc_title_max_words: int
+    site_header_max_words: int
     similarity: float
     long_ratio: float
 
@@ -84,6 +85,7 @@ def load_rules(settings: Mapping[str, Any], base_dir: Path) -> Rules:
         skip_titles=frozenset(skip),
         title_max_chars=settings["title_max_chars"], title_max_words=settings["title_max_words"],
         doc_title_max_words=settings["doc_title_max_words"], similarity=settings["similarity"],
+        site_header_max_words=settings["site_header_max_words"],
         long_ratio=settings["long_record_ratio"],
     )
 

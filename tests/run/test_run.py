@@ -268,7 +268,7 @@ def test_segmentation_problems_are_flagged_in_the_manifest(tmp_path, config):
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "dump.txt").write_text(
-        "Un titre sans rien dessous\n\nLe vrai titre de la page\n\nType de ressource\nAutres\nRessource privée\nNon\n"
+        "Que faire d'un titre sans rien dessous ?\n\nLe vrai titre de la page\n\nType de ressource\nAutres\nRessource privée\nNon\n"
         "Résumé\n\nLe corps de la page explique le projet de la commune en détail.\n", "utf-8")
     run(raw, tmp_path / "clean", config, use_cache=False, progress=False, log=None)
     entry = by_path(tmp_path / "clean")["dump.txt"]

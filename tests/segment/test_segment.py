@@ -292,3 +292,67 @@ def test_pages_without_a_block_of_their_own_are_not_swallowed(config):
         assert record.published == want.get("published"), record.title
         assert want["town"] in record.text, record.title
         assert not any(t in record.text for t in towns if t != want["town"]), record.title
+
+
+def _replays(records, path, config):
+    """Each record's change log, replayed on the file's extracted text at its span, gives its text."""
+    from pipeline.text.replay import replay
+
+    extracted = extract_file(RawFile(path.name, path.read_bytes()), config).text
+    for record in records:
+        start, end = record.source.span
+        assert replay(extracted[start:end], record.changes, check=True) == record.text, record.title
+
+
+def test_a_dumps_site_header_names_the_site_instead_of_being_a_record(config):
+    """A site name alone before a dump's first page became a record with a title and no text (a sixth of the
+    records of the bench's generated corpus)."""
+    expected = json.loads((GOLDEN / "entete.json").read_text("utf-8"))
+    records = pipeline_to_segment(GOLDEN / "entete.txt", config)
+    assert [r.title for r in records] == [e["title"] for e in expected["records"]]
+    assert all(r.text.strip() and r.metadata["site"] == expected["site"] for r in records)
+    for record, want in zip(records, expected["records"]):
+        assert record.published == want["published"] and want["town"] in record.text
+    header = [c for c in records[0].changes if c.before.strip() == expected["site"]]
+    assert [(c.operation, c.after) for c in header] == [("move_to_field", "")]
+    assert records[0].source.span[0] == 0 and not any(c.before.strip() == expected["site"] for c in records[1].changes)
+    _replays(records, GOLDEN / "entete.txt", config)
+
+
+@pytest.mark.parametrize("first", [
+    "Une salle communale peut-elle être prêtée à une association ?",  # a question: a page's title
+    "Bilan de la saison, des marchés et des ateliers",  # a comma: a sentence's title
+    "Programme des rencontres régionales des épiceries solidaires du Massif central",  # longer than a name
+])
+def test_a_title_with_nothing_under_it_in_the_headers_place_stays_a_record(config, tmp_path, first):
+    text = (GOLDEN / "entete.txt").read_text("utf-8").replace("Coopérative des Monts du Ségala", first)
+    path = tmp_path / "dump.txt"
+    path.write_text(text, "utf-8")
+    records = pipeline_to_segment(path, config)
+    assert [r.title for r in records] == [first, "Marché de producteurs à Naucelle", "Atelier de réparation à Baraqueville"]
+    assert not records[0].text and "site" not in records[1].metadata
+
+
+def test_a_site_name_before_one_document_is_left_to_the_title(config, tmp_path):
+    """Only a dump's header: a name over a single document's text is that document's title, as before."""
+    path = tmp_path / "one.txt"
+    path.write_text("Coopérative des Monts du Ségala\n\nLa coopérative réunit quarante fermes du plateau.\n", "utf-8")
+    records = pipeline_to_segment(path, config)
+    assert [(r.title, r.text) for r in records] == [("Coopérative des Monts du Ségala",
+                                                     "La coopérative réunit quarante fermes du plateau.")]
+    assert "site" not in records[0].metadata
+
+
+def test_the_site_header_can_be_turned_off(config, tmp_path):
+    from pipeline.config import load
+    from pipeline.segment import Segment
+    from pipeline.stage import run_with
+
+    off = tmp_path / "pipeline.toml"
+    off.write_text((ROOT / "config" / "pipeline.toml").read_text("utf-8").replace("site_header_max_words = 8",
+                                                                                    "site_header_max_words = 0"),
+                   "utf-8")
+    cfg = load(off)
+    record = extract_file(RawFile("entete.txt", (GOLDEN / "entete.txt").read_bytes()), cfg)
+    records = run_with(Segment(), repair([record], cfg), cfg)
+    assert records[0].title == "Coopérative des Monts du Ségala" and not records[0].text
