@@ -70,7 +70,8 @@ def test_titles_that_differ_by_a_number_are_not_learned():
 def test_single_page_breadcrumbs_share_and_footer_lines_are_chrome():
     patterns = ChromePatterns.load(ROOT / "config" / "chrome.txt")
     for line in ("Accueil › Actualités › Appels à projets", "Vous êtes ici : Accueil > Agir > Économie sociale",
-                 "Partager : Facebook Twitter LinkedIn", "Mentions légales | Plan du site | Contact",
+                 "Coopérative des Monts du Ségala — Accueil › Ressources › Fiche 12",
+                 "Mairie de Naucelle | Accueil > Vie locale", "Partager : Facebook Twitter LinkedIn", "Mentions légales | Plan du site | Contact",
                  "Menu Rechercher Se connecter"):
         assert patterns.matches(line), line
 
@@ -79,5 +80,6 @@ def test_sentences_with_chrome_words_stay():
     patterns = ChromePatterns.load(ROOT / "config" / "chrome.txt")
     for line in ("Contact : Sophie Martin, chargée de mission", "Accueil des publics le mardi matin",
                  "Menu du jour : soupe de saison", "Contact", "Le menu > la carte, disait-elle",
+                 "La mairie – accueil du public le mardi", "Le guichet a fermé. Accueil > 12 h, disait l'affiche",
                  "Partager ses outils avec Facebook ne suffit pas."):
         assert patterns.matches(line) is None, line
