@@ -40,3 +40,19 @@ def _words(lang: str) -> Callable[..., str]:
 def say(msgid: str, **values: Any) -> str:
     """`msgid` (with its %(name)s values) in the user's language."""
     return _words(language())(msgid, **values)
+
+
+def reason(text: str) -> str:
+    """A stage's reason or flag (written in English in the outputs) in the user's language, as the report shows
+    it."""
+    if language() == "en" or not text:
+        return text
+    words = _words(language())
+    said = words.reason(text)  # type: ignore[attr-defined]
+    return text if said == words("reason not translated: see changes.jsonl") else said  # as written, not a pointer
+
+
+def decimal(value: float, digits: int) -> str:
+    """A number with `digits` decimals as the user's language writes it: 114.1 in English, 114,1 in French."""
+    text = f"{value:.{digits}f}"
+    return text.replace(".", ",") if language() == "fr" else text

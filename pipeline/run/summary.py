@@ -1,13 +1,29 @@
-"""The run's summary on stderr: a table of stages, then the files quarantined or flagged."""
+"""The run's summary on stderr: a table of stages, then the files quarantined or flagged.
+
+Quarantined files are listed one by one (each needs looking at).  Flags are listed one by one while there are
+few; past `SHOWN`, one line per kind of flag (its count and a first example), and a pointer to the report
+and the manifest, which list every one: 2,000 scraped pages flagged "no title" are a fact about the corpus,
+not 1,300 lines to scroll through."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, TextIO
 
-from ..messages import say
+from ..messages import decimal, reason, say
 
 if TYPE_CHECKING:
     from . import RunResult
+
+SHOWN = 10  # flags printed one by one; past that, counted by kind
+
+_RECORD_ID = re.compile(r"\br[0-9a-f]{8,}(?:-[0-9a-f]+)?\b")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def flag_kind(note: str) -> str:
+    """What a flag says without the record or the figures it names: the flags of one kind read alike."""
+    return _NUMBER.sub("#", _RECORD_ID.sub("r…", note))
 
 
 def print_summary(result: "RunResult", seconds: float, log: TextIO) -> None:
@@ -17,16 +33,29 @@ def print_summary(result: "RunResult", seconds: float, log: TextIO) -> None:
     print(_row(heads, widths), file=log)
     for st in result.stats:
         print(_row([st.name, st.files or "-", st.records_in or "-", st.records_out, st.computed, st.cached,
-                    f"{st.seconds:.2f}"], widths), file=log)
+                    decimal(st.seconds, 2)], widths), file=log)
     print(say("glaneur: %(files)s files (%(ok)s ok, %(quarantined)s quarantined, %(skipped)s skipped), %(records)s "
               "records -> %(out)s in %(seconds)ss", files=summary["files"], ok=summary["ok"],
               quarantined=summary["quarantined"], skipped=summary["skipped"], records=summary["records"],
-              out=result.out_dir, seconds=f"{seconds:.1f}"), file=log)
+              out=result.out_dir, seconds=decimal(seconds, 1)), file=log)
+    flags = []
     for f in result.manifest["files"]:
         if f["status"] == "quarantined":
-            print(say("  quarantined %(path)s: %(reason)s", path=f["path"], reason=f["reason"]), file=log)
-        for note in f["flags"]:
-            print(say("  flagged %(path)s: %(note)s", path=f["path"], note=note), file=log)
+            print(say("  quarantined %(path)s: %(reason)s", path=f["path"], reason=reason(f["reason"])), file=log)
+        flags += [(f["path"], note) for note in f["flags"]]
+    if len(flags) <= SHOWN:
+        for path, note in flags:
+            print(say("  flagged %(path)s: %(note)s", path=path, note=reason(note)), file=log)
+        return
+    kinds: dict[str, list[tuple[str, str]]] = {}
+    for path, note in flags:
+        kinds.setdefault(flag_kind(note), []).append((path, note))
+    for found in sorted(kinds.values(), key=len, reverse=True):  # the most frequent first; ties as they came
+        path, note = found[0]
+        print(say("  flagged %(count)s times, first %(path)s: %(note)s", count=len(found), path=path,
+                  note=reason(note)), file=log)
+    print(say("  every flag: %(report)s (files to look at) and %(manifest)s",
+              report=result.out_dir / "report.html", manifest=result.out_dir / "manifest.json"), file=log)
 
 
 def _row(cells: list[object], widths: list[int]) -> str:

@@ -124,3 +124,20 @@ def test_the_first_of_a_month_is_written_as_french_writes_it():
     assert Words("fr").date("2023-04-01") == "1er avril 2023"
     assert Words("fr").date("2023-04-11") == "11 avril 2023"
     assert Words("en").date("2023-04-01") == "April 1, 2023"
+
+
+def test_a_merged_copys_changes_are_shown_apart_from_the_records_own():
+    """A record page counted a merged copy's changes among its own ("Modifications (23)", 11 of them the
+    copy's), beside an extracted text that holds none of them."""
+    source = Source("a.txt", "0" * 64, "txt", "text")
+    own = (Change("repair", "collapse_spaces", "un  deux", "un deux", "a.txt", reason="runs of blanks inside a line"),)
+    copy = tuple(Change("segment", "move_to_title", f"Titre {i}", "", "b.txt", reason="the page's title: the record's "
+                        "title, not its text", of="r2") for i in range(3))
+    record = Record("r1", source, "un deux", extracted="un  deux", changes=own + copy,
+                    duplicates=({"path": "b.txt", "span": None, "kind": "near", "similarity": 0.9},))
+    page = render_page(record)
+    mine, _, copies = page.partition("Trouvé aussi dans")
+    assert "Modifications (1)" in mine and "Titre 0" not in mine
+    assert "Modifications faites à ces copies (3)" in copies and all(f"Titre {i}" in copies for i in range(3))
+    alone = render_page(Record("r3", source, "un deux", extracted="un  deux", changes=own))
+    assert "Modifications faites à ces copies" not in alone

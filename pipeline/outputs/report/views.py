@@ -10,9 +10,9 @@ import re
 from collections import Counter
 from urllib.parse import quote
 from itertools import groupby
-from typing import Any
+from typing import Any, Sequence
 
-from ...record import Record
+from ...record import Change, Record
 from ...text.replay import given_text, pieces
 from .fragments import highlighted, word_diff
 from .words import Words
@@ -153,11 +153,11 @@ def names_index(records: list[Record], words: Words) -> list[dict[str, Any]]:
 
 
 def names_page(records: list[Record], entries: list[dict[str, Any]], words: Words) -> dict[str, Any]:
-    """What names.html writes: the first names, in words, with their first records and a search of the
-    report that finds the others; and the kinds to filter by."""
+    """What names.html writes: the first names, in words, with their first records and a link to the
+    report's table showing every record the index counts for the name; and the kinds to filter by."""
     shown = [{**e, "kind_words": words.code("label", e["kind"]), "n_words": words.number(e["n"]),
               "links": [link(records[i], words) for i in e["rows"][:LINKS_SHOWN]], "more": max(0, e["n"] - LINKS_SHOWN),
-              "search": "report.html?q=" + quote('"' + e["name"].replace('"', " ") + '"')} for e in entries[:NAMES_SHOWN]]
+              "search": "report.html?name=" + quote(f"{e['kind']}:{e['name']}")} for e in entries[:NAMES_SHOWN]]
     kinds = [(k, words.code("label", k)) for k in ("LOC", "ORG", "PER")]
     return {"names": shown, "total": len(entries), "total_words": words.number(len(entries)), "kinds": kinds,
             "page_size": NAMES_SHOWN, "links_shown": LINKS_SHOWN}
@@ -215,13 +215,13 @@ def record_fields(r: Record, words: Words) -> list[tuple[str, str]]:
     return [(k, v) for k, v in fields if v]
 
 
-def change_groups(r: Record, words: Words) -> list[dict[str, Any]]:
-    """A record's changes grouped by operation, each with its pieces (a small rewrite word by word) and its
-    reason in words; changes alike (same stage, before, after and reason: forty bullets made '- ') are one
-    row with their count."""
+def change_groups(changes: Sequence[Change], words: Words) -> list[dict[str, Any]]:
+    """Changes grouped by operation, each with its pieces (a small rewrite word by word) and its reason in
+    words; changes alike (same stage, before, after and reason: forty bullets made '- ') are one row with
+    their count."""
     order = {op: i for i, op in enumerate(OPERATION_ORDER)}
     groups = []
-    for operation, group in groupby(sorted(r.changes, key=lambda c: (order.get(c.operation, 99), c.operation)),
+    for operation, group in groupby(sorted(changes, key=lambda c: (order.get(c.operation, 99), c.operation)),
                                     key=lambda c: c.operation):
         rows: dict[tuple[Any, ...], dict[str, Any]] = {}
         for c in group:
@@ -276,7 +276,12 @@ def record_page(r: Record, words: Words, pictures: list[int], shown: list[dict[s
     return {"id": r.id, "title": title(r, words), "fields": record_fields(r, words),
             "extracted": replayed_text(r, words, shown), "clean": highlighted(r.text, r.entities),
             "labels": {label: words.code("label", label) for label in LABEL_COLOURS},
-            "changes": change_groups(r, words), "n_changes": len(r.changes), "duplicates": duplicates(r, words),
+            # its own changes, then apart those made to the copies merged into it (`of`: the copy's id), which
+            # the extracted text beside them does not hold
+            "changes": change_groups([c for c in r.changes if c.of is None], words),
+            "n_changes": sum(1 for c in r.changes if c.of is None),
+            "copy_changes": change_groups([c for c in r.changes if c.of is not None], words),
+            "n_copy_changes": sum(1 for c in r.changes if c.of is not None), "duplicates": duplicates(r, words),
             "pictures": [{"src": f"{r.id}-p{n}.png", "full": f"{r.id}-p{n}.jpg",
                           "alt": words("page %(page)s of %(path)s", page=n, path=r.source.path)} for n in pictures],
             "caption": caption}

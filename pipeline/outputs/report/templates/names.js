@@ -1,6 +1,6 @@
 // names.html: every name of names.js (the most named first), searched by its words (accents folded),
 // filtered by kind and paged; each with the first records that name it (from records.js) and a link to the
-// report's search for the others.  Text goes in with textContent only.
+// report's table showing them all (report.html?name=KIND:name).  Text goes in with textContent only.
 (function () {
   function el(id) { return document.getElementById(id); }
   var names = window.GLANEUR_NAMES, records = window.GLANEUR_RECORDS || [], tbody = document.querySelector('#names-table tbody');
@@ -28,7 +28,7 @@
     });
     if (n[2] > links) {
       var more = document.createElement('a');
-      more.href = 'report.html?q=' + encodeURIComponent('"' + n[1].replace(/"/g, ' ') + '"');
+      more.href = 'report.html?name=' + encodeURIComponent(n[0] + ':' + n[1]);
       more.textContent = table.getAttribute('data-more').replace('{n}', number(n[2] - links));
       cell.appendChild(document.createTextNode(' ')); cell.appendChild(more);
     }

@@ -1,5 +1,5 @@
 // report.html's table: every record from records.js, searched (words, phrases, OR, NOT, prefix*), filtered
-// (type, language, folder, theme, flagged; also from the address), sorted by a column and paged; the stage times from run.js.  Text goes in with textContent
+// (type, language, folder, theme, flagged; also from the address, and by a name of names.html), sorted by a column and paged; the stage times from run.js.  Text goes in with textContent
 // only: nothing from a document is ever parsed as markup.
 (function () {
   function el(id) { return document.getElementById(id); }
@@ -26,6 +26,22 @@
   var params = new URLSearchParams(location.search);
   ['q', 'type', 'lang', 'folder', 'theme'].forEach(function (k) { if (params.get(k) !== null) { el('f-' + k).value = params.get(k); } });
   if (params.get('flagged')) { el('f-flagged').checked = true; }
+  // ?name=KIND:name (names.html's "and n more"): the records the index counts for that name, read from
+  // names.js's rows (loaded as a script only then); a word search would find other records too
+  var byName = params.get('name'), nameRows = null;
+  if (byName) {
+    var kind = byName.slice(0, 3), name = byName.slice(4), note = el('f-name');
+    note.firstChild.textContent = note.getAttribute('data-template').replace('{name}', name) + ' ';
+    note.hidden = false;
+    var script = document.createElement('script'); script.src = 'names.js';
+    script.onload = script.onerror = function () {
+      nameRows = {};
+      (window.GLANEUR_NAMES || []).forEach(function (n) {
+        if (n[0] === kind && n[1] === name) { n[3].forEach(function (i) { nameRows[i] = true; }); } });
+      apply();
+    };
+    document.head.appendChild(script);
+  }
   function fold(t) { return t.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/œ/g, 'oe').replace(/æ/g, 'ae').toLowerCase(); }
   var WORD = /[^\p{L}\p{N}]+/u;
   var haystacks = [];  // the words of what the table shows, folded: made for a record when a query asks
@@ -100,7 +116,7 @@
     groups.forEach(function (g) { g.forEach(function (term) {
       term.rows = term.words.map(function (w) { var r = inText(w, term.prefix); if (r === null) { pending = true; } return r || {}; });
     }); });
-    if (pending) { return; }  // apply runs again when the parts have loaded
+    if (pending || (byName && nameRows === null)) { return; }  // apply runs again when the parts have loaded
     function has(term, i) {
       return term.words.every(function (w, k) {
         if (term.rows[k][i]) { return true; }
@@ -113,7 +129,7 @@
       var found = !groups.length || groups.some(function (g) {
         return g.every(function (term) { return has(term, i) !== term.not; }); });
       if (found && (!type || r[3] === type) && (!lang || r[5] === lang) && (!folder || r[6] === folder)
-          && (!theme || r[8].indexOf(theme) >= 0) && (!flagged || r[7])) { shown.push(i); }
+          && (!theme || r[8].indexOf(theme) >= 0) && (!flagged || r[7]) && (!nameRows || nameRows[i])) { shown.push(i); }
     });
     pager.show(sort(shown));
   }

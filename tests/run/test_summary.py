@@ -1,0 +1,77 @@
+"""The run's summary on stderr: quarantined files one by one, flags one by one while few, else by kind."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from pipeline.run import RunResult
+from pipeline.run.summary import SHOWN, flag_kind, print_summary
+
+
+def _result(flags: list[tuple[str, list[str]]], quarantined: tuple[str, str] | None = None) -> RunResult:
+    files = [{"path": path, "status": "ok", "reason": None, "flags": notes} for path, notes in flags]
+    if quarantined:
+        files.append({"path": quarantined[0], "status": "quarantined", "reason": quarantined[1], "flags": []})
+    summary = {"files": len(files), "ok": len(flags), "quarantined": int(bool(quarantined)), "skipped": 0,
+               "records": 40}
+    return RunResult(Path("clean"), False, {"summary": summary, "files": files})
+
+
+def _printed(result: RunResult, monkeypatch, lang: str) -> list[str]:
+    monkeypatch.setenv("LC_ALL", lang)
+    out = io.StringIO()
+    print_summary(result, 114.07, out)
+    return out.getvalue().splitlines()
+
+
+def test_few_flags_are_listed_one_by_one(monkeypatch):
+    flags = [(f"site/p{i}.txt", [f"record r{i:015x} has no title"]) for i in range(SHOWN)]
+    lines = _printed(_result(flags), monkeypatch, "C")
+    assert [x for x in lines if x.startswith("  flagged")] == [f"  flagged site/p{i}.txt: record r{i:015x} has no title"
+                                                              for i in range(SHOWN)]
+
+
+def test_many_flags_are_counted_by_kind_with_a_first_example(monkeypatch):
+    """2,000 scraped pages printed 1,308 flag lines: now one line per kind, the most frequent first."""
+    flags = [(f"site/p{i}.txt", [f"record r{i:015x} has no title"]) for i in range(30)]
+    flags += [("site/long.txt", ["record r00000000000000aa is 5.2 times the median length of this file's records"]),
+              ("site/dump.txt", ["record r00000000000000bb has a title but no text"]),
+              ("site/dump2.txt", ["record r00000000000000cc has a title but no text"])]
+    lines = _printed(_result(flags, ("x.pdf", "corrupt PDF (unexpected EOF)")),
+                     monkeypatch, "C")
+    assert lines[-5:] == [
+        "  quarantined x.pdf: corrupt PDF (unexpected EOF)",
+        f"  flagged 30 times, first site/p0.txt: record r{0:015x} has no title",
+        "  flagged 2 times, first site/dump.txt: record r00000000000000bb has a title but no text",
+        "  flagged 1 times, first site/long.txt: record r00000000000000aa is 5.2 times the median length of this "
+        "file's records",
+        "  every flag: clean/report.html (files to look at) and clean/manifest.json",
+    ]
+
+
+def test_a_french_user_reads_the_summary_in_french(monkeypatch):
+    flags = [(f"site/p{i}.txt", [f"record r{i:015x} has no title"]) for i in range(SHOWN + 1)]
+    lines = _printed(_result(flags, ("x.pdf", "corrupt PDF (unexpected EOF)")),
+                     monkeypatch, "fr_FR.UTF-8")
+    text = "\n".join(lines)
+    assert "en 114,1 s" in text and "en quarantaine x.pdf : PDF abîmé" in text
+    assert f"  signalé {SHOWN + 1} fois, d'abord site/p0.txt : la fiche r{0:015x} n'a pas de titre" in lines
+    assert "  tous les signalements : clean/report.html (fichiers à regarder) et clean/manifest.json" in lines
+    assert not any(x.isascii() and "flagged" in x for x in lines)
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ("record r0123456789abcde has no title", "record rfedcba987654321 has no title", True),
+    ("record r01234567 is 5.2 times the median", "record r89abcdef is 12.0 times the median", True),
+    ("record r0123456789abcde has no title", "record r0123456789abcde has a title but no text", False),
+])
+def test_flag_kinds(a, b, same):
+    assert (flag_kind(a) == flag_kind(b)) is same
+
+
+def test_a_reason_the_catalogue_lacks_is_printed_as_written(monkeypatch):
+    lines = _printed(_result([], ("x.bin", "a reason no catalogue holds")), monkeypatch, "fr_FR.UTF-8")
+    assert lines[-1] == "  en quarantaine x.bin : a reason no catalogue holds"
