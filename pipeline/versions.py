@@ -5,7 +5,7 @@ patterns as it is imported: most of a no-change run's time)."""
 
 VERSIONS = {
     "extract": "2",
-    "repair": "15",
+    "repair": "16",
     "segment": "8",
     "deduplicate": "6",
     "classify": "17",

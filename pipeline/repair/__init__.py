@@ -84,12 +84,12 @@ def fix_encoding(line: str) -> tuple[str, str | None]:
 
 def collapse_spaces(line: str) -> str:
     """Runs of blanks inside a line become one space (a no-break space is kept if the run had one)."""
+    return _SPACES.sub(lambda match: _one_blank(match.group(0)), line).strip(" \t")
 
-    def one(match: re.Match[str]) -> str:
-        run = match.group(0)
-        return "\u00a0" if "\u00a0" in run or "\u202f" in run else " "
 
-    return _SPACES.sub(one, line).strip(" \t")
+def _one_blank(run: str) -> str:
+    """What a run of blanks becomes: a no-break space if it held one, else a space."""
+    return "\u00a0" if "\u00a0" in run or "\u202f" in run else " "
 
 
 @dataclass
@@ -221,14 +221,31 @@ def _words_pass(text: str, ctx: Context, seen: Seen, known_too: bool) -> tuple[s
 def _blanks(text: str, cfg: dict[str, Any]) -> tuple[str, list[Edit]]:
     changes: list[Edit] = []
     lines = []
+    at = 0  # where the line starts in the text
     for line in text.split("\n"):
         collapsed = collapse_spaces(line) if cfg["collapse_spaces"] else line.rstrip()
         if collapsed != line.strip(" \t"):  # trimming line ends alone is layout, not a change
-            changes.append(Edit("collapse_spaces", line, collapsed, reason="runs of blanks inside a line"))
+            changes += _inner_runs(line, at)
         lines.append(collapsed)
+        at += len(line) + 1
     joined = "\n".join(lines)
     limit = "\n" * (cfg["max_blank_lines"] + 1)
     return re.sub(r"\n{%d,}" % (cfg["max_blank_lines"] + 2), limit, joined).strip("\n"), changes
+
+
+def _inner_runs(line: str, at: int) -> list[Edit]:
+    """One change per run of blanks inside the line that collapse_spaces makes one space: the run itself,
+    where it stands (`at`: the line's place in the text), not the whole line rewritten.  Blanks at the
+    line's ends are layout (trim_blanks)."""
+    edits = []
+    for match in _SPACES.finditer(line):
+        if not line[: match.start()].strip() or not line[match.end():].strip():
+            continue
+        run = match.group(0)
+        one = _one_blank(run)
+        if run != one:
+            edits.append(Edit("collapse_spaces", run, one, reason="runs of blanks inside a line", at=at + match.start()))
+    return edits
 
 
 _FORM_FEED = re.compile(r"\n?\f\n?")

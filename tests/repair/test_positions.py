@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given
 
 from pipeline.record import Change
-from pipeline.repair import Seen, _debris_and_words, repair_text
+from pipeline.repair import Seen, _blanks, _debris_and_words, repair_text
 from pipeline.repair.layout import join_lines
 from pipeline.text.replay import replay
 
@@ -90,3 +90,19 @@ def test_a_word_split_off_a_cut_title_is_no_ocr_damage():
     stay as written ("cote", "meme" on a page typed without accents)."""
     page = "Les trois chantiers nationau à Rennes.\n\nLe cote nord et le meme jour."
     assert repair_text(page, CTX)[0].endswith("Le cote nord et le meme jour.")
+
+
+def test_a_run_of_blanks_is_changed_where_it_stands_not_its_whole_line():
+    """A double space was logged as its whole line rewritten: the record page struck the line and wrote it
+    again.  Each run inside a line is its own change; blanks at a line's ends are layout (trim_blanks)."""
+    text = "Le chantier a conduit  une délégation\t à Vannes.  \n  Début\u00a0\u00a0en retrait."
+    new, edits = _blanks(text, CTX.cfg)
+    assert new == "Le chantier a conduit une délégation à Vannes.\nDébut\u00a0en retrait."
+    assert [(e.before, e.after, e.at) for e in edits] == [("  ", " ", 21), ("\t ", " ", 37),
+                                                          ("\u00a0\u00a0", "\u00a0", 58)]
+    for edit in edits:
+        assert text[edit.at:edit.at + len(edit.before)] == edit.before
+    fixed, changes = repair_text(text, CTX)
+    assert fixed == new
+    assert [c.before for c in changes if c.operation == "collapse_spaces"] == ["  ", "\t ", "\u00a0\u00a0"]
+    assert replay(text, Change.stamp(changes, "repair", "a.txt"), check=True) == fixed
