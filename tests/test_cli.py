@@ -130,3 +130,13 @@ def test_every_word_the_command_line_says_has_its_french():
         message = catalog.get(msgid)
         assert message is not None and message.string, f"no French for {msgid!r}"
         assert sorted(re.findall(r"%\((\w+)\)s", message.string)) == sorted(re.findall(r"%\((\w+)\)s", msgid)), msgid
+
+
+def test_an_empty_raw_dir_is_said_but_not_an_error(tmp_path):
+    """A run over a folder with nothing to read exited 0 with "0 fichiers" and no word about it."""
+    (tmp_path / "raw").mkdir()
+    done = glaneur("run", str(tmp_path / "raw"), "--out", str(tmp_path / "clean"), data=b"",
+                   env=_locale(LANG="fr_FR.UTF-8"))
+    assert done.returncode == 0, done.stderr
+    assert f"glaneur : {tmp_path / 'raw'} ne contient aucun fichier à lire (0 ignorés)" in done.stderr.decode("utf-8")
+    assert (tmp_path / "clean" / "records.jsonl").read_text("utf-8") == ""

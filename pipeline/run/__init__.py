@@ -138,6 +138,9 @@ def run(raw_dir: Path, out_dir: Path, config: Config, *, use_cache: bool = True,
     found, skipped = discover(raw_dir, extract_cfg["skip"],
                               exclude=(out_dir,) + ((Path(cache_root),) if cache_root else ()))
     max_bytes = int(extract_cfg["max_file_mb"] * 1024 * 1024)
+    if not found and log:  # not an error (an empty corpus gives empty outputs), but rarely what was meant
+        print(say("glaneur: %(raw)s holds no file to read (%(skipped)s skipped)", raw=raw_dir, skipped=len(skipped)),
+              file=log)
     hashes = [(f.rel, _quick_hash(f, max_bytes)) for f in found]
     run_id = fingerprint(hashes, skipped, config, list(VERSIONS.items()))  # no stage imported: see versions.py
     manifest_path = out_dir / "manifest.json"

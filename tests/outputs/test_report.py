@@ -92,6 +92,14 @@ def test_the_index_page_stays_small_whatever_the_corpus():
     assert page.count('<tr data-type="web_page"') == FIRST_ROWS
     rows = render_assets(headers, manifest, changed)["records.js"]
     assert json.loads(rows[rows.index("["):rows.rindex("]") + 1])[-1][1] == "Page 1999"
+    assert "2\u202f000 fichiers, 2\u202f000 fiches" in page  # numbers as French writes them, as in the charts
+
+
+def test_chart_values_are_written_as_french_writes_numbers():
+    from pipeline.outputs.report.views import bar_chart
+
+    chart = bar_chart("t", [("a", 7004), ("b", 12)], Words("fr"))
+    assert [b["value"] for b in chart["bars"]] == ["7\u202f004", "12"]
 
 
 def test_templates_escape_what_documents_say():

@@ -86,15 +86,15 @@ def link(r: Record, words: Words, prefix: str = "") -> dict[str, str]:
     return {"href": prefix + page_href(r), "title": title(r, words)}
 
 
-def bar_chart(title_: str, items: list[tuple[str, int]], width: int = 640) -> dict[str, Any]:
+def bar_chart(title_: str, items: list[tuple[str, int]], words: Words, width: int = 640) -> dict[str, Any]:
     """A horizontal bar chart's geometry (inline SVG in the template); labels cut at 36 characters at a word's
-    end, the full label on hover."""
+    end, the full label on hover; values written as the reader's language writes numbers (7 004)."""
     top = max((v for _, v in items), default=0) or 1
     row, label_w = 26, 300
     bars = []
     for i, (label, value) in enumerate(items):
         short = label if len(label) <= 36 else label[:35].rsplit(" ", 1)[0] + "…"
-        bars.append({"label": label, "short": short, "value": value, "y": i * row,
+        bars.append({"label": label, "short": short, "value": words.number(value), "y": i * row,
                      "width": max(1, int((width - label_w - 50) * value / top))})
     return {"title": title_, "bars": bars, "width": width, "height": row * len(items), "label_w": label_w}
 
@@ -105,10 +105,10 @@ def charts(records: list[Record], words: Words) -> list[dict[str, Any]]:
     years = Counter(int(d["start"][:4]) for r in records for d in r.dates if d["start"])
     every_year = [(str(y), years.get(y, 0)) for y in range(min(years), max(years) + 1)] if years else []
     organisations = Counter(o for r in records for o in r.organisations)
-    return [bar_chart(words("Records by theme"), themes.most_common(12)),
-            bar_chart(words("Entity mentions by type"), sorted(labels.items())),
-            bar_chart(words("Dates cited, by year (every year of the span)"), every_year),
-            bar_chart(words("Organisations in the most records"), organisations.most_common(12))]
+    return [bar_chart(words("Records by theme"), themes.most_common(12), words),
+            bar_chart(words("Entity mentions by type"), sorted(labels.items()), words),
+            bar_chart(words("Dates cited, by year (every year of the span)"), every_year, words),
+            bar_chart(words("Organisations in the most records"), organisations.most_common(12), words)]
 
 
 def record_rows(records: list[Record], changed: dict[str, int], words: Words) -> list[dict[str, Any]]:
