@@ -7,7 +7,7 @@ VERSIONS = {
     "extract": "2",
     "repair": "16",
     "segment": "8",
-    "deduplicate": "6",
+    "deduplicate": "7",
     "classify": "17",
     "resolve": "3",
 }

@@ -52,7 +52,11 @@ class _Groups:
             self.parent[max(a, b)] = min(a, b)
 
 
-Print = tuple[str, "list[str] | None"]  # a record's folded-text hash, its LSH band keys (None: no shingles)
+# A record's folded-text hash and its LSH band keys, 16 hex digits a band, one after the other in one string
+# (None: no shingles): the main process holds one per record until the decision (a list of 25 strings took
+# four times the memory).
+Print = tuple[str, "str | None"]
+KEY_DIGITS = 16
 Candidates = tuple[list[tuple[int, int]], list[tuple[int, int]]]  # exact pairs, near-duplicate candidates
 Similarity = dict[tuple[int, int], tuple[str, float]]  # (i, j) -> kind ("exact", "near"), similarity
 Group = tuple[list[int], Similarity]  # the indexes of a group of duplicates, the similarities found among them
@@ -91,13 +95,14 @@ def fingerprint(text: str, cfg: dict[str, Any]) -> Print:
     signature = MinHash(num_perm=cfg["num_perm"], seed=cfg["seed"], permutations=permutations, scheme=scheme)
     signature.update_batch([s.encode("utf-8") for s in sorted(shingle_set)])
     values = signature.hashvalues
-    return digest, [hashlib.blake2b(values[a:b].tobytes(), digest_size=8).hexdigest()
-                    for a, b in bands(cfg["lsh_threshold"], cfg["num_perm"])]
+    return digest, "".join(hashlib.blake2b(values[a:b].tobytes(), digest_size=KEY_DIGITS // 2).hexdigest()
+                           for a, b in bands(cfg["lsh_threshold"], cfg["num_perm"]))
 
 
 def candidates(prints: list[Print], cfg: dict[str, Any]) -> Candidates:
     """Exact pairs (same folded text) and the pairs that share an LSH band (never all pairs): the reduce
-    step, in one place, over the band keys only (16 hex digits a band, about 20 bands a record)."""
+    step, in one place, over the band keys only (16 hex digits a band, about 25 bands a record), one band
+    at a time."""
     exact: list[tuple[int, int]] = []
     by_hash: dict[str, int] = {}
     for i, (digest, _) in enumerate(prints):
@@ -107,11 +112,12 @@ def candidates(prints: list[Print], cfg: dict[str, Any]) -> Candidates:
             by_hash[digest] = i
     if not cfg["near"]:
         return exact, []
-    buckets: dict[tuple[int, str], list[int]] = {}
     pairs: set[tuple[int, int]] = set()
-    for i, (_, keys) in enumerate(prints):
-        for band, band_key in enumerate(keys or ()):
-            bucket = buckets.setdefault((band, band_key), [])
+    keyed = [(i, keys) for i, (_, keys) in enumerate(prints) if keys]
+    for start in range(0, max((len(keys) for _, keys in keyed), default=0), KEY_DIGITS):  # band by band: one
+        buckets: dict[str, list[int]] = {}  # band's buckets in memory at a time, not every band's
+        for i, keys in keyed:
+            bucket = buckets.setdefault(keys[start:start + KEY_DIGITS], [])
             pairs.update((j, i) for j in bucket)
             bucket.append(i)
     return exact, sorted(pairs)

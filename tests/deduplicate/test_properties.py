@@ -41,3 +41,27 @@ def test_near_on_words_read_once_is_near_on_the_texts(a, b, threshold):
 
     assert near(Words(a), Words(b), threshold) == near(a, b, threshold)
     assert near(Words(b), Words(a), threshold) == near(b, a, threshold)
+
+
+_BAND_KEYS = st.lists(st.sampled_from(["0123456789abcdef", "fedcba9876543210", "00000000000000ff"]), min_size=3,
+                      max_size=3)
+
+
+@given(st.lists(st.tuples(st.sampled_from(["", "d1", "d2"]), st.one_of(st.none(), _BAND_KEYS)), max_size=12))
+def test_candidates_are_the_pairs_sharing_a_band(prints):
+    """The band keys travel as one string a record and are bucketed one band at a time (the main process's
+    memory): the candidates are still every pair that shares a key in the same band, and the exact pairs
+    every pair after the first record of a digest."""
+    from pipeline.deduplicate.records import candidates
+
+    cfg = {"near": True}
+    joined = [(d, "".join(keys) if keys is not None else None) for d, keys in prints]
+    exact, near = candidates(joined, cfg)
+    want = sorted({(i, j) for j in range(len(prints)) for i in range(j)
+                   if prints[i][1] and prints[j][1] and any(a == b for a, b in zip(prints[i][1], prints[j][1]))})
+    assert near == want
+    first: dict[str, int] = {}
+    for j, (d, _) in enumerate(prints):
+        if d:
+            first.setdefault(d, j)
+    assert exact == [(first[d], j) for j, (d, _) in enumerate(prints) if d and first[d] != j]
