@@ -54,33 +54,35 @@ def config_with(work: Path, **run_keys: object) -> Path:
 
 # --- what runs in the measured process ------------------------------------------------------------------
 
-def _sampler(samples: list[tuple[float, int, int, int]], stop: list[bool]) -> None:
-    """(time, all processes, the main process, the largest child) RSS, ten times a second."""
+def _sampler(samples: list[tuple[float, ...]], stop: list[bool]) -> None:
+    """(time, all processes, the main process, the largest child, all processes' PSS, the main process's USS),
+    ten times a second.  RSS counts a page shared by forked workers in each of them (the models the main
+    process loads before it forks): PSS shares it out, and the main process's USS is what it alone holds."""
     import psutil
 
     me = psutil.Process()
     while not stop:
-        main = largest = total = 0
+        main = largest = total = pss = uss = 0
         for proc in [me, *me.children(recursive=True)]:
             try:
-                rss = proc.memory_info().rss
+                info = proc.memory_full_info()
             except psutil.Error:
                 continue
-            total += rss
+            total += info.rss
+            pss += info.pss
             if proc.pid == me.pid:
-                main = rss
+                main, uss = info.rss, info.uss
             else:  # a worker (Dask's nanny, which watches one, is far smaller)
-                largest = max(largest, rss)
-        samples.append((time.perf_counter(), total, main, largest))
+                largest = max(largest, info.rss)
+        samples.append((time.perf_counter(), total, main, largest, pss, uss))
         time.sleep(0.1)
-
 
 
 def measured_run(raw: str, out: str, config: str, cache: bool) -> dict:
     """One glaneur run in this process, with its stages' times and peak memory."""
     import threading
 
-    samples: list[tuple[float, int, int, int]] = []
+    samples: list[tuple[float, ...]] = []
     stop: list[bool] = []
     thread = threading.Thread(target=_sampler, args=(samples, stop), daemon=True)
     thread.start()
@@ -100,6 +102,8 @@ def measured_run(raw: str, out: str, config: str, cache: bool) -> dict:
                        "main_mb": max((x[2] for x in during), default=0) / 2**20,
                        "worker_mb": max((x[3] for x in during), default=0) / 2**20})
     return {"seconds": ended - started, "up_to_date": result.up_to_date, "stages": stages,
+            "pss_mb": max((x[4] for x in samples), default=0) / 2**20,
+            "main_uss_mb": max((x[5] for x in samples), default=0) / 2**20,
             "peak_mb": max((x[1] for x in samples), default=0) / 2**20,
             "main_mb": max((x[2] for x in samples), default=0) / 2**20,
             "worker_mb": max((x[3] for x in samples), default=0) / 2**20}
@@ -346,7 +350,9 @@ def scale(files: int, work: Path) -> None:
     result, wall = glaneur(work, raw, "scale", config_with(work, executor="dask", dask_workers=2))
     print(f"{files:,} documents, {words:,} words, Dask with 2 workers on {machine()}: {wall:.0f}s "
           f"({words / wall:,.0f} words/s); peak memory: all processes {result['peak_mb']:,.0f} MB, "
-          f"the main process {result['main_mb']:,.0f} MB, the largest worker {result['worker_mb']:,.0f} MB")
+          f"the main process {result['main_mb']:,.0f} MB, the largest worker {result['worker_mb']:,.0f} MB; "
+          f"shared pages counted once (PSS) all processes {result['pss_mb']:,.0f} MB, the main process's own "
+          f"(USS) {result['main_uss_mb']:,.0f} MB")
     stage_table(result, words)
 
 
