@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
 from .. import __version__
 from ..record import Record
+
+
+_RECORD_ID = re.compile(r"\br[0-9a-f]{8,}(?:-[0-9a-f]+)?\b")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def flag_kind(note: str) -> str:
+    """What a flag says without the record or the figures it names: the flags of one kind read alike (the
+    run's summary and the report count them so)."""
+    return _NUMBER.sub("#", _RECORD_ID.sub("r…", note))
 
 
 def build_manifest(results: list[dict[str, Any]], skipped: list[tuple[str, str]], records: list[Record],

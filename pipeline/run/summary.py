@@ -7,24 +7,15 @@ not 1,300 lines to scroll through."""
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, TextIO
 
 from ..messages import decimal, reason, say
+from ..outputs.manifest import flag_kind
 
 if TYPE_CHECKING:
     from . import RunResult
 
 SHOWN = 10  # flags printed one by one; past that, counted by kind
-
-_RECORD_ID = re.compile(r"\br[0-9a-f]{8,}(?:-[0-9a-f]+)?\b")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
-
-
-def flag_kind(note: str) -> str:
-    """What a flag says without the record or the figures it names: the flags of one kind read alike."""
-    return _NUMBER.sub("#", _RECORD_ID.sub("r…", note))
-
 
 def print_summary(result: "RunResult", seconds: float, log: TextIO) -> None:
     summary = result.manifest["summary"]

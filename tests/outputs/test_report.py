@@ -149,3 +149,30 @@ def test_a_merged_copys_changes_are_shown_apart_from_the_records_own():
     assert "Modifications faites à ces copies (3)" in copies and all(f"Titre {i}" in copies for i in range(3))
     alone = render_page(Record("r3", source, "un deux", extracted="un  deux", changes=own))
     assert "Modifications faites à ces copies" not in alone
+
+
+def test_files_to_look_at_show_every_quarantine_then_each_kind_of_flag_rarest_first():
+    """613 scraped pages flagged "no title" filled the table's 200 rows: the rarer flags were out of sight."""
+    from pipeline.outputs.report.views import PER_KIND, problem_rows
+
+    files = [{"path": f"p{i:03}.txt", "status": "ok", "reason": None,
+              "flags": [f"record r{i:015x} has no title"]} for i in range(40)]
+    files.append({"path": "long.txt", "status": "ok", "reason": None,
+                  "flags": ["record r00000000000000aa is 5.2 times the median length of this file's records"]})
+    files.append({"path": "x.pdf", "status": "quarantined", "reason": "corrupt PDF (EOF)", "flags": []})
+    rows = problem_rows(files, {}, Words("fr"))
+    assert [r.get("path") for r in rows[:2]] == ["x.pdf", "long.txt"]
+    assert [r["path"] for r in rows[2:2 + PER_KIND]] == [f"p{i:03}.txt" for i in range(PER_KIND)]
+    assert rows[-1] == {"more": f"et {40 - PER_KIND} autres fichiers signalés de même"}
+    assert rows[0]["bad"] and "n'a pas de titre" in rows[2]["reason"]
+
+
+def test_a_change_of_blanks_shows_its_blanks_as_signs():
+    """A double space made one was shown as a struck space beside a space: nothing to see."""
+    from pipeline.outputs.report.views import change_groups
+
+    changes = [Change("repair", "collapse_spaces", "  ", " ", "a.txt", reason="runs of blanks inside a line"),
+               Change("repair", "collapse_spaces", "\u00a0\u00a0", "\u00a0", "a.txt", reason="runs of blanks inside a line")]
+    rows = change_groups(changes, Words("fr"))[0]["changes"]
+    assert [[(p["kind"], p["text"]) for p in r["pieces"]] for r in rows] == [[("del", "␣␣"), ("ins", "␣")],
+                                                                           [("del", "⍽⍽"), ("ins", "⍽")]]

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.run import RunResult
-from pipeline.run.summary import SHOWN, flag_kind, print_summary
+from pipeline.outputs.manifest import flag_kind
+from pipeline.run.summary import SHOWN, print_summary
 
 
 def _result(flags: list[tuple[str, list[str]]], quarantined: tuple[str, str] | None = None) -> RunResult:

@@ -13,13 +13,15 @@ from itertools import groupby
 from typing import Any, Sequence
 
 from ...record import Change, Record
+from ..manifest import flag_kind
 from ...text.replay import given_text, pieces
 from .fragments import highlighted, word_diff
 from .words import Words
 
 PAGES = "pages"  # the folder beside report.html holding one page per record
 FIRST_ROWS = 100  # rows of the records table written in report.html; the rest come from records.js
-MAX_PROBLEMS = 200  # files listed under "Files to look at"; all are in manifest.json
+MAX_PROBLEMS = 200  # rows under "Files to look at"; every file is in manifest.json
+PER_KIND = 10  # files shown of one kind of flag
 LABEL_COLOURS = {"ORG": "#d9e8fb", "LOC": "#dcf5dc", "PER": "#fbe3d3", "DATE": "#efe3fb", "MISC": "#eeeeee"}
 # what each operation did, in this order on a record's page
 OPERATION_ORDER = ("fix_encoding", "unicode_nfc", "unicode_nfkc", "typography", "read_by_ocr", "drop_page_furniture",
@@ -65,12 +67,8 @@ def overview(manifest: dict[str, Any], records: list[Record], changed: Changes, 
     by_path: dict[str, list[Record]] = {}
     for r in records:
         by_path.setdefault(r.source.path, []).append(r)
+    rows = problem_rows(manifest["files"], by_path, words)
     problems = [f for f in manifest["files"] if f["status"] != "ok" or f.get("flags")]
-    rows = [{"path": f["path"], "status": words.code("status", f["status"]), "bad": f["status"] == "quarantined",
-             "reason": words.reason(f["reason"]) if f["reason"] else "; ".join(words.reason(x) for x in f.get("flags", [])),
-             "records": [link(r, words) for r in by_path.get(f["path"], [])
-                         if f["status"] != "ok" or any(r.id in flag for flag in f.get("flags", []))]}
-            for f in problems[:MAX_PROBLEMS]]
     merged: dict[tuple[str, str], list] = {}  # operations that read the same (three Markdown markers) are one row
     for (s, o), n in sorted(by_op.items()):
         row = merged.setdefault((words.code("stage", s), words.code("operation", o)), [[], 0])
@@ -78,8 +76,36 @@ def overview(manifest: dict[str, Any], records: list[Record], changed: Changes, 
         row[1] += n
     operations = [{"stage": s, "operation": o, "code": ", ".join(codes), "n": words.number(n)}
                   for (s, o), (codes, n) in merged.items()]
-    return {"cards": cards, "problems": rows, "more_problems": max(0, len(problems) - MAX_PROBLEMS),
+    shown = len({row["path"] for row in rows if "path" in row})
+    return {"cards": cards, "problems": rows, "more_problems": max(0, len(problems) - shown),
             "operations": operations}
+
+
+def problem_rows(files: list[dict[str, Any]], by_path: dict[str, list[Record]], words: Words) -> list[dict[str, Any]]:
+    """The files to look at: every file not read (quarantined), then the flags kind by kind, the rarest kind
+    first, at most `PER_KIND` files of a kind and a row saying how many more (613 scraped pages flagged "no
+    title" made the table 200 rows of one kind, the rarer flags out of sight); `MAX_PROBLEMS` rows at most."""
+    rows: list[dict[str, Any]] = []
+    for f in files:
+        if f["status"] != "ok":
+            rows.append({"path": f["path"], "status": words.code("status", f["status"]),
+                         "bad": f["status"] == "quarantined", "reason": words.reason(f["reason"]) if f["reason"] else "",
+                         "records": [link(r, words) for r in by_path.get(f["path"], [])]})
+    kinds: dict[str, list[tuple[dict[str, Any], list[str]]]] = {}
+    for f in files:
+        found: dict[str, list[str]] = {}
+        for note in f.get("flags", []):
+            found.setdefault(flag_kind(note), []).append(note)
+        for kind, notes in found.items():
+            kinds.setdefault(kind, []).append((f, notes))
+    for kind, flagged in sorted(kinds.items(), key=lambda item: (len(item[1]), item[0])):
+        for f, notes in flagged[:PER_KIND]:
+            rows.append({"path": f["path"], "status": words.code("status", f["status"]), "bad": False,
+                         "reason": "; ".join(words.reason(x) for x in notes),
+                         "records": [link(r, words) for r in by_path.get(f["path"], []) if any(r.id in x for x in notes)]})
+        if len(flagged) > PER_KIND:
+            rows.append({"more": words("and %(n)s more files flagged so", n=words.number(len(flagged) - PER_KIND))})
+    return rows[:MAX_PROBLEMS]
 
 
 def link(r: Record, words: Words, prefix: str = "") -> dict[str, str]:
@@ -215,6 +241,9 @@ def record_fields(r: Record, words: Words) -> list[tuple[str, str]]:
     return [(k, v) for k, v in fields if v]
 
 
+_BLANK_SIGNS = str.maketrans({" ": "␣", "\u00a0": "⍽", "\u202f": "⍽", "\t": "⇥", "\n": "↵"})
+
+
 def change_groups(changes: Sequence[Change], words: Words) -> list[dict[str, Any]]:
     """Changes grouped by operation, each with its pieces (a small rewrite word by word) and its reason in
     words; changes alike (same stage, before, after and reason: forty bullets made '- ') are one row with
@@ -230,13 +259,17 @@ def change_groups(changes: Sequence[Change], words: Words) -> list[dict[str, Any
                 rows[key]["count"] += 1
                 continue
             small = c.before and c.after and max(len(c.before), len(c.after)) <= 400
-            pieces = word_diff(c.before, c.after) if small else (
-                [{"kind": "del", "text": c.before}] + ([{"kind": "ins", "text": c.after}] if c.after else []))
+            if small and not c.before.strip() and not c.after.strip():  # blanks only: shown as signs, not as blanks
+                pieces = [{"kind": "del", "text": c.before.translate(_BLANK_SIGNS)},
+                          {"kind": "ins", "text": c.after.translate(_BLANK_SIGNS)}]
+            else:
+                pieces = word_diff(c.before, c.after) if small else (
+                    [{"kind": "del", "text": c.before}] + ([{"kind": "ins", "text": c.after}] if c.after else []))
             rows[key] = {"stage": words.code("stage", c.stage), "pieces": pieces, "why": words.reason(c.reason),
                          "count": 1}
-        changes = list(rows.values())
-        groups.append({"operation": words.code("operation", operation), "code": operation, "changes": changes,
-                       "n": sum(c["count"] for c in changes)})
+        found = list(rows.values())
+        groups.append({"operation": words.code("operation", operation), "code": operation, "changes": found,
+                       "n": sum(c["count"] for c in found)})
     return groups
 
 
