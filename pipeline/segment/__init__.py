@@ -150,6 +150,8 @@ def segment(record: Record, rules: Rules) -> list[Record]:
     for page in pages:
         probes = ([page.header] if page.header else []) + ([page.title] if page.title else []) + page.body[:2] + page.summary[:1]
         found = locate(index, probes, cursor)
+        if page.header and found is not None and not starts:
+            found = 0  # the dump's header stands first, whatever repair made of its words (mojibake mended)
         starts.append(found)
         if found is not None:
             cursor = found + 1

@@ -356,3 +356,16 @@ def test_the_site_header_can_be_turned_off(config, tmp_path):
     record = extract_file(RawFile("entete.txt", (GOLDEN / "entete.txt").read_bytes()), cfg)
     records = run_with(Segment(), repair([record], cfg), cfg)
     assert records[0].title == "Coopérative des Monts du Ségala" and not records[0].text
+
+
+@pytest.mark.parametrize("written", ["CoopÃ©rative des Monts du SÃ©gala", "Coope\u0301rative des Monts du Se\u0301gala"])
+def test_a_header_repair_changed_is_still_where_the_first_page_starts(config, tmp_path, written):
+    """A header whose words repair mended (mojibake, decomposed accents) was not found in the extracted text:
+    the first page started at its title, and the header's change went nowhere (a review)."""
+    path = tmp_path / "dump.txt"
+    path.write_text((GOLDEN / "entete.txt").read_text("utf-8").replace("Coopérative des Monts du Ségala", written),
+                    "utf-8")
+    records = pipeline_to_segment(path, config)
+    assert records[0].source.span[0] == 0 and records[0].metadata["site"] == "Coopérative des Monts du Ségala"
+    assert [c.operation for c in records[0].changes if c.stage == "segment"][0] == "move_to_field"
+    _replays(records, path, config)
