@@ -71,7 +71,7 @@ def test_single_page_breadcrumbs_share_and_footer_lines_are_chrome():
     patterns = ChromePatterns.load(ROOT / "config" / "chrome.txt")
     for line in ("Accueil › Actualités › Appels à projets", "Vous êtes ici : Accueil > Agir > Économie sociale",
                  "Coopérative des Monts du Ségala — Accueil › Ressources › Fiche 12",
-                 "Mairie de Naucelle | Accueil > Vie locale", "Partager : Facebook Twitter LinkedIn", "Mentions légales | Plan du site | Contact",
+                 "Mairie de Naucelle | Accueil » Vie locale » Marchés", "Partager : Facebook Twitter LinkedIn", "Mentions légales | Plan du site | Contact",
                  "Menu Rechercher Se connecter"):
         assert patterns.matches(line), line
 
@@ -81,5 +81,9 @@ def test_sentences_with_chrome_words_stay():
     for line in ("Contact : Sophie Martin, chargée de mission", "Accueil des publics le mardi matin",
                  "Menu du jour : soupe de saison", "Contact", "Le menu > la carte, disait-elle",
                  "La mairie – accueil du public le mardi", "Le guichet a fermé. Accueil > 12 h, disait l'affiche",
+                 "Centre social — accueil / inscriptions du lundi au vendredi de 9 h à 12 h",
+                 "Horaires - Accueil | du lundi au vendredi", "Le tiers-lieu – Accueil/café associatif ouvert le samedi",
+                 "Trois publics - accueil > orientation > suivi, c'est notre méthode",
+                 "Notre démarche – accueil › écoute, puis orientation",
                  "Partager ses outils avec Facebook ne suffit pas."):
         assert patterns.matches(line) is None, line
