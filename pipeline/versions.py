@@ -5,7 +5,7 @@ patterns as it is imported: most of a no-change run's time)."""
 
 VERSIONS = {
     "extract": "2",
-    "repair": "16",
+    "repair": "17",
     "segment": "8",
     "deduplicate": "7",
     "classify": "17",

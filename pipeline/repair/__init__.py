@@ -88,8 +88,13 @@ def collapse_spaces(line: str) -> str:
 
 
 def _one_blank(run: str) -> str:
-    """What a run of blanks becomes: a no-break space if it held one, else a space."""
-    return "\u00a0" if "\u00a0" in run or "\u202f" in run else " "
+    """What a run of blanks becomes: its first no-break space if it held one (the author's, narrow or not:
+    "mot \u202f;" keeps its narrow one), the blank it repeats if it is made of one typographic blank (two
+    thin spaces: one), else a space."""
+    for ch in run:
+        if ch in "\u00a0\u202f":
+            return ch
+    return run[0] if len(set(run)) == 1 and run[0] not in " \t" else " "
 
 
 @dataclass
@@ -234,16 +239,17 @@ def _blanks(text: str, cfg: dict[str, Any]) -> tuple[str, list[Edit]]:
 
 
 def _inner_runs(line: str, at: int) -> list[Edit]:
-    """One change per run of blanks inside the line that collapse_spaces makes one space: the run itself,
-    where it stands (`at`: the line's place in the text), not the whole line rewritten.  Blanks at the
-    line's ends are layout (trim_blanks)."""
+    """One change per run of blanks that collapse_spaces makes one: the run itself, where it stands (`at`:
+    the line's place in the text), not the whole line rewritten.  Blanks at the line's ends that go are
+    layout (trim_blanks); a no-break space left there is this change's."""
     edits = []
     for match in _SPACES.finditer(line):
-        if not line[: match.start()].strip() or not line[match.end():].strip():
-            continue
-        run = match.group(0)
-        one = _one_blank(run)
-        if run != one:
+        run, one = match.group(0), _one_blank(match.group(0))
+        if match.start() == 0:  # what the line's trimming leaves of it (a no-break space stays)
+            one = one.lstrip(" \t")
+        if match.end() == len(line):
+            one = one.rstrip(" \t")
+        if one and run != one:  # nothing left: layout, trim_blanks
             edits.append(Edit("collapse_spaces", run, one, reason="runs of blanks inside a line", at=at + match.start()))
     return edits
 

@@ -106,3 +106,16 @@ def test_a_run_of_blanks_is_changed_where_it_stands_not_its_whole_line():
     assert fixed == new
     assert [c.before for c in changes if c.operation == "collapse_spaces"] == ["  ", "\t ", "\u00a0\u00a0"]
     assert replay(text, Change.stamp(changes, "repair", "a.txt"), check=True) == fixed
+
+
+def test_the_authors_no_break_and_thin_spaces_stay_what_they_were():
+    """A run holding a narrow no-break space became a wide one; two thin spaces became a plain space; a run of
+    no-break spaces at a line's start was logged as layout (a review)."""
+    text = "Le mot \u202f; la suite\u2009\u2009: fin\n\u00a0\u00a0En retrait."
+    new, edits = _blanks(text, CTX.cfg)
+    assert new == "Le mot\u202f; la suite\u2009: fin\n\u00a0En retrait."
+    assert [(e.before, e.after) for e in edits] == [(" \u202f", "\u202f"), ("\u2009\u2009", "\u2009"),
+                                                    ("\u00a0\u00a0", "\u00a0")]
+    fixed, changes = repair_text(text, CTX)
+    assert replay(text, Change.stamp(changes, "repair", "a.txt"), check=True) == fixed
+    assert not [c for c in changes if c.operation == "trim_blanks" and c.before.strip(" \t")]
