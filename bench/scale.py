@@ -66,12 +66,19 @@ def _sampler(samples: list[tuple[float, ...]], stop: list[bool]) -> None:
         for proc in [me, *me.children(recursive=True)]:
             try:
                 info = proc.memory_full_info()
+                shared, own = info.pss, info.uss
+            except psutil.AccessDenied:  # no smaps to read: RSS stands for both
+                try:
+                    info = proc.memory_info()
+                except psutil.Error:
+                    continue
+                shared = own = info.rss
             except psutil.Error:
                 continue
             total += info.rss
-            pss += info.pss
+            pss += shared
             if proc.pid == me.pid:
-                main, uss = info.rss, info.uss
+                main, uss = info.rss, own
             else:  # a worker (Dask's nanny, which watches one, is far smaller)
                 largest = max(largest, info.rss)
         samples.append((time.perf_counter(), total, main, largest, pss, uss))

@@ -56,3 +56,8 @@ def decimal(value: float, digits: int) -> str:
     """A number with `digits` decimals as the user's language writes it: 114.1 in English, 114,1 in French."""
     text = f"{value:.{digits}f}"
     return text.replace(".", ",") if language() == "fr" else text
+
+
+def count(value: int) -> str:
+    """A whole number as the user's language writes it: 3074 in English (as before), 3 074 in French."""
+    return _words("fr").number(value) if language() == "fr" else str(value)  # type: ignore[attr-defined]

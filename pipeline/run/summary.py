@@ -1,15 +1,15 @@
 """The run's summary on stderr: a table of stages, then the files quarantined or flagged.
 
 Quarantined files are listed one by one (each needs looking at).  Flags are listed one by one while there are
-few; past `SHOWN`, one line per kind of flag (its count and a first example), and a pointer to the report
-and the manifest, which list every one: 2,000 scraped pages flagged "no title" are a fact about the corpus,
+few; past `SHOWN`, one line per kind of flag (its count and a first example, the rarest kind first, as
+in the report), and a pointer to the manifest, which lists every one, and to the report: 2,000 scraped pages flagged "no title" are a fact about the corpus,
 not 1,300 lines to scroll through."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, TextIO
 
-from ..messages import decimal, reason, say
+from ..messages import count, decimal, reason, say
 from ..outputs.manifest import flag_kind
 
 if TYPE_CHECKING:
@@ -26,9 +26,9 @@ def print_summary(result: "RunResult", seconds: float, log: TextIO) -> None:
         print(_row([st.name, st.files or "-", st.records_in or "-", st.records_out, st.computed, st.cached,
                     decimal(st.seconds, 2)], widths), file=log)
     print(say("glaneur: %(files)s files (%(ok)s ok, %(quarantined)s quarantined, %(skipped)s skipped), %(records)s "
-              "records -> %(out)s in %(seconds)ss", files=summary["files"], ok=summary["ok"],
-              quarantined=summary["quarantined"], skipped=summary["skipped"], records=summary["records"],
-              out=result.out_dir, seconds=decimal(seconds, 1)), file=log)
+              "records -> %(out)s in %(seconds)ss", files=count(summary["files"]), ok=count(summary["ok"]),
+              quarantined=count(summary["quarantined"]), skipped=count(summary["skipped"]),
+              records=count(summary["records"]), out=result.out_dir, seconds=decimal(seconds, 1)), file=log)
     flags = []
     for f in result.manifest["files"]:
         if f["status"] == "quarantined":
@@ -41,11 +41,11 @@ def print_summary(result: "RunResult", seconds: float, log: TextIO) -> None:
     kinds: dict[str, list[tuple[str, str]]] = {}
     for path, note in flags:
         kinds.setdefault(flag_kind(note), []).append((path, note))
-    for found in sorted(kinds.values(), key=len, reverse=True):  # the most frequent first; ties as they came
+    for found in sorted(kinds.values(), key=len):  # the rarest first, as in the report; ties as they came
         path, note = found[0]
-        print(say("  flagged %(count)s times, first %(path)s: %(note)s", count=len(found), path=path,
+        print(say("  flagged %(count)s time(s), first %(path)s: %(note)s", count=count(len(found)), path=path,
                   note=reason(note)), file=log)
-    print(say("  every flag: %(report)s (files to look at) and %(manifest)s",
+    print(say("  every flag is in %(manifest)s; the files to look at, kind by kind: %(report)s",
               report=result.out_dir / "report.html", manifest=result.out_dir / "manifest.json"), file=log)
 
 

@@ -8,7 +8,7 @@ import re
 
 from pipeline.outputs.report import FIRST_ROWS, render, render_assets, render_page
 from pipeline.outputs.report.views import OPERATION_ORDER, count_changes
-from pipeline.outputs.report.words import Words, translations
+from pipeline.outputs.report.words import Words, reason_templates, translations
 from pipeline.record import Change, Record, Source
 
 RAW = re.compile(r"\[\d|\d\]|\bNone\b|\bnull\b|\bTrue\b|\bFalse\b|\{'|'\}|web_page|action_sheet|pdf-text|fix_\w+")
@@ -51,6 +51,33 @@ def test_every_operation_and_kind_has_words_in_the_catalogue():
                         ("label", ("ORG", "LOC", "PER", "DATE", "MISC"))):
         for code in codes:
             assert catalogue.gettext(f"{kind}:{code}") != f"{kind}:{code}", (kind, code)
+
+
+def test_every_reason_written_as_a_literal_has_its_french():
+    """Each reason a stage writes as it stands (`reason="…"` in pipeline/) is a catalogue entry: one without
+    was read back through the first template it happened to fit ("X (Y)": a theme and its words) and shown
+    in English (a review)."""
+    import ast
+    from pathlib import Path
+
+    catalogue = translations("fr")
+    found = []
+    for path in sorted((Path(__file__).parents[2] / "pipeline").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.keyword) and node.arg == "reason" and isinstance(node.value, ast.Constant) \
+                    and isinstance(node.value.value, str) and node.value.value:
+                found.append((path.name, node.value.value))
+    assert len(found) > 10
+    templates = reason_templates("fr")
+
+    def said(text: str) -> bool:  # its own entry, or a template of its own words ("… marker: '%(marker)s'")
+        if catalogue.gettext(text) != text:
+            return True
+        msgid = next((m for pattern, m in templates if pattern.fullmatch(text)), "")
+        return msgid[:12] == text[:12]
+
+    missing = [(name, text) for name, text in found if not said(text)]
+    assert not missing, missing
 
 
 def test_reasons_come_back_in_french_with_their_values():
@@ -172,7 +199,10 @@ def test_a_change_of_blanks_shows_its_blanks_as_signs():
     from pipeline.outputs.report.views import change_groups
 
     changes = [Change("repair", "collapse_spaces", "  ", " ", "a.txt", reason="runs of blanks inside a line"),
-               Change("repair", "collapse_spaces", "\u00a0\u00a0", "\u00a0", "a.txt", reason="runs of blanks inside a line")]
-    rows = change_groups(changes, Words("fr"))[0]["changes"]
-    assert [[(p["kind"], p["text"]) for p in r["pieces"]] for r in rows] == [[("del", "␣␣"), ("ins", "␣")],
-                                                                           [("del", "⍽⍽"), ("ins", "⍽")]]
+               Change("repair", "collapse_spaces", "\u00a0\u00a0", "\u00a0", "a.txt", reason="runs of blanks inside a line"),
+               Change("repair", "collapse_spaces", " \u202f", "\u202f", "a.txt", reason="runs of blanks inside a line"),
+               Change("repair", "trim_blanks", "\t\n", "", "a.txt", reason="blank lines and blanks at line ends: "
+                      "layout, not text")]
+    rows = [r for g in change_groups(changes, Words("fr")) for r in g["changes"]]
+    assert [[(p["kind"], p["text"]) for p in r["pieces"]] for r in rows] == [
+        [("del", "␣␣"), ("ins", "␣")], [("del", "⍽⍽"), ("ins", "⍽")], [("del", "␣ˌ"), ("ins", "ˌ")], [("del", "⇥↵")]]

@@ -36,7 +36,7 @@ def test_few_flags_are_listed_one_by_one(monkeypatch):
 
 
 def test_many_flags_are_counted_by_kind_with_a_first_example(monkeypatch):
-    """2,000 scraped pages printed 1,308 flag lines: now one line per kind, the most frequent first."""
+    """2,000 scraped pages printed 1,308 flag lines: now one line per kind, the rarest first (as the report)."""
     flags = [(f"site/p{i}.txt", [f"record r{i:015x} has no title"]) for i in range(30)]
     flags += [("site/long.txt", ["record r00000000000000aa is 5.2 times the median length of this file's records"]),
               ("site/dump.txt", ["record r00000000000000bb has a title but no text"]),
@@ -45,11 +45,11 @@ def test_many_flags_are_counted_by_kind_with_a_first_example(monkeypatch):
                      monkeypatch, "C")
     assert lines[-5:] == [
         "  quarantined x.pdf: corrupt PDF (unexpected EOF)",
-        f"  flagged 30 times, first site/p0.txt: record r{0:015x} has no title",
-        "  flagged 2 times, first site/dump.txt: record r00000000000000bb has a title but no text",
-        "  flagged 1 times, first site/long.txt: record r00000000000000aa is 5.2 times the median length of this "
+        "  flagged 1 time(s), first site/long.txt: record r00000000000000aa is 5.2 times the median length of this "
         "file's records",
-        "  every flag: clean/report.html (files to look at) and clean/manifest.json",
+        "  flagged 2 time(s), first site/dump.txt: record r00000000000000bb has a title but no text",
+        f"  flagged 30 time(s), first site/p0.txt: record r{0:015x} has no title",
+        "  every flag is in clean/manifest.json; the files to look at, kind by kind: clean/report.html",
     ]
 
 
@@ -60,7 +60,8 @@ def test_a_french_user_reads_the_summary_in_french(monkeypatch):
     text = "\n".join(lines)
     assert "en 114,1 s" in text and "en quarantaine x.pdf : PDF abîmé" in text
     assert f"  signalé {SHOWN + 1} fois, d'abord site/p0.txt : la fiche r{0:015x} n'a pas de titre" in lines
-    assert "  tous les signalements : clean/report.html (fichiers à regarder) et clean/manifest.json" in lines
+    assert "  tous les signalements sont dans clean/manifest.json ; les fichiers à regarder, par sorte : " \
+        "clean/report.html" in lines
     assert not any(x.isascii() and "flagged" in x for x in lines)
 
 
@@ -76,3 +77,12 @@ def test_flag_kinds(a, b, same):
 def test_a_reason_the_catalogue_lacks_is_printed_as_written(monkeypatch):
     lines = _printed(_result([], ("x.bin", "a reason no catalogue holds")), monkeypatch, "fr_FR.UTF-8")
     assert lines[-1] == "  en quarantaine x.bin : a reason no catalogue holds"
+
+
+def test_a_french_user_reads_counts_as_french_writes_them(monkeypatch):
+    result = _result([(f"p{i}.txt", [f"record r{i:015x} has no title"]) for i in range(1308)])
+    result.manifest["summary"]["records"] = 3074
+    lines = _printed(result, monkeypatch, "fr_FR.UTF-8")
+    assert "glaneur : 1\u202f308 fichiers (1\u202f308 lus, 0 en quarantaine, 0 ignorés), 3\u202f074 fiches -> clean " \
+           "en 114,1 s" in lines
+    assert any(x.startswith("  signalé 1\u202f308 fois, d'abord p0.txt") for x in lines)

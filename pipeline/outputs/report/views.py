@@ -241,7 +241,8 @@ def record_fields(r: Record, words: Words) -> list[tuple[str, str]]:
     return [(k, v) for k, v in fields if v]
 
 
-_BLANK_SIGNS = str.maketrans({" ": "␣", "\u00a0": "⍽", "\u202f": "⍽", "\t": "⇥", "\n": "↵"})
+# a space, a no-break space, a narrow one, a tab, a line break
+_BLANK_SIGNS = str.maketrans({" ": "␣", "\u00a0": "⍽", "\u202f": "ˌ", "\t": "⇥", "\n": "↵"})
 
 
 def change_groups(changes: Sequence[Change], words: Words) -> list[dict[str, Any]]:
@@ -259,9 +260,10 @@ def change_groups(changes: Sequence[Change], words: Words) -> list[dict[str, Any
                 rows[key]["count"] += 1
                 continue
             small = c.before and c.after and max(len(c.before), len(c.after)) <= 400
-            if small and not c.before.strip() and not c.after.strip():  # blanks only: shown as signs, not as blanks
-                pieces = [{"kind": "del", "text": c.before.translate(_BLANK_SIGNS)},
-                          {"kind": "ins", "text": c.after.translate(_BLANK_SIGNS)}]
+            if c.before and len(c.before) <= 400 and not c.before.strip() and not c.after.strip():
+                # blanks only (a run made one, or removed): shown as signs, not as blanks
+                pieces = [{"kind": "del", "text": c.before.translate(_BLANK_SIGNS)}] + (
+                    [{"kind": "ins", "text": c.after.translate(_BLANK_SIGNS)}] if c.after else [])
             else:
                 pieces = word_diff(c.before, c.after) if small else (
                     [{"kind": "del", "text": c.before}] + ([{"kind": "ins", "text": c.after}] if c.after else []))

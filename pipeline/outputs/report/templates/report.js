@@ -31,7 +31,7 @@
   var byName = params.get('name'), nameRows = null;
   if (byName) {
     var kind = byName.slice(0, 3), name = byName.slice(4), note = el('f-name');
-    note.firstChild.textContent = note.getAttribute('data-template').replace('{name}', name) + ' ';
+    note.firstChild.textContent = note.getAttribute('data-template').replace('{name}', function () { return name; }) + ' ';
     note.hidden = false;
     var script = document.createElement('script'); script.src = 'names.js';
     script.onload = script.onerror = function () {
