@@ -61,3 +61,8 @@ def decimal(value: float, digits: int) -> str:
 def count(value: int) -> str:
     """A whole number as the user's language writes it: 3074 in English (as before), 3 074 in French."""
     return _words("fr").number(value) if language() == "fr" else str(value)  # type: ignore[attr-defined]
+
+
+def stage_name(name: str) -> str:
+    """A stage's name as the report says it: "réparation" in French, "repair" in English."""
+    return _words(language()).code("stage", name) if language() == "fr" else name  # type: ignore[attr-defined]

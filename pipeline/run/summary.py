@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TextIO
 
-from ..messages import count, decimal, reason, say
+from ..messages import count, decimal, reason, say, stage_name
 from ..outputs.manifest import flag_kind
 
 if TYPE_CHECKING:
@@ -20,10 +20,11 @@ SHOWN = 10  # flags printed one by one; past that, counted by kind
 def print_summary(result: "RunResult", seconds: float, log: TextIO) -> None:
     summary = result.manifest["summary"]
     heads = [say("stage"), say("files"), say("in"), say("out"), say("computed"), say("cached"), say("seconds")]
-    widths = [max(len(h), w) for h, w in zip(heads, (12, 6, 6, 6, 9, 7, 8))]
+    names = [stage_name(st.name) for st in result.stats]
+    widths = [max(len(h), w) for h, w in zip(heads, (max([12, *map(len, names)]), 6, 6, 6, 9, 7, 8))]
     print(_row(heads, widths), file=log)
-    for st in result.stats:
-        print(_row([st.name, st.files or "-", st.records_in or "-", st.records_out, st.computed, st.cached,
+    for name, st in zip(names, result.stats):
+        print(_row([name, st.files or "-", st.records_in or "-", st.records_out, st.computed, st.cached,
                     decimal(st.seconds, 2)], widths), file=log)
     print(say("glaneur: %(files)s files (%(ok)s ok, %(quarantined)s quarantined, %(skipped)s skipped), %(records)s "
               "records -> %(out)s in %(seconds)ss", files=count(summary["files"]), ok=count(summary["ok"]),

@@ -86,3 +86,14 @@ def test_a_french_user_reads_counts_as_french_writes_them(monkeypatch):
     assert "glaneur : 1\u202f308 fichiers (1\u202f308 lus, 0 en quarantaine, 0 ignorés), 3\u202f074 fiches -> clean " \
            "en 114,1 s" in lines
     assert any(x.startswith("  signalé 1\u202f308 fois, d'abord p0.txt") for x in lines)
+
+
+def test_a_french_user_reads_the_stages_names_as_the_report_says_them(monkeypatch):
+    from pipeline.run.records import StageStats
+
+    result = _result([])
+    result.stats = [StageStats("extract", files=3), StageStats("repair"), StageStats("deduplicate")]
+    french = _printed(result, monkeypatch, "fr_FR.UTF-8")
+    assert [x.split()[0] for x in french[1:4]] == ["extraction", "réparation", "dédoublonnage"]
+    english = _printed(result, monkeypatch, "C")
+    assert [x.split()[0] for x in english[1:4]] == ["extract", "repair", "deduplicate"]
