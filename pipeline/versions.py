@@ -5,7 +5,7 @@ patterns as it is imported: most of a no-change run's time)."""
 
 VERSIONS = {
     "extract": "2",
-    "repair": "17",
+    "repair": "18",
     "segment": "8",
     "deduplicate": "7",
     "classify": "17",

@@ -8,6 +8,7 @@ from hypothesis import given
 from pipeline.record import Change
 from pipeline.repair import Seen, _blanks, _debris_and_words, repair_text
 from pipeline.repair.layout import join_lines
+from pipeline.repair.typography import fix_typography
 from pipeline.text.replay import replay
 
 from .test_properties import CTX, SETTINGS, texts  # the same texts of words, debris, OCR slips and blanks
@@ -119,3 +120,12 @@ def test_the_authors_no_break_and_thin_spaces_stay_what_they_were():
     fixed, changes = repair_text(text, CTX)
     assert replay(text, Change.stamp(changes, "repair", "a.txt"), check=True) == fixed
     assert not [c for c in changes if c.operation == "trim_blanks" and c.before.strip(" \t")]
+
+
+def test_a_mended_apostrophe_is_changed_where_it_stands_not_its_whole_line():
+    text = "Le projet vise l`insertion.\nIl permet I'’émergence et l´emploi."
+    new, edits = fix_typography(text, "keep")
+    assert new == "Le projet vise l’insertion.\nIl permet I’émergence et l’emploi."
+    assert [(e.before, e.after, e.at) for e in edits] == [("`", "’", 16), ("'’", "’", 39), ("´", "’", 55)]
+    fixed, changes = repair_text(text, CTX)
+    assert replay(text, Change.stamp(changes, "repair", "a.txt"), check=True) == fixed
