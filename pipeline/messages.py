@@ -60,7 +60,7 @@ def decimal(value: float, digits: int) -> str:
 
 def count(value: int) -> str:
     """A whole number as the user's language writes it: 3074 in English (as before), 3 074 in French."""
-    return _words("fr").number(value) if language() == "fr" else str(value)  # type: ignore[attr-defined]
+    return _words(language()).number(value) if language() == "fr" else str(value)  # type: ignore[attr-defined]
 
 
 def stage_name(name: str) -> str:

@@ -21,6 +21,19 @@ def flag_kind(note: str) -> str:
     return _NUMBER.sub("#", _RECORD_ID.sub("r…", note))
 
 
+def flags_by_kind(files: list[dict[str, Any]]) -> dict[str, list[tuple[dict[str, Any], list[str]]]]:
+    """The manifest's files flagged, by kind of flag (`flag_kind`), kinds and files in the order they come:
+    each file with its notes of that kind."""
+    kinds: dict[str, list[tuple[dict[str, Any], list[str]]]] = {}
+    for f in files:
+        found: dict[str, list[str]] = {}
+        for note in f.get("flags", []):
+            found.setdefault(flag_kind(note), []).append(note)
+        for kind, notes in found.items():
+            kinds.setdefault(kind, []).append((f, notes))
+    return kinds
+
+
 def build_manifest(results: list[dict[str, Any]], skipped: list[tuple[str, str]], records: list[Record],
                    run_id: str, format_of: Callable[[str], str | None]) -> dict[str, Any]:
     ids_by_path: dict[str, set[str]] = defaultdict(set)

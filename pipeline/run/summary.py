@@ -1,21 +1,22 @@
 """The run's summary on stderr: a table of stages, then the files quarantined or flagged.
 
 Quarantined files are listed one by one (each needs looking at).  Flags are listed one by one while there are
-few; past `SHOWN`, one line per kind of flag (its count and a first example, the rarest kind first, as
-in the report), and a pointer to the manifest, which lists every one, and to the report: 2,000 scraped pages flagged "no title" are a fact about the corpus,
-not 1,300 lines to scroll through."""
+few; past `SHOWN`, one line per kind of flag (its count and a first example, the rarest kind first, as in
+the report), and a pointer to the manifest, which lists every one, and to the report: 2,000 scraped pages
+flagged "no title" are a fact about the corpus, not 1,300 lines to scroll through."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, TextIO
 
 from ..messages import count, decimal, reason, say, stage_name
-from ..outputs.manifest import flag_kind
+from ..outputs.manifest import flags_by_kind
 
 if TYPE_CHECKING:
     from . import RunResult
 
 SHOWN = 10  # flags printed one by one; past that, counted by kind
+
 
 def print_summary(result: "RunResult", seconds: float, log: TextIO) -> None:
     summary = result.manifest["summary"]
@@ -39,10 +40,9 @@ def print_summary(result: "RunResult", seconds: float, log: TextIO) -> None:
         for path, note in flags:
             print(say("  flagged %(path)s: %(note)s", path=path, note=reason(note)), file=log)
         return
-    kinds: dict[str, list[tuple[str, str]]] = {}
-    for path, note in flags:
-        kinds.setdefault(flag_kind(note), []).append((path, note))
-    for found in sorted(kinds.values(), key=len):  # the rarest first, as in the report; ties as they came
+    kinds = [[(f["path"], note) for f, notes in group for note in notes]
+             for group in flags_by_kind(result.manifest["files"]).values()]
+    for found in sorted(kinds, key=len):  # the rarest first, as in the report; ties as they came
         path, note = found[0]
         print(say("  flagged %(count)s time(s), first %(path)s: %(note)s", count=count(len(found)), path=path,
                   note=reason(note)), file=log)

@@ -148,7 +148,7 @@ def segment(record: Record, rules: Rules) -> list[Record]:
     cursor = 0
     starts: list[int | None] = []
     for page in pages:
-        probes = ([page.header] if page.header else []) + ([page.title] if page.title else []) + page.body[:2] + page.summary[:1]
+        probes = [x for x in (page.header, page.title) if x] + page.body[:2] + page.summary[:1]
         found = locate(index, probes, cursor)
         if page.header and found is not None and not starts:
             found = 0  # the dump's header stands first, whatever repair made of its words (mojibake mended)

@@ -89,7 +89,8 @@ def _index_page(ordered: list[Record], rows: list[dict[str, Any]], manifest: dic
                    "stages": {s: words.code("stage", s) for s in STAGE_NAMES}}
     return environment(words.language).get_template("report.html").render(
         summary=manifest["summary"], pages=PAGES,
-        counts={k: words.number(int(manifest["summary"][k])) for k in ("files", "records")}, overview=views.overview(manifest, ordered, changed, words),
+        counts={k: words.number(int(manifest["summary"][k])) for k in ("files", "records")},
+        overview=views.overview(manifest, ordered, changed, words),
         charts=views.charts(ordered, words), filters=views.filters(ordered, words), rows=rows[:FIRST_ROWS],
         total=len(rows), page_size=FIRST_ROWS, stage_words=stage_words)
 

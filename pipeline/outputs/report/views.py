@@ -13,7 +13,7 @@ from itertools import groupby
 from typing import Any, Sequence
 
 from ...record import Change, Record
-from ..manifest import flag_kind
+from ..manifest import flags_by_kind
 from ...text.replay import given_text, pieces
 from .fragments import highlighted, word_diff
 from .words import Words
@@ -91,14 +91,7 @@ def problem_rows(files: list[dict[str, Any]], by_path: dict[str, list[Record]], 
             rows.append({"path": f["path"], "status": words.code("status", f["status"]),
                          "bad": f["status"] == "quarantined", "reason": words.reason(f["reason"]) if f["reason"] else "",
                          "records": [link(r, words) for r in by_path.get(f["path"], [])]})
-    kinds: dict[str, list[tuple[dict[str, Any], list[str]]]] = {}
-    for f in files:
-        found: dict[str, list[str]] = {}
-        for note in f.get("flags", []):
-            found.setdefault(flag_kind(note), []).append(note)
-        for kind, notes in found.items():
-            kinds.setdefault(kind, []).append((f, notes))
-    for kind, flagged in sorted(kinds.items(), key=lambda item: (len(item[1]), item[0])):
+    for kind, flagged in sorted(flags_by_kind(files).items(), key=lambda item: (len(item[1]), item[0])):
         for f, notes in flagged[:PER_KIND]:
             rows.append({"path": f["path"], "status": words.code("status", f["status"]), "bad": False,
                          "reason": "; ".join(words.reason(x) for x in notes),
@@ -308,15 +301,16 @@ def record_page(r: Record, words: Words, pictures: list[int], shown: list[dict[s
     caption = (words("the source, read by OCR (confidence %(value)s out of 100)",
                      value=words.number(r.source.ocr_confidence, 1)) if r.source.ocr_confidence
                else words("the source, read by OCR"))
+    own = [c for c in r.changes if c.of is None]
+    copies = [c for c in r.changes if c.of is not None]
     return {"id": r.id, "title": title(r, words), "fields": record_fields(r, words),
             "extracted": replayed_text(r, words, shown), "clean": highlighted(r.text, r.entities),
             "labels": {label: words.code("label", label) for label in LABEL_COLOURS},
             # its own changes, then apart those made to the copies merged into it (`of`: the copy's id), which
             # the extracted text beside them does not hold
-            "changes": change_groups([c for c in r.changes if c.of is None], words),
-            "n_changes": sum(1 for c in r.changes if c.of is None),
-            "copy_changes": change_groups([c for c in r.changes if c.of is not None], words),
-            "n_copy_changes": sum(1 for c in r.changes if c.of is not None), "duplicates": duplicates(r, words),
+            "changes": change_groups(own, words), "n_changes": len(own),
+            "copy_changes": change_groups(copies, words), "n_copy_changes": len(copies),
+            "duplicates": duplicates(r, words),
             "pictures": [{"src": f"{r.id}-p{n}.png", "full": f"{r.id}-p{n}.jpg",
                           "alt": words("page %(page)s of %(path)s", page=n, path=r.source.path)} for n in pictures],
             "caption": caption}
