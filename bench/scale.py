@@ -130,11 +130,20 @@ def bare_model(texts_file: str, model: str, batch_size: int) -> dict:
     return {"load": loaded - started, "pipe": time.perf_counter() - loaded}
 
 
-def in_fresh_process(function: str, *args: object) -> tuple[dict, float]:
+def model_load(model: str) -> dict:
+    """glaneur's load of the spaCy model (its tokenizer's expressions included), timed in this process."""
+    started = time.perf_counter()
+    from pipeline.classify.model import load_model
+
+    load_model(model, False, None)
+    return {"load": time.perf_counter() - started}
+
+
+def in_fresh_process(function: str, *args: object, env: dict[str, str] | None = None) -> tuple[dict, float]:
     """`function(*args)` of this module in a new python; returns its answer and the process's wall time."""
     started = time.perf_counter()
     done = subprocess.run([sys.executable, __file__, "--call", function, json.dumps(args)], capture_output=True,
-                          text=True, cwd=ROOT)
+                          text=True, cwd=ROOT, env={**os.environ, **(env or {})})
     seconds = time.perf_counter() - started
     if done.returncode:
         raise RuntimeError(f"{function} failed:\n{done.stderr[-3000:]}")
@@ -248,6 +257,22 @@ def refresh_figures(work: Path, files: int) -> dict:
             "one_stages": one["stages"], "refresh_unchanged": unchanged / full_wall, "refresh_one": one_wall / full_wall}
 
 
+def load_figures(work: Path) -> dict:
+    """The model's load in a fresh process, its tokenizer's expressions compiled there (as spaCy does) or read
+    from the folder where an earlier process kept them (pipeline/text/compiled.py); best of two each."""
+    from pipeline.config import load
+    from pipeline.text.compiled import ENV
+
+    model = load(ROOT / "config" / "pipeline.toml").section("classify")["spacy_model"]
+    folder = work / "compiled"
+    in_fresh_process("model_load", model, env={ENV: str(folder)})  # the first keeps them
+    times: dict[str, list[float]] = {"off": [], "kept": []}
+    for _ in range(2):
+        for kind, value in (("off", "off"), ("kept", str(folder))):
+            times[kind].append(in_fresh_process("model_load", model, env={ENV: value})[0]["load"])
+    return {"compiled": min(times["off"]), "kept": min(times["kept"])}
+
+
 def ocr_figures(work: Path, images: int = 4) -> dict | None:
     """glaneur's reading of poster images ÷ `tesseract IMG - -l fra` on the same images, one worker each."""
     if not shutil.which("tesseract"):
@@ -312,6 +337,7 @@ def table(files: int, refresh_files: int, memory_files: int, work: Path, more_fi
     memory = refresh_figures(work, memory_files)
     large = refresh_figures(work, refresh_files)
     ocr = ocr_figures(work)
+    loads = load_figures(work)
     growth = large["full_run"]["main_mb"] / memory["full_run"]["main_mb"]
     print(f"{'figure':<62} {'measured':>9} {'goal':>7} {'':>8}  detail")
     for size in (speed, more) if more else (speed,):
@@ -338,6 +364,8 @@ def table(files: int, refresh_files: int, memory_files: int, work: Path, more_fi
     if ocr:
         _row(f"OCR of {ocr['images']} posters ÷ tesseract CLI", ocr["ocr"], "ocr",
              f"{ocr['glaneur_extract']:.1f}s vs {ocr['tesseract']:.1f}s")
+    _row("model load in a fresh process: expressions kept ÷ compiled", loads["kept"] / loads["compiled"], None,
+         f"{loads['kept']:.2f}s vs {loads['compiled']:.2f}s (spaCy's tokenizer, text/compiled.py)")
     for size in (speed, more) if more else (speed,):
         print(f"one worker, {size['files']} documents, {size['words']:,} words "
               f"(bare model: load {size['bare']['load']:.1f}s, pipe {size['bare']['pipe']:.1f}s):")

@@ -20,6 +20,15 @@ settings.register_profile("default", derandomize=True, deadline=None, print_blob
 settings.register_profile("explore", derandomize=False, deadline=None, max_examples=1000, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
+# The compiled tokenizer expressions (pipeline/text/compiled.py) kept in a folder of this test session, not
+# the user's ~/.cache; the processes the tests start find them there too.
+if "GLANEUR_COMPILED_DIR" not in os.environ:
+    import atexit
+    import tempfile
+
+    os.environ["GLANEUR_COMPILED_DIR"] = tempfile.mkdtemp(prefix="glaneur-compiled-")
+    atexit.register(shutil.rmtree, os.environ["GLANEUR_COMPILED_DIR"], ignore_errors=True)
+
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "raw"
 TRUTH = ROOT / "samples" / "truth"

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from ..text import compiled
 from ..text.fold import fold_name
 from .gazetteer import Gazetteer
 
@@ -55,7 +57,37 @@ def pipe(nlp: Any, texts: Iterable[str], batch_size: int, chunk_chars: int) -> I
         yield parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
 
 
+# The tokenizer's expressions, as the model keeps them (its `tokenizer` file): the French one that says a word
+# is whole (`token_match`) is 1.4 MB and costs seconds to compile in each process (text/compiled.py).
+_TOKENIZER_PATTERNS = ("prefix_search", "suffix_search", "infix_finditer", "token_match", "url_match")
+
+
+def tokenizer_patterns(name: str) -> list[str]:
+    """The regular expressions of the model's tokenizer, read from its files without importing spaCy's language
+    (whose import compiles the largest of them); [] when the model is not an installed package or a folder."""
+    import importlib.util
+
+    import srsly
+
+    folder = Path(name)
+    if not folder.is_dir():
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            return []
+        if spec is None or not spec.submodule_search_locations:
+            return []
+        folders = sorted(Path(next(iter(spec.submodule_search_locations))).glob(f"{name}-*"))
+        folder = folders[-1] if folders else folder
+    try:
+        data = srsly.msgpack_loads((folder / "tokenizer").read_bytes())
+    except (OSError, ValueError, TypeError):
+        return []
+    return [data[k] for k in _TOKENIZER_PATTERNS if isinstance(data, dict) and isinstance(data.get(k), str)]
+
+
 def _build_model(name: str, rules: bool, gazetteer: Gazetteer | None) -> Any:
+    compiled.seed(tokenizer_patterns(name))  # before spaCy's French import compiles them (text/compiled.py)
     import spacy
 
     nlp = spacy.load(name, exclude=["parser", "lemmatizer", "attribute_ruler", "senter"])

@@ -1,0 +1,172 @@
+"""Large regular expressions compiled once per machine, not once per process.
+
+spaCy's French tokenizer keeps "a word is whole" as one regular expression of
+1.4 MB (`token_match`: 266 alternatives, each with Unicode letter classes read
+case-insensitively).  Python compiles it again in every process that loads the
+model: about 2.5 s of a cold load of 3.8 s on the bench machine, in each run,
+each one-file refresh, each worker that loads its own model.  `re` cannot keep
+a compiled expression between processes (a pattern pickles as its text), so
+this module keeps what `re`'s compiler makes of it (the matcher's code, a list
+of integers) in a folder of this machine, as Python keeps its compiled modules
+in `__pycache__`, and puts the pattern object built from that code into `re`'s
+own cache before spaCy asks for it: spaCy's `re.compile` then finds it there.
+
+The object is the one `re.compile` would give: built by the same steps as
+`re._compiler.compile` (parse, code, `_sre.compile`), from code that this
+Python made for this pattern; the entry's name is a hash of the pattern,
+Python's version and the matcher's format (`_sre.MAGIC`), so another Python
+never reads it.  Two pattern objects are equal when their text, flags and code
+are (tests/text/test_compiled.py holds both to `re.compile`).  Anything amiss
+(no folder, an entry cut short or not ours, a Python whose `re` is built
+otherwise) only costs the compile: the pattern is then compiled as usual.
+
+The folder: `$GLANEUR_COMPILED_DIR` ("off" for none), else
+`$XDG_CACHE_HOME/glaneur/compiled` (`~/.cache/glaneur/compiled`).  It holds
+one file per pattern (about 0.8 MB for spaCy's); removing it only costs the
+next load its compile.
+"""
+
+from __future__ import annotations
+
+import array
+import hashlib
+import json
+import os
+import re
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any, Iterable
+
+FORMAT = "1"  # bumped when what an entry holds changes shape
+ENV = "GLANEUR_COMPILED_DIR"
+
+
+def folder() -> Path | None:
+    """The folder entries are kept in (None: off)."""
+    named = os.environ.get(ENV)
+    if named is not None:
+        return None if named.strip().lower() in ("", "off", "0", "no") else Path(named).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base).expanduser() / "glaneur" / "compiled"
+
+
+def entry_key(pattern: str) -> str:
+    import _sre
+
+    parts = (FORMAT, sys.version, str(_sre.MAGIC), str(_sre.CODESIZE), pattern)
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def _from_code(pattern: str, flags: int, code: list[int], groups: int, groupindex: dict[str, int]) -> re.Pattern[str]:
+    """The pattern object `re._compiler.compile` makes from its parts (its last step)."""
+    import _sre
+
+    indexgroup: list[str | None] = [None] * groups
+    for name, i in groupindex.items():
+        indexgroup[i] = name
+    return _sre.compile(pattern, flags, code, groups - 1, groupindex, tuple(indexgroup))
+
+
+def compile_parts(pattern: str) -> tuple[re.Pattern[str], dict[str, Any]]:
+    """`pattern` compiled by the steps of `re._compiler.compile`, and the parts an entry keeps of it."""
+    from re import _compiler, _parser  # type: ignore[attr-defined]
+
+    parsed = _parser.parse(pattern, 0)
+    code = _compiler._code(parsed, 0)
+    parts = {"flags": parsed.state.flags, "code": list(code), "groups": parsed.state.groups,
+             "groupindex": dict(parsed.state.groupdict)}
+    return _from_code(pattern, parts["flags"], parts["code"], parts["groups"], parts["groupindex"]), parts
+
+
+def _typecode() -> str:
+    import _sre
+
+    return "I" if _sre.CODESIZE == 4 else "H"
+
+
+def entry_bytes(parts: dict[str, Any]) -> bytes:
+    """An entry: one line of JSON (flags, groups, names of groups, the code's length), then the code as
+    unsigned integers of the matcher's size, in this machine's byte order."""
+    code = array.array(_typecode(), parts["code"])
+    head = {"flags": parts["flags"], "groups": parts["groups"], "groupindex": parts["groupindex"],
+            "length": len(code)}
+    return json.dumps(head, sort_keys=True).encode("utf-8") + b"\n" + code.tobytes()
+
+
+def from_entry(pattern: str, data: bytes | None) -> re.Pattern[str] | None:
+    """The pattern object an entry gives; None when it cannot give one (not an entry of ours, cut short,
+    code the matcher refuses)."""
+    if not data:
+        return None
+    try:
+        head_line, _, body = data.partition(b"\n")
+        head = json.loads(head_line)
+        code = array.array(_typecode())
+        code.frombytes(body)
+        if len(code) != int(head["length"]):
+            return None
+        return _from_code(pattern, int(head["flags"]), code.tolist(), int(head["groups"]),
+                          {str(k): int(v) for k, v in head["groupindex"].items()})
+    except (TypeError, KeyError, ValueError, AttributeError, RuntimeError, OverflowError, ImportError):
+        return None
+
+
+def _read(where: Path, digest: str) -> bytes | None:
+    try:
+        return (where / f"{digest}.bin").read_bytes()
+    except OSError:
+        return None
+
+
+def _write(where: Path, digest: str, data: bytes) -> None:
+    """Written whole or not at all (a temporary file renamed); a folder that cannot be written costs only the
+    next process its compile."""
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=where, suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, where / f"{digest}.bin")
+    except OSError:
+        pass
+
+
+def _in_re_cache(pattern: str) -> bool:
+    return (str, pattern, 0) in getattr(re, "_cache", {})
+
+
+def _put_in_re_cache(pattern: str, compiled: re.Pattern[str]) -> bool:
+    """Where `re.compile(pattern)` looks (Python 3.11 to 3.13: `re._cache`, keyed by the pattern's type, text
+    and flags); `re` then hands this object out as its own."""
+    cache = getattr(re, "_cache", None)
+    if not isinstance(cache, dict):
+        return False
+    cache[(str, pattern, 0)] = compiled
+    return True
+
+
+def seed(patterns: Iterable[str], where: Path | None | str = "default") -> int:
+    """Make `re.compile(p)` cheap in this process for each of `patterns`: from the folder's entry when there
+    is one, else compiled now (as `re` would) and kept there for the next process.  `where`: the folder
+    (default: `folder()`; None: keep nothing).  Returns how many came from the folder."""
+    place = folder() if where == "default" else where
+    if not isinstance(getattr(re, "_cache", None), dict):
+        return 0  # a Python whose re keeps its cache otherwise: spaCy compiles as usual
+    found = 0
+    for pattern in patterns:
+        if not isinstance(pattern, str) or _in_re_cache(pattern):
+            continue
+        digest = entry_key(pattern)
+        compiled = from_entry(pattern, _read(Path(place), digest)) if place is not None else None
+        if compiled is not None:
+            found += 1
+        else:
+            try:
+                compiled, parts = compile_parts(pattern)
+            except (ImportError, AttributeError, TypeError, re.error):  # a Python whose re is built otherwise,
+                continue  # or a pattern re refuses: the caller's re.compile says so itself
+            if place is not None:
+                _write(Path(place), digest, entry_bytes(parts))
+        _put_in_re_cache(pattern, compiled)
+    return found
