@@ -63,7 +63,7 @@ $(BROWSE_STAMP): $(STAMP)
 
 browse: refresh $(BROWSE_STAMP) ## open clean/corpus.sqlite in Datasette on http://127.0.0.1:8001, searchable, with facets
 	@echo "records without the search column: http://127.0.0.1:8001/corpus/records?_nocol=search_forms"
-	$(BIN)/datasette serve $(CLEAN)/corpus.sqlite --metadata config/datasette.json --host 127.0.0.1 --port 8001
+	$(BIN)/datasette serve $(CLEAN)/corpus.sqlite --metadata config/datasette.json --setting truncate_cells_html 300 --host 127.0.0.1 --port 8001
 
 clean: ## remove outputs and the stage cache
 	rm -rf $(CLEAN) .cache

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 from dataclasses import asdict
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any, Iterator
@@ -73,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help=say("refresh CLEAN_DIR from RAW_DIR"),
                          description=say("Refresh CLEAN_DIR from RAW_DIR: extract, repair, segment, deduplicate, "
-                                         "classify; nothing is redone for unchanged input."))
+                                         "classify, resolve names; nothing is redone for unchanged input."))
     run.add_argument("raw", nargs="?", default="raw", metavar="RAW_DIR",
                      help=say("input folder, walked recursively (default raw/)"))
     run.add_argument("--out", default="clean", metavar="CLEAN_DIR", help=say("output folder (default clean/)"))
@@ -218,6 +219,22 @@ def _search(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The command line.  Its output piped into a reader that stops early (`glaneur search … | head`) ends it
+    quietly; Ctrl-C stops it with one line (a run's previous CLEAN_DIR stays whole, as after kill -9)."""
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # the reader has gone: what was not written is not wanted; stdout pointed at nothing so that Python's
+        # last flush does not fail again, and the status a shell gives a command stopped by SIGPIPE
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    except KeyboardInterrupt:
+        print(say("%(prog)s: interrupted; the previous output folder is left as it was", prog="glaneur"),
+              file=sys.stderr)
+        return 130
+
+
+def _main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -140,3 +140,31 @@ def test_an_empty_raw_dir_is_said_but_not_an_error(tmp_path):
     assert done.returncode == 0, done.stderr
     assert f"glaneur : {tmp_path / 'raw'} ne contient aucun fichier à lire (0 ignorés)" in done.stderr.decode("utf-8")
     assert (tmp_path / "clean" / "records.jsonl").read_text("utf-8") == ""
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly():
+    """`glaneur repair - | head -1`: the reader goes away before the output is written; no traceback."""
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "repair", "-"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    proc.stdout.close()  # the reader has gone
+    _, err = proc.communicate(("Une ligne du compte rendu de la réunion.\n" * 20_000).encode("utf-8"), timeout=300)
+    assert proc.returncode == 141, err
+    assert b"Traceback" not in err and b"BrokenPipe" not in err
+
+
+def test_ctrl_c_is_one_line_and_status_130(monkeypatch, capsys):
+    import os
+
+    from pipeline import cli
+
+    def interrupted(argv):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "_main", interrupted)
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    assert os.environ["LANG"] == "fr_FR.UTF-8"
+    assert cli.main(["run", "raw"]) == 130
+    err = capsys.readouterr().err
+    assert err == "glaneur : interrompu ; le dossier de sortie précédent est laissé tel quel\n"

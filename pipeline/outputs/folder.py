@@ -109,9 +109,33 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _only_ours(folder: Path) -> bool:
+# The record store a run without a cache keeps inside its temporary folder (run/__init__.py STORE): removed
+# before the folder is swapped in, so found only in what a killed run left, and then only of its own shape
+STORE = ".store"
+_STORE_FILE = re.compile(r"^records/(?P<shard>[0-9a-f]{2})/(?:(?P=shard)[0-9a-f]{62}\.json|tmp\w+\.tmp)$")
+
+
+def _store_only(folder: Path) -> bool:
+    """Whether `folder` holds nothing but a record store's files (records/xx/<sha256>.json), no link."""
+    for root, dirs, files in os.walk(folder):
+        here = Path(root)
+        if any((here / d).is_symlink() for d in dirs):
+            return False
+        for name in files:
+            path = here / name
+            if path.is_symlink() or not path.is_file() or not _STORE_FILE.match(path.relative_to(folder).as_posix()):
+                return False
+    return True
+
+
+def _only_ours(folder: Path, leftover: bool = False) -> bool:
+    """Whether `folder` holds only what glaneur writes; a `leftover` (a killed run's temporary folder) may also
+    hold its record store."""
     try:
-        return not _foreign(folder)
+        foreign = _foreign(folder)
+        if leftover and STORE in foreign and _store_only(folder / STORE):
+            foreign.remove(STORE)
+        return not foreign
     except OSError:
         return False
 
@@ -127,7 +151,7 @@ def recover(out_dir: Path) -> list[str]:
         m = _LEFTOVER.match(name)
         if m and m.group("name") == out_dir.name and not _alive(int(m.group("pid"))):
             path = parent / name
-            if path.is_dir() and not path.is_symlink() and _only_ours(path):
+            if path.is_dir() and not path.is_symlink() and _only_ours(path, leftover=m.group("kind") == "tmp"):
                 leftovers.append((m.group("kind"), path))
     # A run killed between its two renames left the previous outputs set aside: put them back first.
     for kind, path in leftovers:

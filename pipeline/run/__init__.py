@@ -37,9 +37,9 @@ from typing import Any, TextIO
 from .. import __version__
 from ..config import Config
 from ..errors import FatalError
-from ..messages import say
+from ..messages import count, say
 from ..outputs import OUTPUT_FILES, Pages, write_outputs
-from ..outputs.folder import check_out_dir, discard_tmp, make_tmp, recover, swap
+from ..outputs.folder import STORE, check_out_dir, discard_tmp, make_tmp, recover, swap
 from ..stage import Reader, Stage, Unreadable
 from ..validate import check_runtime
 from ..versions import VERSIONS
@@ -51,7 +51,6 @@ from .executor import executor_for, register
 from .records import StageStats, Work, run_stages, unique_ids
 from .store import Store
 
-STORE = ".store"  # the record store inside the temporary output folder, when there is no cache
 from .summary import print_summary
 
 __all__ = ["FatalError", "RunResult", "run"]
@@ -148,7 +147,8 @@ def run(raw_dir: Path, out_dir: Path, config: Config, *, use_cache: bool = True,
         previous = _manifest(out_dir)
         if previous.get("fingerprint") == run_id:
             if log:
-                print(say("glaneur: %(out)s is up to date (%(files)s files unchanged)", out=out_dir, files=len(found)),
+                print(say("glaneur: %(out)s is up to date (%(files)s files unchanged)", out=out_dir,
+                          files=count(len(found))),
                       file=log)
             return RunResult(out_dir, True, previous)
 

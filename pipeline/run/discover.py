@@ -40,7 +40,9 @@ def _kind(mode: int) -> str:
         return "a socket"
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
         return "a device"
-    return "not a regular file"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "another kind of file"
 
 
 def discover(raw_dir: Path, skip: list[str], exclude: tuple[Path, ...] = ()) -> tuple[list[Found], list[tuple[str, str]]]:

@@ -25,8 +25,9 @@ def print_summary(result: "RunResult", seconds: float, log: TextIO) -> None:
     widths = [max(len(h), w) for h, w in zip(heads, (max([12, *map(len, names)]), 6, 6, 6, 9, 7, 8))]
     print(_row(heads, widths), file=log)
     for name, st in zip(names, result.stats):
-        print(_row([name, st.files or "-", st.records_in or "-", st.records_out, st.computed, st.cached,
-                    decimal(st.seconds, 2)], widths), file=log)
+        print(_row([name, count(st.files) if st.files else "-", count(st.records_in) if st.records_in else "-",
+                    count(st.records_out), count(st.computed), count(st.cached), decimal(st.seconds, 2)], widths),
+              file=log)
     print(say("glaneur: %(files)s files (%(ok)s ok, %(quarantined)s quarantined, %(skipped)s skipped), %(records)s "
               "records -> %(out)s in %(seconds)ss", files=count(summary["files"]), ok=count(summary["ok"]),
               quarantined=count(summary["quarantined"]), skipped=count(summary["skipped"]),

@@ -109,6 +109,40 @@ def test_leftovers_of_killed_runs_are_cleaned_and_a_set_aside_output_restored(tm
     assert (stranger / "à moi.txt").exists()  # a folder holding anything else is never removed
 
 
+def test_a_killed_run_without_cache_leaves_its_record_store_and_the_next_run_removes_it(tmp_path):
+    """A run with --no-cache keeps its records in the temporary folder's `.store` (records/xx/<sha256>.json);
+    killed, it left that folder behind for good (54 MB on 2,000 documents), since `.store` was not a name of
+    ours.  Now it goes; a `.store` holding anything else, or a link, keeps the folder where it is."""
+    out = tmp_path / "clean"
+    dead = 2 ** 22 + 22345
+    digest = "ab" + "0" * 62
+    killed = tmp_path / f".clean.tmp-{dead}"
+    (killed / ".store" / "records" / "ab").mkdir(parents=True)
+    (killed / ".store" / "records" / "ab" / f"{digest}.json").write_text("{}", "utf-8")
+    (killed / ".store" / "records" / "ab" / "tmpx1y2.tmp").write_text("{", "utf-8")
+    (killed / "records.jsonl").write_text("partial", "utf-8")
+    strangers = []
+    for n, (where, content) in enumerate([(".store/notes.txt", "à moi"), (".store/records/ab/mine.json", "x"),
+                                          (".store/records/cd/" + digest + ".json", "{}")]):  # not its shard
+        folder = tmp_path / f".clean.tmp-{dead + 1 + n}"
+        (folder / where).parent.mkdir(parents=True)
+        (folder / where).write_text(content, "utf-8")
+        strangers.append(folder / where)
+    linked = tmp_path / f".clean.tmp-{dead + 9}"
+    (linked / ".store" / "records").mkdir(parents=True)
+    (linked / ".store" / "records" / "ab").symlink_to(tmp_path)
+    done = recover(out)
+    assert not killed.exists(), done
+    assert all(p.exists() for p in strangers) and linked.exists()
+    old = tmp_path / f".clean.old-{dead + 20}"  # a set-aside output never holds a store: not ours
+    (old / ".store" / "records" / "ab").mkdir(parents=True)
+    (old / ".store" / "records" / "ab" / f"{digest}.json").write_text("{}", "utf-8")
+    out.mkdir()
+    (out / "manifest.json").write_text(json.dumps({"glaneur": "x", "fingerprint": "y"}), "utf-8")
+    recover(out)
+    assert old.exists()
+
+
 def test_kill_9_at_any_moment_leaves_the_previous_output_whole(tmp_path):
     """Kill a run at several moments (early, mid-run, while writing); the previous CLEAN_DIR is always
     there and whole, and the next run gives the same bytes as a run on a fresh cache."""

@@ -120,9 +120,13 @@ def test_datasette_gives_records_a_search_that_returns_only_matching_records(hos
         either = await ds.client.get("/corpus/records.json?_search=introuvable%20OR%20proximite&_shape=array")
         bad = await ds.client.get("/corpus/records.json?_search=proximite%20OR&_shape=array")
         table = await ds.client.get("/corpus/records")
-        return everything.json(), found.json(), none.json(), either.json(), (bad.status_code, bad.text), table.text
+        quoted = [await ds.client.get(f"/corpus/records.json?_search={q}&_shape=array")
+                  for q in ("%22saint-brieuc%22", "%22l'atelier%22")]  # as the table's description says
+        return (everything.json(), found.json(), none.json(), either.json(), (bad.status_code, bad.text), table.text,
+                [(r.status_code, r.json()) for r in quoted])
 
-    everything, found, none, either, bad, page = asyncio.run(ask())
+    everything, found, none, either, bad, page, quoted = asyncio.run(ask())
+    assert quoted == [(200, []), (200, [])]
     assert len(everything) == 2
     assert [r["path"] for r in found] == ["autre.txt"] and none == []
     assert [r["path"] for r in either] == ["autre.txt"]  # issue 27: operators work (searchmode raw)

@@ -206,3 +206,20 @@ def test_a_change_of_blanks_shows_its_blanks_as_signs():
     rows = [r for g in change_groups(changes, Words("fr")) for r in g["changes"]]
     assert [[(p["kind"], p["text"]) for p in r["pieces"]] for r in rows] == [
         [("del", "␣␣"), ("ins", "␣")], [("del", "⍽⍽"), ("ins", "⍽")], [("del", "␣ˌ"), ("ins", "ˌ")], [("del", "⇥↵")]]
+
+
+def test_the_changes_table_follows_the_pipeline():
+    """Sorted by stage code, the table read dédoublonnage, extraction, réparation, découpage."""
+    from collections import Counter
+
+    from pipeline.outputs.report.views import overview
+
+    by_op = Counter({("segment", "move_to_title"): 3, ("deduplicate", "merge_near_duplicate"): 1,
+                     ("extract", "read_by_ocr"): 2, ("repair", "typography"): 5, ("repair", "fix_encoding"): 4,
+                     ("classify", "later_op"): 1})
+    summary = {"files": 1, "ok": 1, "quarantined": 0, "skipped": 0, "records": 1}
+    words = Words("fr")
+    rows = overview({"summary": summary, "files": []}, [], (by_op, {}), words)["operations"]
+    assert [r["code"] for r in rows] == ["read_by_ocr", "fix_encoding", "typography", "move_to_title",
+                                         "merge_near_duplicate", "later_op"]
+    assert rows[0]["stage"] == words.code("stage", "extract")

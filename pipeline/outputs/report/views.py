@@ -13,6 +13,7 @@ from itertools import groupby
 from typing import Any, Sequence
 
 from ...record import Change, Record
+from ...versions import VERSIONS
 from ..manifest import flags_by_kind
 from ...text.replay import given_text, pieces
 from .fragments import highlighted, word_diff
@@ -70,7 +71,10 @@ def overview(manifest: dict[str, Any], records: list[Record], changed: Changes, 
     rows = problem_rows(manifest["files"], by_path, words)
     problems = [f for f in manifest["files"] if f["status"] != "ok" or f.get("flags")]
     merged: dict[tuple[str, str], list] = {}  # operations that read the same (three Markdown markers) are one row
-    for (s, o), n in sorted(by_op.items()):
+    # the stages in the pipeline's order, each one's operations in the order of a record's page
+    stages, ops = {name: i for i, name in enumerate(VERSIONS)}, {op: i for i, op in enumerate(OPERATION_ORDER)}
+    for (s, o), n in sorted(by_op.items(), key=lambda item: (stages.get(item[0][0], len(stages)), item[0][0],
+                                                             ops.get(item[0][1], len(ops)), item[0][1])):
         row = merged.setdefault((words.code("stage", s), words.code("operation", o)), [[], 0])
         row[0].append(o)
         row[1] += n
@@ -144,11 +148,12 @@ def filters(records: list[Record], words: Words) -> list[dict[str, Any]]:
     def options(values: set[str], kind: str | None = None) -> list[tuple[str, str]]:
         return [(v, words.code(kind, v) if kind else (words("root folder") if v == "." else v)) for v in sorted(values)]
 
-    return [{"name": "type", "label": words("type"), "options": options({r.doc_type for r in records}, "doc_type")},
-            {"name": "lang", "label": words("language"),
+    # each filter's "any" says its own words: French agrees them ("toutes les langues", "tous les types")
+    return [{"name": "type", "all": words("all types"), "options": options({r.doc_type for r in records}, "doc_type")},
+            {"name": "lang", "all": words("all languages"),
              "options": [(v, words.language_name(v)) for v in sorted({r.language for r in records if r.language})]},
-            {"name": "folder", "label": words("folder"), "options": options({folder(r) for r in records})},
-            {"name": "theme", "label": words("theme"), "options": options({t for r in records for t in r.themes})}]
+            {"name": "folder", "all": words("all folders"), "options": options({folder(r) for r in records})},
+            {"name": "theme", "all": words("all themes"), "options": options({t for r in records for t in r.themes})}]
 
 
 NAMES_SHOWN = 100  # names written in names.html (the most named first); names.js holds them all

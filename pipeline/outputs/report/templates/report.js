@@ -30,7 +30,7 @@
   // names.js's rows (loaded as a script only then); a word search would find other records too
   var byName = params.get('name'), nameRows = null;
   if (byName) {
-    var kind = byName.slice(0, 3), name = byName.slice(4), note = el('f-name');
+    var cut = byName.indexOf(':'), kind = byName.slice(0, cut), name = byName.slice(cut + 1), note = el('f-name');
     note.firstChild.textContent = note.getAttribute('data-template').replace('{name}', function () { return name; }) + ' ';
     note.hidden = false;
     var script = document.createElement('script'); script.src = 'names.js';
@@ -95,7 +95,9 @@
     return rows;
   }
   // a query as glaneur search reads it: words (whole words, either number: the index holds both), "a
-  // phrase" (here: each of its words), prefix*, NOT word, AND, and OR between alternatives
+  // phrase" (here: each of its words), prefix*, NOT word, AND, and OR between alternatives.  A word of one
+  // letter (the "l" of "l'ESS", the "d" of "d'élus") is not in the index: it is left out of the query, so
+  // "l'ESS" finds the records that hold "ESS" (glaneur search also asks that "l" comes just before it)
   function parse(q) {
     var groups = [[]], not = false;
     (q.match(/"[^"]*"?|\S+/g) || []).forEach(function (t) {
@@ -104,7 +106,7 @@
       if (t === 'NOT') { not = true; return; }
       var neg = not; not = false;
       var prefix = t.charAt(0) !== '"' && /\*$/.test(t);
-      var words = fold(t).split(WORD).filter(Boolean);
+      var words = fold(t).split(WORD).filter(function (w) { return w.length > 1; });
       if (words.length) { groups[groups.length - 1].push({words: words, not: neg, prefix: prefix}); }
     });
     return groups.filter(function (g) { return g.length; });
@@ -145,7 +147,9 @@
   Array.prototype.forEach.call(table.querySelectorAll('thead th'), function (th, k) {
     th.style.cursor = 'pointer'; th.setAttribute('aria-sort', 'none');
     th.addEventListener('click', function () {
-      sortDown = sortBy === k ? !sortDown : false; sortBy = k;
+      // a column of counts (entities, duplicates, changes) first shows the most; words go from A to Z
+      var counts = all.length && typeof COLUMNS[k](all[0]) === 'number';
+      sortDown = sortBy === k ? !sortDown : counts; sortBy = k;
       Array.prototype.forEach.call(table.querySelectorAll('thead th'), function (h) { h.setAttribute('aria-sort', 'none'); });
       th.setAttribute('aria-sort', sortDown ? 'descending' : 'ascending');
       pager.show(sort(pager.shown));
