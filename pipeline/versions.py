@@ -7,7 +7,7 @@ VERSIONS = {
     "extract": "2",
     "repair": "18",
     "segment": "8",
-    "deduplicate": "7",
+    "deduplicate": "8",
     "classify": "17",
     "resolve": "3",
 }

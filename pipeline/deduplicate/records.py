@@ -211,8 +211,10 @@ def _merge_group(group: list[Record], indexes: list[int], similarity: dict, cfg:
             score = round(jaccard(sa, sb), 4)
         duplicates.append({"path": other.source.path, "span": other.source.span, "kind": kind, "similarity": score})
         duplicates.extend(other.duplicates)
+        # where the copy came from (its record is gone: only its file says which it was)
+        said = ("has the same text" if kind == "exact" else f"is nearly the same (similarity {score:.2f})")
         changes.append(Change(NAME, f"merge_{kind}_duplicate", other.source.path, keep.source.path, keep.source.path,
-                              reason=f"record {other.id} has the same content (similarity {score:.2f}); "
+                              reason=f"record {other.id} of {other.source.path} {said}; "
                                      "the most complete copy is kept"))
         known = {key for p in paragraphs for key in sentence_keys(p)}
         for paragraph in other.text.split("\n\n"):

@@ -37,7 +37,7 @@ from typing import Any, TextIO
 from .. import __version__
 from ..config import Config
 from ..errors import FatalError
-from ..messages import count, say
+from ..messages import count, say, stage_name
 from ..outputs import OUTPUT_FILES, Pages, write_outputs
 from ..outputs.folder import STORE, check_out_dir, discard_tmp, make_tmp, recover, swap
 from ..stage import Reader, Stage, Unreadable
@@ -212,7 +212,7 @@ def _run_into(tmp: Path, reader: Reader, stages: list[Stage], out_dir: Path, fou
             """A bar for a chain of stages (their names), the last one's closed."""
             for bar in bars:
                 bar.close()
-            bars[:] = [progress_bar(None, "+".join(names), "record", total, show, leave=False)]
+            bars[:] = [progress_bar(None, "+".join(map(stage_name, names)), say("record"), total, show, leave=False)]
             return bars[0].update
 
         try:
@@ -246,7 +246,10 @@ def _run_into(tmp: Path, reader: Reader, stages: list[Stage], out_dir: Path, fou
         from ..outputs.report import run_js
 
         # The one file that differs between two runs of the same input: this run's timings.
-        (tmp / "run.js").write_text(run_js(list(stats.values()), time.perf_counter() - started), "utf-8")
+        # The run's time as the report and the summary both say it: up to its outputs written (putting them in
+        # place, and removing the previous ones, is not the run's work and can take seconds for many pages)
+        seconds = time.perf_counter() - started
+        (tmp / "run.js").write_text(run_js(list(stats.values()), seconds), "utf-8")
         if not cache_root:
             shutil.rmtree(tmp / STORE, ignore_errors=True)
         swap(tmp, out_dir)
@@ -254,5 +257,5 @@ def _run_into(tmp: Path, reader: Reader, stages: list[Stage], out_dir: Path, fou
         raise FatalError(f"cannot write CLEAN_DIR {out_dir}: {exc.strerror or exc}") from None
     result = RunResult(out_dir, False, manifest, list(stats.values()))
     if log:
-        print_summary(result, time.perf_counter() - started, log)
+        print_summary(result, seconds, log)
     return result

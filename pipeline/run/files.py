@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Config
+from ..messages import say
 from ..record import Record
 from ..stage import RawFile, Reader, Settings, Unreadable
 from .cache import CACHE_FORMAT, Cache, key
@@ -152,7 +153,8 @@ def shows_progress(config: Config, files: int, progress: bool) -> bool:
 
 
 def progress_bar(iterable: Any, desc: str, unit: str, total: int, show: bool, leave: bool = True) -> Any:
-    """A tqdm bar on stderr, drawn only when `show` and on a terminal (tqdm's `disable=None`)."""
+    """A tqdm bar on stderr, drawn only when `show` and on a terminal (tqdm's `disable=None`); `desc` and
+    `unit` are said in the user's language by the caller."""
     from tqdm import tqdm
 
     return tqdm(iterable, total=total, desc=desc, unit=unit, file=sys.stderr, disable=None if show else True,
@@ -169,7 +171,7 @@ def run_files(found: list[Found], reader: Reader, settings: Settings, cache_root
     seconds = settings["file_seconds"]
     if not found:
         return []
-    with progress_bar(None, "files", "file", len(found), show) as bar:
+    with progress_bar(None, say("files"), say("file"), len(found), show) as bar:
         if isinstance(executor, Dask):
             # files in batches, one task each: the scheduler (in this process for a cluster the run starts)
             # holds a task's state and its pickled settings per task, not per file

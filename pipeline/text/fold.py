@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import product
 
 _WORD = re.compile(r"\w+", re.U)
 _ARTICLE = re.compile(r"^(?:l'|l’|la |le |les |du |des |de la |de l'|de |d'|d’|au |aux )", re.I)
@@ -64,12 +65,35 @@ def number_forms(word: str) -> tuple[str, ...]:
 
 def search_forms(text: str) -> str:
     """Every word of `text` in both numbers and both ways of writing œ and æ, each form once, in order of
-    first use (see number_forms)."""
+    first use (see number_forms); then each word joined by hyphens ("tiers-lieu") in its other numbers, its
+    parts side by side ("tiers lieux"): a search for it is a phrase of its parts, which the words alone,
+    each once and apart, never make."""
     seen: dict[str, None] = {}
     for word in _WORD.findall(text):
         for form in _forms(word):
             seen.setdefault(form, None)
-    return " ".join(seen)
+    joined: dict[str, None] = {}
+    for compound in _COMPOUND.findall(text):
+        for form in _compound_forms(compound.casefold()):
+            joined.setdefault(form, None)
+    return " ".join([*seen, *joined])
+
+
+_COMPOUND = re.compile(r"\w+(?:[-‐‑]\w+)+", re.U)
+_HYPHENS = re.compile(r"[-‐‑]")
+MAX_COMPOUND_PARTS = 3  # "tiers-lieu", "Saint-Jean-de-Luz" is a name: its number is never asked for
+
+
+@lru_cache(maxsize=4096)
+def _compound_forms(compound: str) -> tuple[str, ...]:
+    """A hyphenated word's parts in each of their numbers, side by side, but as written (the text holds
+    that): "tiers-lieu" → ("tiers lieux", "tier lieu", "tier lieux")."""
+    parts = _HYPHENS.split(compound)
+    if len(parts) > MAX_COMPOUND_PARTS:
+        return ()
+    written = " ".join(parts)
+    return tuple(f for f in dict.fromkeys(" ".join(c) for c in product(*(number_forms(p) for p in parts)))
+                 if f != written)
 
 
 @lru_cache(maxsize=16_384)

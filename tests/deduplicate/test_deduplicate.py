@@ -76,6 +76,12 @@ def test_exact_duplicates_merge_keeping_the_fullest_then_earliest(config):
     assert len(merged) == 1 and merged[0].source.path == "a/page.txt"
     assert merged[0].duplicates == [{"path": "b/page.txt", "span": [0, len(BODY)], "kind": "exact", "similarity": 1.0}]
     assert merged[0].changes[0].operation == "merge_exact_duplicate"
+    # the copy's record is gone: its file says which it was; an exact copy is "the same text", no similarity
+    assert merged[0].changes[0].reason == "record r1 of b/page.txt has the same text; the most complete copy is kept"
+    from pipeline.outputs.report.words import Words
+
+    assert Words("fr").reason(merged[0].changes[0].reason) == \
+        "la fiche r1 de b/page.txt a le même texte ; la copie la plus complète est gardée"
 
 
 def test_merging_never_loses_a_paragraph_only_one_copy_has(config):
@@ -162,6 +168,10 @@ def test_merges_are_recorded(golden_run):
     assert sorted(c["before"] for c in merges) == sorted(d["path"] for r in records for d in r["duplicates"])
     for change in merges:
         assert change["stage"] == "deduplicate" and change["after"] == by_id[change["record"]]["source"]["path"]
+        # where the copy came from, which its record id no longer says (it is in no output)
+        said = "has the same text" if change["operation"] == "merge_exact_duplicate" else "is nearly the same (similarity 0."
+        assert f" of {change['before']} {said}" in change["reason"], change["reason"]
+    assert {c["operation"] for c in merges} == {"merge_exact_duplicate", "merge_near_duplicate"}
 
 
 # --- on the seeds -------------------------------------------------------------------------------------

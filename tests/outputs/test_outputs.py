@@ -321,6 +321,32 @@ def test_search_finds_either_number_of_a_word(tmp_path, query, expected):
     assert sorted(h["id"] for h in hits) == expected
 
 
+def test_a_hyphenated_word_is_found_in_either_number(tmp_path):
+    """The walk of a generated corpus: "tiers-lieu" found 687 records, "tiers-lieux" 255, either 834: a
+    hyphenated word is searched as a phrase of its parts, which the forms of single words never make."""
+    import asyncio
+
+    from datasette.app import Datasette
+
+    from pipeline.outputs.sqlite import write
+    from pipeline.record import Record, Source
+
+    texts = {"a": "Le tiers-lieu du quartier ouvre.", "b": "Deux Tiers-Lieux ruraux et un porte-monnaie.",
+             "c": "Un tiers du lieu, pas un tiers-lieu? Si : un lieu tiers."}
+    path = tmp_path / "compounds.sqlite"
+    write(path, [Record(k, Source(f"{k}.txt", "0" * 64, "txt", "text"), t) for k, t in texts.items()])
+    for query in ("tiers-lieu", "tiers-lieux", "TIERS-LIEUX", '"tiers lieux"'):
+        assert sorted(h["id"] for h in search(path, query)) == ["a", "b", "c"], query
+    assert [h["id"] for h in search(path, "porte-monnaies")] == ["b"]
+    assert [h["id"] for h in search(path, "lieux-tiers")] == []  # the parts side by side, not each anywhere
+
+    async def ask(query):
+        found = await Datasette([str(path)]).client.get(f"/compounds/records.json?_search={query}&_shape=array")
+        return sorted(r["id"] for r in found.json())
+
+    assert asyncio.run(ask("tiers-lieux")) == ["a", "b", "c"]  # Datasette's own box quotes each word
+
+
 def test_datasette_search_box_finds_either_number_of_a_word(tmp_path):
     """The same index through Datasette's own search (its `_search`, which quotes each word)."""
     import asyncio

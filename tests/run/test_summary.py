@@ -97,3 +97,37 @@ def test_a_french_user_reads_the_stages_names_as_the_report_says_them(monkeypatc
     assert [x.split()[0] for x in french[1:4]] == ["extraction", "réparation", "dédoublonnage"]
     english = _printed(result, monkeypatch, "C")
     assert [x.split()[0] for x in english[1:4]] == ["extract", "repair", "deduplicate"]
+
+
+def test_progress_bars_and_the_stage_table_speak_french(monkeypatch, tmp_path, config):
+    """Under a French locale the bars read "fichiers", "réparation+découpage+…" and "fiche", and the stage table
+    writes its counts as the summary line does (2 000)."""
+    import contextlib
+
+    import pipeline.run as runner
+    import pipeline.run.files as files
+    from pipeline.run import run
+
+    monkeypatch.setenv("LC_ALL", "fr_FR.UTF-8")
+    bars: list[tuple[str, str]] = []
+
+    def bar(iterable, desc, unit, total, show, leave=True):
+        bars.append((desc, unit))
+        return contextlib.nullcontext(type("Bar", (), {"update": lambda self, n=1: None, "close": lambda self: None})())
+
+    monkeypatch.setattr(files, "progress_bar", bar)
+    monkeypatch.setattr(runner, "progress_bar", lambda *a, **k: bar(*a, **k).__enter__())
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text("Le réseau des épiceries solidaires se réunit à Rennes.\n", "utf-8")
+    log = io.StringIO()
+    run(raw, tmp_path / "clean", config, use_cache=False, progress=True, log=log)
+    assert bars[0] == ("fichiers", "fichier")
+    assert ("réparation+découpage+dédoublonnage", "fiche") in bars
+    english = {"files", "record", "repair", "segment", "deduplicate", "classify", "resolve"}
+    assert not any(english & {desc, unit, *desc.split("+")} for desc, unit in bars), bars
+    result = RunResult(Path("clean"), False, {"summary": {"files": 2000, "ok": 2000, "quarantined": 0, "skipped": 0,
+                                                          "records": 1854}, "files": []},
+                       [runner.StageStats("repair", files=0, records_in=2000, records_out=1854, computed=2000)])
+    printed = _printed(result, monkeypatch, "fr_FR.UTF-8")
+    assert "2\u202f000" in printed[1] and "1\u202f854" in printed[1] and "2000" not in printed[1]  # as the summary line
