@@ -8,6 +8,6 @@ VERSIONS = {
     "repair": "18",
     "segment": "8",
     "deduplicate": "8",
-    "classify": "17",
+    "classify": "18",
     "resolve": "3",
 }

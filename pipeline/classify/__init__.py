@@ -179,11 +179,13 @@ def _reads_like_ocr(record: Record, ctx: Context) -> bool:
 
 
 def _block_languages(record: Record, ctx: Context) -> list[dict[str, Any]]:
+    """Each paragraph's language; a heading or a list item, too short to tell, has null: every block has the
+    key, so that records.jsonl reads as records.parquet does (where a missing key is null)."""
     blocks = []
     for block in record.blocks:
         block = dict(block)
-        if block["kind"] == "paragraph":
-            block["language"] = ctx.language(record.text[block["start"]:block["end"]])
+        block["language"] = ctx.language(record.text[block["start"]:block["end"]]) \
+            if block["kind"] == "paragraph" else None
         blocks.append(block)
     return blocks
 
