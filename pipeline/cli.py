@@ -131,10 +131,30 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _print(text: str) -> None:
-    """Always UTF-8 on stdout, whatever the locale says (a C locale would refuse "é")."""
+    """Always UTF-8 on stdout, whatever the locale says (a C locale would refuse "é"); written whole, or a
+    BrokenPipeError when the reader has gone (a pipe may take part of a write and say nothing)."""
+    data = memoryview((text + "\n").encode("utf-8", "surrogateescape"))
     sys.stdout.flush()
-    sys.stdout.buffer.write((text + "\n").encode("utf-8", "surrogateescape"))
-    sys.stdout.buffer.flush()
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a file (a test's capture, an embedding program)
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    while data:
+        data = data[os.write(fd, data):]
+
+
+def _stdout_gone() -> bool:
+    """Whether stdout is a pipe whose reader has gone (poll says so: POLLERR)."""
+    try:
+        import select
+
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(event & (select.POLLERR | select.POLLHUP) for _, event in poller.poll(0))
+    except (AttributeError, OSError, ValueError):
+        return False
 
 
 def _fail(message: str) -> int:
@@ -224,13 +244,18 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _main(argv)
     except BrokenPipeError:
+        if not _stdout_gone():
+            raise  # another pipe than the output's: not the reader's choice
         # the reader has gone: what was not written is not wanted; stdout pointed at nothing so that Python's
         # last flush does not fail again, and the status a shell gives a command stopped by SIGPIPE
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (AttributeError, OSError, ValueError):
+            pass
         return 141
     except KeyboardInterrupt:
-        print(say("%(prog)s: interrupted; the previous output folder is left as it was", prog="glaneur"),
-              file=sys.stderr)
+        print(say("%(prog)s: interrupted; no output folder is left half-written (the next run puts the previous "
+                  "one back if need be)", prog="glaneur"), file=sys.stderr)
         return 130
 
 

@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT  # noqa: F401  (hostile_run comes from conftest)
 
 CP1252 = "Le comité régional se réunit à Lyon le 4 mars 2023.\nDeuxième ligne du compte rendu.\n".encode("cp1252")
@@ -121,7 +123,7 @@ def test_every_word_the_command_line_says_has_its_french():
 
     catalog = _catalog("fr")
     said = [cli.DESCRIPTION, cli.EXAMPLES, cli.CONFIG_HELP]
-    for module in ("cli.py", "run/summary.py", "run/__init__.py"):
+    for module in ("cli.py", "run/summary.py", "run/__init__.py", "run/files.py"):
         tree = ast.parse((ROOT / "pipeline" / module).read_text("utf-8"))
         said += [node.args[0].value for node in ast.walk(tree) if isinstance(node, ast.Call)
                  and getattr(node.func, "id", None) == "say" and isinstance(node.args[0], ast.Constant)]
@@ -150,6 +152,25 @@ def test_a_reader_that_stops_early_ends_the_command_quietly():
     _, err = proc.communicate(("Une ligne du compte rendu de la réunion.\n" * 20_000).encode("utf-8"), timeout=300)
     assert proc.returncode == 141, err
     assert b"Traceback" not in err and b"BrokenPipe" not in err
+    # the reader takes a first part and goes: a pipe may take part of a write and say nothing (exit 0 then)
+    proc = subprocess.Popen(f"{sys.executable} -m pipeline repair - | head -c 100 > /dev/null; "
+                            "echo ${PIPESTATUS[0]} >&2", shell=True, executable="/bin/bash", stdin=subprocess.PIPE,
+                            stderr=subprocess.PIPE, cwd=ROOT)
+    _, err = proc.communicate(("Une ligne du compte rendu de la réunion.\n" * 50_000).encode("utf-8"), timeout=300)
+    assert err.decode().strip().splitlines()[-1] == "141", err
+    assert b"Traceback" not in err
+
+
+def test_a_broken_pipe_that_is_not_the_output_is_not_hidden(monkeypatch):
+    from pipeline import cli
+
+    def broken(argv):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(cli, "_main", broken)
+    monkeypatch.setattr(cli, "_stdout_gone", lambda: False)
+    with pytest.raises(BrokenPipeError):
+        cli.main(["run", "raw"])
 
 
 def test_ctrl_c_is_one_line_and_status_130(monkeypatch, capsys):
@@ -167,4 +188,5 @@ def test_ctrl_c_is_one_line_and_status_130(monkeypatch, capsys):
     assert os.environ["LANG"] == "fr_FR.UTF-8"
     assert cli.main(["run", "raw"]) == 130
     err = capsys.readouterr().err
-    assert err == "glaneur : interrompu ; le dossier de sortie précédent est laissé tel quel\n"
+    assert err == ("glaneur : interrompu ; aucun dossier de sortie n'est laissé à moitié écrit (le passage suivant "
+                   "remet le précédent en place s'il le faut)\n")

@@ -109,6 +109,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
+_SQLITE_SIDE_FILES = frozenset({"corpus.sqlite-journal", "corpus.sqlite-wal", "corpus.sqlite-shm"})
 # The record store a run without a cache keeps inside its temporary folder (run/__init__.py STORE): removed
 # before the folder is swapped in, so found only in what a killed run left, and then only of its own shape
 STORE = ".store"
@@ -133,6 +134,9 @@ def _only_ours(folder: Path, leftover: bool = False) -> bool:
     hold its record store."""
     try:
         foreign = _foreign(folder)
+        if leftover:  # killed while writing: SQLite's own files beside the database it was writing
+            foreign = [name for name in foreign if name not in _SQLITE_SIDE_FILES or not (folder / name).is_file()
+                       or (folder / name).is_symlink()]
         if leftover and STORE in foreign and _store_only(folder / STORE):
             foreign.remove(STORE)
         return not foreign

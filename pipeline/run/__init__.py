@@ -42,7 +42,7 @@ from ..outputs import OUTPUT_FILES, Pages, write_outputs
 from ..outputs.folder import STORE, check_out_dir, discard_tmp, make_tmp, recover, swap
 from ..stage import Reader, Stage, Unreadable
 from ..validate import check_runtime
-from ..versions import VERSIONS
+from ..versions import OUTPUTS, VERSIONS
 from .cache import CACHE_FORMAT, Cache
 from .cache import cache_root as cache_location
 from .discover import Found, discover, read_regular
@@ -94,6 +94,7 @@ def fingerprint(files: list[tuple[str, str | None]], skipped: list[tuple[str, st
     payload = {
         "version": __version__,
         "cache_format": CACHE_FORMAT,
+        "outputs": OUTPUTS,
         "stages": steps,
         "config": config_fingerprint(config),
         "files": files,

@@ -43,25 +43,39 @@ ENV = "GLANEUR_COMPILED_DIR"
 
 
 def folder() -> Path | None:
-    """The folder entries are kept in (None: off)."""
+    """The folder entries are kept in (None: off, or no home folder to keep them in)."""
     named = os.environ.get(ENV)
-    if named is not None:
-        return None if named.strip().lower() in ("", "off", "0", "no") else Path(named).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base).expanduser() / "glaneur" / "compiled"
+    try:
+        if named is not None:
+            return None if named.strip().lower() in ("", "off", "0", "no") else Path(named).expanduser()
+        base = os.environ.get("XDG_CACHE_HOME", "")
+        if not os.path.isabs(base):  # a relative one is to be ignored (the XDG spec)
+            base = str(Path.home() / ".cache")
+        return Path(base) / "glaneur" / "compiled"
+    except (RuntimeError, KeyError, OSError):  # no home folder (an unknown user, HOME unset)
+        return None
 
 
 def entry_key(pattern: str) -> str:
     import _sre
 
-    parts = (FORMAT, sys.version, str(_sre.MAGIC), str(_sre.CODESIZE), pattern)
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+    parts = (FORMAT, sys.version, sys.byteorder, str(_sre.MAGIC), str(_sre.CODESIZE), pattern)
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _digest(pattern: str, head: dict[str, Any], body: bytes) -> str:
+    """What an entry's head vouches for: the pattern, the head's other values and the code, so that a changed
+    byte is never used."""
+    values = json.dumps({k: v for k, v in head.items() if k != "sha256"}, sort_keys=True).encode("utf-8")
+    return hashlib.sha256(pattern.encode("utf-8", "surrogatepass") + b"\x00" + values + b"\x00" + body).hexdigest()
 
 
 def _from_code(pattern: str, flags: int, code: list[int], groups: int, groupindex: dict[str, int]) -> re.Pattern[str]:
     """The pattern object `re._compiler.compile` makes from its parts (its last step)."""
     import _sre
 
+    if not 0 < groups <= 10_000 or any(not 0 < i < groups for i in groupindex.values()):
+        raise ValueError("groups out of range")
     indexgroup: list[str | None] = [None] * groups
     for name, i in groupindex.items():
         indexgroup[i] = name
@@ -85,13 +99,14 @@ def _typecode() -> str:
     return "I" if _sre.CODESIZE == 4 else "H"
 
 
-def entry_bytes(parts: dict[str, Any]) -> bytes:
-    """An entry: one line of JSON (flags, groups, names of groups, the code's length), then the code as
-    unsigned integers of the matcher's size, in this machine's byte order."""
-    code = array.array(_typecode(), parts["code"])
+def entry_bytes(pattern: str, parts: dict[str, Any]) -> bytes:
+    """An entry: one line of JSON (flags, groups, names of groups, the code's length, a hash of the pattern and
+    the code), then the code as unsigned integers of the matcher's size, in this machine's byte order."""
+    body = array.array(_typecode(), parts["code"]).tobytes()
     head = {"flags": parts["flags"], "groups": parts["groups"], "groupindex": parts["groupindex"],
-            "length": len(code)}
-    return json.dumps(head, sort_keys=True).encode("utf-8") + b"\n" + code.tobytes()
+            "length": len(parts["code"])}
+    head["sha256"] = _digest(pattern, head, body)
+    return json.dumps(head, sort_keys=True).encode("utf-8") + b"\n" + body
 
 
 def from_entry(pattern: str, data: bytes | None) -> re.Pattern[str] | None:
@@ -102,13 +117,15 @@ def from_entry(pattern: str, data: bytes | None) -> re.Pattern[str] | None:
     try:
         head_line, _, body = data.partition(b"\n")
         head = json.loads(head_line)
+        if head["sha256"] != _digest(pattern, head, body):
+            return None  # a byte changed (a write cut short, another hand): compiled again
         code = array.array(_typecode())
         code.frombytes(body)
         if len(code) != int(head["length"]):
             return None
         return _from_code(pattern, int(head["flags"]), code.tolist(), int(head["groups"]),
                           {str(k): int(v) for k, v in head["groupindex"].items()})
-    except (TypeError, KeyError, ValueError, AttributeError, RuntimeError, OverflowError, ImportError):
+    except Exception:  # anything an entry that is not ours could raise: compiled as usual
         return None
 
 
@@ -122,14 +139,24 @@ def _read(where: Path, digest: str) -> bytes | None:
 def _write(where: Path, digest: str, data: bytes) -> None:
     """Written whole or not at all (a temporary file renamed); a folder that cannot be written costs only the
     next process its compile."""
+    tmp = None
     try:
         where.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=where, suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(tmp, where / f"{digest}.bin")
+        tmp = None
     except OSError:
         pass
+    finally:
+        if tmp is not None:  # not renamed: no half-written file stays behind
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
 
 
 def _in_re_cache(pattern: str) -> bool:
@@ -155,18 +182,25 @@ def seed(patterns: Iterable[str], where: Path | None | str = "default") -> int:
         return 0  # a Python whose re keeps its cache otherwise: spaCy compiles as usual
     found = 0
     for pattern in patterns:
-        if not isinstance(pattern, str) or _in_re_cache(pattern):
+        try:
+            found += _seed_one(pattern, None if place is None else Path(place))
+        except Exception:  # noqa: BLE001 - whatever goes wrong here only costs the compile, never the run
             continue
-        digest = entry_key(pattern)
-        compiled = from_entry(pattern, _read(Path(place), digest)) if place is not None else None
-        if compiled is not None:
-            found += 1
-        else:
-            try:
-                compiled, parts = compile_parts(pattern)
-            except (ImportError, AttributeError, TypeError, re.error):  # a Python whose re is built otherwise,
-                continue  # or a pattern re refuses: the caller's re.compile says so itself
-            if place is not None:
-                _write(Path(place), digest, entry_bytes(parts))
-        _put_in_re_cache(pattern, compiled)
     return found
+
+
+def _seed_one(pattern: str, place: Path | None) -> int:
+    if not isinstance(pattern, str) or _in_re_cache(pattern):
+        return 0
+    digest = entry_key(pattern)
+    compiled = from_entry(pattern, _read(place, digest)) if place is not None else None
+    found = compiled is not None
+    if compiled is None:
+        try:
+            compiled, parts = compile_parts(pattern)
+        except (ImportError, AttributeError, TypeError, re.error):  # a Python whose re is built otherwise, or
+            return 0  # a pattern re refuses: the caller's re.compile says so itself
+        if place is not None:
+            _write(place, digest, entry_bytes(pattern, parts))
+    _put_in_re_cache(pattern, compiled)
+    return int(found)

@@ -66,8 +66,8 @@ def number_forms(word: str) -> tuple[str, ...]:
 def search_forms(text: str) -> str:
     """Every word of `text` in both numbers and both ways of writing œ and æ, each form once, in order of
     first use (see number_forms); then each word joined by hyphens ("tiers-lieu") in its other numbers, its
-    parts side by side ("tiers lieux"): a search for it is a phrase of its parts, which the words alone,
-    each once and apart, never make."""
+    parts side by side ("tiers lieux"), each such form apart from the others: a search for it is a phrase of
+    its parts, which the words alone, each once and apart, never make."""
     seen: dict[str, None] = {}
     for word in _WORD.findall(text):
         for form in _forms(word):
@@ -76,8 +76,14 @@ def search_forms(text: str) -> str:
     for compound in _COMPOUND.findall(text):
         for form in _compound_forms(compound.casefold()):
             joined.setdefault(form, None)
-    return " ".join([*seen, *joined])
+    if not joined:
+        return " ".join(seen)
+    # each compound's form a phrase of its own: a word no query holds between them, so that two forms side by
+    # side never make a phrase the text does not hold ("centre villes centres ville" held "villes centres")
+    return f" {APART} ".join([" ".join(seen), *joined])
 
+
+APART = "ǂ"  # a letter (FTS5 keeps it as a word) no French query is written with
 
 _COMPOUND = re.compile(r"\w+(?:[-‐‑]\w+)+", re.U)
 _HYPHENS = re.compile(r"[-‐‑]")

@@ -121,6 +121,7 @@ def test_a_killed_run_without_cache_leaves_its_record_store_and_the_next_run_rem
     (killed / ".store" / "records" / "ab" / f"{digest}.json").write_text("{}", "utf-8")
     (killed / ".store" / "records" / "ab" / "tmpx1y2.tmp").write_text("{", "utf-8")
     (killed / "records.jsonl").write_text("partial", "utf-8")
+    (killed / "corpus.sqlite-journal").write_bytes(b"")  # killed while writing the database
     strangers = []
     for n, (where, content) in enumerate([(".store/notes.txt", "à moi"), (".store/records/ab/mine.json", "x"),
                                           (".store/records/cd/" + digest + ".json", "{}")]):  # not its shard

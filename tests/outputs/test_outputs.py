@@ -338,13 +338,17 @@ def test_a_hyphenated_word_is_found_in_either_number(tmp_path):
     from pipeline.record import Record, Source
 
     texts = {"a": "Le tiers-lieu du quartier ouvre.", "b": "Deux Tiers-Lieux ruraux et un porte-monnaie.",
-             "c": "Un tiers du lieu, pas un tiers-lieu? Si : un lieu tiers."}
+             "c": "Un tiers du lieu, pas un tiers-lieu? Si : un lieu tiers.",
+             "d": "Le centre-ville, un atelier-école et un vélo-école."}
     path = tmp_path / "compounds.sqlite"
     write(path, [Record(k, Source(f"{k}.txt", "0" * 64, "txt", "text"), t) for k, t in texts.items()])
     for query in ("tiers-lieu", "tiers-lieux", "TIERS-LIEUX", '"tiers lieux"'):
         assert sorted(h["id"] for h in search(path, query)) == ["a", "b", "c"], query
     assert [h["id"] for h in search(path, "porte-monnaies")] == ["b"]
     assert [h["id"] for h in search(path, "lieux-tiers")] == []  # the parts side by side, not each anywhere
+    assert [h["id"] for h in search(path, "centres-villes")] == ["d"]
+    for other in ("villes-centres", "écoles-vélo", "écoles-vélos", "monnaies-tiers"):  # two forms side by side
+        assert search(path, other) == [], other
 
     async def ask(query):
         found = await Datasette([str(path)]).client.get(f"/compounds/records.json?_search={query}&_shape=array")

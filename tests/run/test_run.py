@@ -89,6 +89,18 @@ def test_the_stages_versions_are_the_table_the_up_to_date_check_reads():
     assert loaded.strip() == "[]"  # the CLI and the runner load no stage until there is work
 
 
+def test_a_new_outputs_version_is_not_up_to_date(tmp_path, config, monkeypatch):
+    """The report's search changed with no stage's output: clean/ stayed "up to date" with the old report."""
+    import pipeline.run as runner
+
+    raw = tiny_raw(tmp_path)
+    out = tmp_path / "clean"
+    run(raw, out, config, use_cache=False, progress=False, log=None)
+    assert run(raw, out, config, use_cache=False, progress=False, log=None).up_to_date
+    monkeypatch.setattr(runner, "OUTPUTS", runner.OUTPUTS + "-next")
+    assert not run(raw, out, config, use_cache=False, progress=False, log=None).up_to_date
+
+
 def test_changed_input_is_not_up_to_date(tmp_path, config):
     raw = tiny_raw(tmp_path)
     out = tmp_path / "clean"

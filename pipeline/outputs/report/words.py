@@ -122,6 +122,8 @@ class Words:
         return self("reason not translated: see changes.jsonl")
 
     def _value(self, name: str, value: str) -> str:
+        if name == "kind":  # "a named pipe (FIFO)", "a folder": words of the catalogue
+            return self(value)
         if name == "fix":
             key = f"fix:{value}"
             text = self.catalogue.gettext(key)

@@ -97,7 +97,8 @@
   // a query as glaneur search reads it: words (whole words, either number: the index holds both), "a
   // phrase" (here: each of its words), prefix*, NOT word, AND, and OR between alternatives.  A word of one
   // letter (the "l" of "l'ESS", the "d" of "d'élus") is not in the index: it is left out of the query, so
-  // "l'ESS" finds the records that hold "ESS" (glaneur search also asks that "l" comes just before it)
+  // "l'ESS" finds the records that hold "ESS" (glaneur search also asks that "l" comes just before it); so is
+  // a prefix of one letter ("a*": the index is in parts by a word's first two letters)
   function parse(q) {
     var groups = [[]], not = false;
     (q.match(/"[^"]*"?|\S+/g) || []).forEach(function (t) {
