@@ -94,7 +94,7 @@ def check_out_dir(raw_dir: Path, out_dir: Path) -> None:
                              f"it; move them or choose another --out")
 
 
-_LEFTOVER = re.compile(r"^\.(?P<name>.+)\.(?P<kind>tmp|old)-(?P<pid>\d+)$")
+_LEFTOVER = re.compile(r"^\.(?P<name>.+)\.(?P<kind>tmp|old)-(?P<pid>[0-9]+)\Z")  # ASCII digits: a pid
 
 
 def _alive(pid: int) -> bool:
@@ -102,7 +102,7 @@ def _alive(pid: int) -> bool:
         return False  # a leftover with our own pid is from a dead run whose pid we reuse
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+    except (ProcessLookupError, OverflowError):  # no such process; or a number no process has ever had
         return False
     except OSError:
         return True  # exists, not ours to signal

@@ -144,6 +144,18 @@ def test_a_killed_run_without_cache_leaves_its_record_store_and_the_next_run_rem
     assert old.exists()
 
 
+def test_a_leftover_with_a_number_no_process_has_stops_nothing(tmp_path):
+    """`.clean.tmp-99999999999999999999` beside clean/ made os.kill overflow: every run stopped with a traceback.
+    A name with other digits than ASCII's ("١٢٣٤٥") is no leftover of ours at all."""
+    (tmp_path / ".clean.tmp-99999999999999999999").mkdir()
+    (tmp_path / ".clean.tmp-99999999999999999999" / "records.jsonl").write_text("partial", "utf-8")
+    arabic = tmp_path / ".clean.old-١٢٣٤٥"
+    arabic.mkdir()
+    done = recover(tmp_path / "clean")
+    assert not (tmp_path / ".clean.tmp-99999999999999999999").exists(), done
+    assert arabic.exists() and not (tmp_path / "clean").exists()
+
+
 def test_kill_9_at_any_moment_leaves_the_previous_output_whole(tmp_path):
     """Kill a run at several moments (early, mid-run, while writing); the previous CLEAN_DIR is always
     there and whole, and the next run gives the same bytes as a run on a fresh cache."""
