@@ -42,6 +42,16 @@ def say(msgid: str, **values: Any) -> str:
     return _words(language())(msgid, **values)
 
 
+def say_n(singular: str, plural: str, number: int, **values: Any) -> str:
+    """"%(n)s file" or "%(n)s files" as `number` asks, in the user's language ("1 fichier", "0 ignoré": French
+    takes the singular for 0 and 1), `number` written as the language writes it (the value `n`)."""
+    values = {"n": count(number), **values}
+    lang = language()
+    if lang == "en":
+        return fill(singular if number == 1 else plural, values)
+    return _words(lang).n(singular, plural, number, **values)  # type: ignore[attr-defined]
+
+
 def reason(text: str) -> str:
     """A stage's reason or flag (written in English in the outputs) in the user's language, as the report shows
     it."""

@@ -132,6 +132,17 @@ def test_every_word_the_command_line_says_has_its_french():
         message = catalog.get(msgid)
         assert message is not None and message.string, f"no French for {msgid!r}"
         assert sorted(re.findall(r"%\((\w+)\)s", message.string)) == sorted(re.findall(r"%\((\w+)\)s", msgid)), msgid
+    # say_n's messages agree with their number: French in both forms, with the same values
+    agreeing = [(node.args[0].value, node.args[1].value) for module in ("run/summary.py", "run/__init__.py")
+                for node in ast.walk(ast.parse((ROOT / "pipeline" / module).read_text("utf-8")))
+                if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "say_n"]
+    assert len(agreeing) >= 6
+    for singular, plural in agreeing:
+        message = catalog.get(singular)
+        assert message is not None and message.id == (singular, plural), singular
+        assert len(message.string) == 2 and all(message.string), singular
+        for form in message.string:
+            assert re.findall(r"%\((\w+)\)s", form) == re.findall(r"%\((\w+)\)s", singular), form
 
 
 def test_an_empty_raw_dir_is_said_but_not_an_error(tmp_path):
@@ -140,7 +151,7 @@ def test_an_empty_raw_dir_is_said_but_not_an_error(tmp_path):
     done = glaneur("run", str(tmp_path / "raw"), "--out", str(tmp_path / "clean"), data=b"",
                    env=_locale(LANG="fr_FR.UTF-8"))
     assert done.returncode == 0, done.stderr
-    assert f"glaneur : {tmp_path / 'raw'} ne contient aucun fichier à lire (0 ignorés)" in done.stderr.decode("utf-8")
+    assert f"glaneur : {tmp_path / 'raw'} ne contient aucun fichier à lire (0 ignoré)" in done.stderr.decode("utf-8")
     assert (tmp_path / "clean" / "records.jsonl").read_text("utf-8") == ""
 
 

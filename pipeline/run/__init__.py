@@ -37,7 +37,7 @@ from typing import Any, TextIO
 from .. import __version__
 from ..config import Config
 from ..errors import FatalError
-from ..messages import count, say, stage_name
+from ..messages import say, say_n, stage_name
 from ..outputs import OUTPUT_FILES, Pages, write_outputs
 from ..outputs.folder import STORE, check_out_dir, discard_tmp, make_tmp, recover, swap
 from ..stage import Reader, Stage, Unreadable
@@ -139,7 +139,8 @@ def run(raw_dir: Path, out_dir: Path, config: Config, *, use_cache: bool = True,
                               exclude=(out_dir,) + ((Path(cache_root),) if cache_root else ()))
     max_bytes = int(extract_cfg["max_file_mb"] * 1024 * 1024)
     if not found and log:  # not an error (an empty corpus gives empty outputs), but rarely what was meant
-        print(say("glaneur: %(raw)s holds no file to read (%(skipped)s skipped)", raw=raw_dir, skipped=len(skipped)),
+        print(say("glaneur: %(raw)s holds no file to read (%(skipped)s)", raw=raw_dir,
+                  skipped=say_n("%(n)s skipped", "%(n)s skipped", len(skipped))),
               file=log)
     hashes = [(f.rel, _quick_hash(f, max_bytes)) for f in found]
     run_id = fingerprint(hashes, skipped, config, list(VERSIONS.items()))  # no stage imported: see versions.py
@@ -148,8 +149,8 @@ def run(raw_dir: Path, out_dir: Path, config: Config, *, use_cache: bool = True,
         previous = _manifest(out_dir)
         if previous.get("fingerprint") == run_id:
             if log:
-                print(say("glaneur: %(out)s is up to date (%(files)s files unchanged)", out=out_dir,
-                          files=count(len(found))),
+                print(say("glaneur: %(out)s is up to date (%(files)s)", out=out_dir,
+                          files=say_n("%(n)s file unchanged", "%(n)s files unchanged", len(found))),
                       file=log)
             return RunResult(out_dir, True, previous)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TextIO
 
-from ..messages import count, decimal, reason, say, stage_name
+from ..messages import count, decimal, reason, say, say_n, stage_name
 from ..outputs.manifest import flags_by_kind
 
 if TYPE_CHECKING:
@@ -28,10 +28,13 @@ def print_summary(result: "RunResult", seconds: float, log: TextIO) -> None:
         print(_row([name, count(st.files) if st.files else "-", count(st.records_in) if st.records_in else "-",
                     count(st.records_out), count(st.computed), count(st.cached), decimal(st.seconds, 2)], widths),
               file=log)
-    print(say("glaneur: %(files)s files (%(ok)s ok, %(quarantined)s quarantined, %(skipped)s skipped), %(records)s "
-              "records -> %(out)s in %(seconds)ss", files=count(summary["files"]), ok=count(summary["ok"]),
-              quarantined=count(summary["quarantined"]), skipped=count(summary["skipped"]),
-              records=count(summary["records"]), out=result.out_dir, seconds=decimal(seconds, 1)), file=log)
+    print(say("glaneur: %(files)s (%(ok)s, %(quarantined)s, %(skipped)s), %(records)s -> %(out)s in %(seconds)ss",
+              files=say_n("%(n)s file", "%(n)s files", summary["files"]),
+              ok=say_n("%(n)s ok", "%(n)s ok", summary["ok"]),
+              quarantined=say_n("%(n)s quarantined", "%(n)s quarantined", summary["quarantined"]),
+              skipped=say_n("%(n)s skipped", "%(n)s skipped", summary["skipped"]),
+              records=say_n("%(n)s record", "%(n)s records", summary["records"]), out=result.out_dir,
+              seconds=decimal(seconds, 1)), file=log)
     flags = []
     for f in result.manifest["files"]:
         if f["status"] == "quarantined":

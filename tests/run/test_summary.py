@@ -83,8 +83,15 @@ def test_a_french_user_reads_counts_as_french_writes_them(monkeypatch):
     result = _result([(f"p{i}.txt", [f"record r{i:015x} has no title"]) for i in range(1308)])
     result.manifest["summary"]["records"] = 3074
     lines = _printed(result, monkeypatch, "fr_FR.UTF-8")
-    assert "glaneur : 1\u202f308 fichiers (1\u202f308 lus, 0 en quarantaine, 0 ignorés), 3\u202f074 fiches -> clean " \
+    assert "glaneur : 1\u202f308 fichiers (1\u202f308 lus, 0 en quarantaine, 0 ignoré), 3\u202f074 fiches -> clean " \
            "en 114,1 s" in lines
+    # each count agrees with its number: "1 fichier", "1 lu", "1 fiche" (French takes the singular for 0 and 1)
+    one = _result([("p.txt", [])])
+    one.manifest["summary"]["records"] = 1
+    assert "glaneur : 1 fichier (1 lu, 0 en quarantaine, 0 ignoré), 1 fiche -> clean en 114,1 s" in \
+        _printed(one, monkeypatch, "fr_FR.UTF-8")
+    assert "glaneur: 1 file (1 ok, 0 quarantined, 0 skipped), 1 record -> clean in 114.1s" in \
+        _printed(one, monkeypatch, "C")
     assert any(x.startswith("  signalé 1\u202f308 fois, d'abord p0.txt") for x in lines)
 
 

@@ -64,6 +64,10 @@ class Words:
     def __call__(self, msgid: str, **values: Any) -> str:
         return fill(self.catalogue.gettext(msgid), values)
 
+    def n(self, singular: str, plural: str, number: int, **values: Any) -> str:
+        """A message that agrees with `number`, by the catalogue's plural rule (French: 0 and 1 singular)."""
+        return fill(self.catalogue.ngettext(singular, plural, number), values)
+
     def code(self, kind: str, value: str | None) -> str:
         """A code of the data in words ("doc_type:web_page" → "page web"); an unknown code is shown as it is
         (it is a value of the data, not a sentence)."""
