@@ -87,7 +87,9 @@ def tokenizer_patterns(name: str) -> list[str]:
 
 
 def _build_model(name: str, rules: bool, gazetteer: Gazetteer | None) -> Any:
-    compiled.seed(tokenizer_patterns(name))  # before spaCy's French import compiles them (text/compiled.py)
+    place = compiled.folder()
+    if place is not None:  # kept compiled (text/compiled.py): seeded before spaCy's French import compiles them
+        compiled.seed(tokenizer_patterns(name), place)
     import spacy
 
     nlp = spacy.load(name, exclude=["parser", "lemmatizer", "attribute_ruler", "senter"])

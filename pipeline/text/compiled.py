@@ -159,38 +159,27 @@ def _write(where: Path, digest: str, data: bytes) -> None:
                 pass
 
 
-def _in_re_cache(pattern: str) -> bool:
-    return (str, pattern, 0) in getattr(re, "_cache", {})
-
-
-def _put_in_re_cache(pattern: str, compiled: re.Pattern[str]) -> bool:
-    """Where `re.compile(pattern)` looks (Python 3.11 to 3.13: `re._cache`, keyed by the pattern's type, text
-    and flags); `re` then hands this object out as its own."""
-    cache = getattr(re, "_cache", None)
-    if not isinstance(cache, dict):
-        return False
-    cache[(str, pattern, 0)] = compiled
-    return True
-
-
 def seed(patterns: Iterable[str], where: Path | None | str = "default") -> int:
     """Make `re.compile(p)` cheap in this process for each of `patterns`: from the folder's entry when there
     is one, else compiled now (as `re` would) and kept there for the next process.  `where`: the folder
     (default: `folder()`; None: keep nothing).  Returns how many came from the folder."""
     place = folder() if where == "default" else where
-    if not isinstance(getattr(re, "_cache", None), dict):
+    # where re.compile(pattern) looks (Python 3.11 to 3.13: `re._cache`, keyed by the pattern's type, text and
+    # flags): re then hands the object put there out as its own
+    cache = getattr(re, "_cache", None)
+    if not isinstance(cache, dict):
         return 0  # a Python whose re keeps its cache otherwise: spaCy compiles as usual
     found = 0
     for pattern in patterns:
         try:
-            found += _seed_one(pattern, None if place is None else Path(place))
+            found += _seed_one(pattern, None if place is None else Path(place), cache)
         except Exception:  # noqa: BLE001 - whatever goes wrong here only costs the compile, never the run
             continue
     return found
 
 
-def _seed_one(pattern: str, place: Path | None) -> int:
-    if not isinstance(pattern, str) or _in_re_cache(pattern):
+def _seed_one(pattern: str, place: Path | None, cache: dict[Any, Any]) -> int:
+    if not isinstance(pattern, str) or (str, pattern, 0) in cache:
         return 0
     digest = entry_key(pattern)
     compiled = from_entry(pattern, _read(place, digest)) if place is not None else None
@@ -202,5 +191,5 @@ def _seed_one(pattern: str, place: Path | None) -> int:
             return 0  # a pattern re refuses: the caller's re.compile says so itself
         if place is not None:
             _write(place, digest, entry_bytes(pattern, parts))
-    _put_in_re_cache(pattern, compiled)
+    cache[(str, pattern, 0)] = compiled
     return int(found)

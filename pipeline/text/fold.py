@@ -85,8 +85,8 @@ def search_forms(text: str) -> str:
 
 APART = "ǂ"  # a letter (FTS5 keeps it as a word) no French query is written with
 
-_COMPOUND = re.compile(r"\w+(?:[-‐‑]\w+)+", re.U)
-_HYPHENS = re.compile(r"[-‐‑]")
+_HYPHENS = re.compile(r"[-‐‑]")  # a hyphen, and its two Unicode forms that do not break a line or do
+_COMPOUND = re.compile(rf"\w+(?:{_HYPHENS.pattern}\w+)+", re.U)
 MAX_COMPOUND_PARTS = 3  # "tiers-lieu", "Saint-Jean-de-Luz" is a name: its number is never asked for
 
 

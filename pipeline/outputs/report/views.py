@@ -31,6 +31,11 @@ OPERATION_ORDER = ("fix_encoding", "unicode_nfc", "unicode_nfkc", "typography", 
                    "page_break", "trim_blanks", "move_to_title", "move_to_field", "segment_layout", "page_bounds",
                    "drop_repeated_paragraph", "drop_near_paragraph", "keep_fuller_paragraph",
                    "add_paragraph_from_duplicate", "merge_exact_duplicate", "merge_near_duplicate")
+OPERATION_RANK = {op: i for i, op in enumerate(OPERATION_ORDER)}  # an operation not listed comes after them all
+
+
+def _operation_key(operation: str) -> tuple[int, str]:
+    return OPERATION_RANK.get(operation, len(OPERATION_ORDER)), operation
 
 Changes = tuple[Counter, dict[str, int]]  # changes by (stage, operation); number of changes by record id
 
@@ -72,9 +77,9 @@ def overview(manifest: dict[str, Any], records: list[Record], changed: Changes, 
     problems = [f for f in manifest["files"] if f["status"] != "ok" or f.get("flags")]
     merged: dict[tuple[str, str], list] = {}  # operations that read the same (three Markdown markers) are one row
     # the stages in the pipeline's order, each one's operations in the order of a record's page
-    stages, ops = {name: i for i, name in enumerate(VERSIONS)}, {op: i for i, op in enumerate(OPERATION_ORDER)}
+    stages = {name: i for i, name in enumerate(VERSIONS)}
     for (s, o), n in sorted(by_op.items(), key=lambda item: (stages.get(item[0][0], len(stages)), item[0][0],
-                                                             ops.get(item[0][1], len(ops)), item[0][1])):
+                                                             *_operation_key(item[0][1]))):
         row = merged.setdefault((words.code("stage", s), words.code("operation", o)), [[], 0])
         row[0].append(o)
         row[1] += n
@@ -247,9 +252,8 @@ def change_groups(changes: Sequence[Change], words: Words) -> list[dict[str, Any
     """Changes grouped by operation, each with its pieces (a small rewrite word by word) and its reason in
     words; changes alike (same stage, before, after and reason: forty bullets made '- ') are one row with
     their count."""
-    order = {op: i for i, op in enumerate(OPERATION_ORDER)}
     groups = []
-    for operation, group in groupby(sorted(changes, key=lambda c: (order.get(c.operation, 99), c.operation)),
+    for operation, group in groupby(sorted(changes, key=lambda c: _operation_key(c.operation)),
                                     key=lambda c: c.operation):
         rows: dict[tuple[Any, ...], dict[str, Any]] = {}
         for c in group:
